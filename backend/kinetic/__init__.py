@@ -1,0 +1,53 @@
+"""Kinetic Chain: home exercise and symptom tracking for back, neck and head."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from kinetic.config import Config
+
+
+def create_app(config: type | None = None) -> Flask:
+    """Builds the app; it never writes to the database and never starts jobs."""
+    config = config or Config
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
+    app.config.from_object(config)
+    register_extensions(app)
+    register_api(app)
+    register_frontend(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from kinetic import models  # noqa: F401 - the models must be known to Alembic
+    from kinetic.extensions import api, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    api.init_app(app)
+    limiter.init_app(app)
+
+
+def register_api(app: Flask) -> None:
+    from kinetic.api import register_api as register
+
+    register(app)
+
+
+def register_frontend(app: Flask) -> None:
+    from kinetic.frontend import register_frontend as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from kinetic.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,95 @@
+"""The patient's side: today's sessions, completing them, pain and trends."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from kinetic.api.auth import current_user, login_required
+from kinetic.api.views import pain_of, sessions_of, trends_of
+from kinetic.extensions import db
+from kinetic.models import ScheduledSession
+from kinetic.schemas.diary import (
+    PainCreateSchema,
+    PainEntrySchema,
+    PainEntryWithAdviceSchema,
+    TrendArgsSchema,
+    TrendsSchema,
+)
+from kinetic.schemas.plans import (
+    RangeArgsSchema,
+    SessionCompleteSchema,
+    SessionSchema,
+    TodaySchema,
+)
+from kinetic.services import diary, plans
+from kinetic.services.clock import today_in
+
+blp = Blueprint("diary", __name__, url_prefix="/api/v1", description="Patients")
+
+patient_only = login_required(blp, role="patient")
+
+
+@blp.route("/me/today")
+@patient_only
+@blp.response(200, TodaySchema)
+def today():
+    """Today's sessions in the patient's own timezone."""
+    patient = current_user()
+    day = today_in(patient.timezone)
+    sessions = plans.with_status(plans.sessions_between(patient, day, day), day)
+    return {"date": day, "sessions": sessions}
+
+
+@blp.route("/me/sessions")
+@patient_only
+@blp.arguments(RangeArgsSchema, location="query")
+@blp.response(200, SessionSchema(many=True))
+def my_sessions(args):
+    """Scheduled sessions between two dates (default: 30 days back, 14 ahead)."""
+    return sessions_of(current_user(), args)
+
+
+@blp.route("/sessions/<int:session_id>/complete", methods=["POST"])
+@patient_only
+@blp.arguments(SessionCompleteSchema)
+@blp.response(200, SessionSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def complete(data, session_id):
+    """Mark a session done; repeating it changes nothing."""
+    patient = current_user()
+    session = db.session.get(ScheduledSession, session_id)
+    if session is None or session.patient_id != patient.id:
+        abort(404, message="No such session.")
+    plans.complete_session(session, data)
+    db.session.commit()
+    return plans.with_status([session], today_in(patient.timezone))[0]
+
+
+@blp.route("/me/pain")
+class MyPain(MethodView):
+    @patient_only
+    @blp.arguments(PainCreateSchema)
+    @blp.response(201, PainEntryWithAdviceSchema)
+    @blp.alt_response(200, schema=PainEntryWithAdviceSchema, success=True)
+    def post(self, data):
+        """Record pain scores; the same client_id again returns the first entry."""
+        entry, created = diary.record_pain(current_user(), data)
+        db.session.commit()
+        entry.advice = diary.entry_advice(entry)
+        return entry, 201 if created else 200
+
+    @patient_only
+    @blp.arguments(RangeArgsSchema, location="query")
+    @blp.response(200, PainEntrySchema(many=True))
+    def get(self, args):
+        """Pain entries between two dates, oldest first (default: the last 30 days)."""
+        return pain_of(current_user(), args)
+
+
+@blp.route("/me/trends")
+@patient_only
+@blp.arguments(TrendArgsSchema, location="query")
+@blp.response(200, TrendsSchema)
+def my_trends(args):
+    """Daily means, 7-day rolling means and adherence over the last `days` days."""
+    return trends_of(current_user(), args)

@@ -1,0 +1,75 @@
+"""Every error answer is JSON: {code, status, message} and, for 422, `errors`."""
+
+import logging
+from http import HTTPStatus
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kinetic.services.accounts import AccountError
+
+log = logging.getLogger(__name__)
+
+
+def _field_errors(messages: dict) -> dict:
+    # webargs nests messages under the request location ("json", "query", ...);
+    # clients care about the field, so lift the fields to the top.
+    errors: dict = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            errors.update(fields)
+        else:
+            errors[location] = fields
+    return errors
+
+
+def error_body(status: int, message: str, errors: dict | None = None) -> dict:
+    body = {"code": status, "status": _status_name(status), "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _status_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def handle_http_exception(exc: HTTPException):
+    data = getattr(exc, "data", None) or {}
+    message = data.get("message") or exc.description or _status_name(exc.code)
+    errors = _field_errors(data["messages"]) if "messages" in data else None
+    if exc.code == 422 and not errors:
+        errors = {"_body": [message]}
+    if exc.code == 422:
+        message = "Some fields are not valid: " + ", ".join(sorted(errors)) + "."
+    response = jsonify(error_body(exc.code, message, errors))
+    response.status_code = exc.code
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if exc.code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def handle_account_error(exc: AccountError):
+    errors = {exc.field: [exc.message]} if exc.field and exc.status == 422 else None
+    response = jsonify(error_body(exc.status, exc.message, errors))
+    response.status_code = exc.status
+    return response
+
+
+def handle_unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    log.exception("unhandled error")
+    return handle_http_exception(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(AccountError, handle_account_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,132 @@
+"""The therapist's side: their own patients, plans and the patients' records."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from kinetic.api.auth import current_user, login_required
+from kinetic.api.views import pain_of, sessions_of, trends_of
+from kinetic.extensions import db
+from kinetic.models import Assignment, User
+from kinetic.schemas.diary import PainEntrySchema, TrendArgsSchema, TrendsSchema
+from kinetic.schemas.patients import PatientDetailSchema, PatientSummarySchema
+from kinetic.schemas.plans import (
+    AssignmentCreateSchema,
+    AssignmentPatchSchema,
+    AssignmentSchema,
+    RangeArgsSchema,
+    SessionSchema,
+)
+from kinetic.services import plans
+from kinetic.services.patients import patient_of, patients_of
+from kinetic.services.trends import patient_summaries
+
+blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Therapists")
+
+therapist_only = login_required(blp, role="therapist")
+
+
+def own_patient(patient_id: int) -> User:
+    patient = patient_of(current_user(), patient_id)
+    if patient is None:
+        abort(404, message="No such patient.")
+    return patient
+
+
+def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
+    query = select(Assignment).where(Assignment.patient_id == patient.id)
+    if not include_stopped:
+        query = query.where(Assignment.status != "stopped")
+    return list(db.session.scalars(query.order_by(Assignment.start_date.desc())))
+
+
+@blp.route("/patients")
+class Patients(MethodView):
+    @therapist_only
+    @blp.response(200, PatientSummarySchema(many=True))
+    def get(self):
+        """The therapist's own patients, with latest scores, adherence and alerts."""
+        return patient_summaries(patients_of(current_user()))
+
+
+@blp.route("/patients/<int:patient_id>")
+class PatientById(MethodView):
+    @therapist_only
+    @blp.response(200, PatientDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, patient_id):
+        """One patient with the plans that are active or paused."""
+        patient = own_patient(patient_id)
+        (summary,) = patient_summaries([patient])
+        return {**summary, "assignments": _assignments(patient, include_stopped=False)}
+
+
+@blp.route("/patients/<int:patient_id>/assignments")
+class PatientAssignments(MethodView):
+    @therapist_only
+    @blp.response(200, AssignmentSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, patient_id):
+        """Every plan the patient has had."""
+        return _assignments(own_patient(patient_id), include_stopped=True)
+
+    @therapist_only
+    @blp.arguments(AssignmentCreateSchema)
+    @blp.response(201, AssignmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data, patient_id):
+        """Assign a program at its current version and schedule its sessions."""
+        assignment = plans.assign_program(own_patient(patient_id), current_user(), data)
+        db.session.commit()
+        return assignment
+
+
+@blp.route("/assignments/<int:assignment_id>")
+class AssignmentById(MethodView):
+    @therapist_only
+    @blp.arguments(AssignmentPatchSchema)
+    @blp.response(200, AssignmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, assignment_id):
+        """Pause, resume or stop a plan."""
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None or own_patient_or_none(assignment.patient_id) is None:
+            abort(404, message="No such assignment.")
+        plans.set_assignment_status(assignment, data["status"])
+        db.session.commit()
+        return assignment
+
+
+def own_patient_or_none(patient_id: int) -> User | None:
+    return patient_of(current_user(), patient_id)
+
+
+@blp.route("/patients/<int:patient_id>/pain")
+@therapist_only
+@blp.arguments(RangeArgsSchema, location="query")
+@blp.response(200, PainEntrySchema(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def patient_pain(args, patient_id):
+    """The patient's pain entries, oldest first."""
+    return pain_of(own_patient(patient_id), args)
+
+
+@blp.route("/patients/<int:patient_id>/sessions")
+@therapist_only
+@blp.arguments(RangeArgsSchema, location="query")
+@blp.response(200, SessionSchema(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def patient_sessions(args, patient_id):
+    """The patient's scheduled sessions."""
+    return sessions_of(own_patient(patient_id), args)
+
+
+@blp.route("/patients/<int:patient_id>/trends")
+@therapist_only
+@blp.arguments(TrendArgsSchema, location="query")
+@blp.response(200, TrendsSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def patient_trends(args, patient_id):
+    """The patient's daily means, rolling means and adherence."""
+    return trends_of(own_patient(patient_id), args)

@@ -1,0 +1,38 @@
+"""Readings shared by the patient's own endpoints and the therapist's view of them."""
+
+from datetime import timedelta
+
+from flask_smorest import abort
+
+from kinetic.models import User
+from kinetic.services import diary, plans, trends
+from kinetic.services.clock import today_in
+
+MAX_RANGE_DAYS = 366
+
+
+def date_range(patient: User, args: dict, back: int, ahead: int):
+    today = today_in(patient.timezone)
+    start = args.get("from_") or today - timedelta(days=back)
+    end = args.get("to") or max(start, today) + timedelta(days=ahead)
+    if end < start:
+        abort(422, message="to is before from", messages={"query": {"to": [
+            "Must not be before from."]}})
+    if (end - start).days >= MAX_RANGE_DAYS:
+        abort(422, message="range too long", messages={"query": {"to": [
+            f"Ask for at most {MAX_RANGE_DAYS} days at a time."]}})
+    return start, end
+
+
+def pain_of(patient: User, args: dict) -> list:
+    return diary.entries_between(patient, *date_range(patient, args, 30, 0))
+
+
+def sessions_of(patient: User, args: dict) -> list:
+    start, end = date_range(patient, args, 30, 14)
+    found = plans.sessions_between(patient, start, end)
+    return plans.with_status(found, today_in(patient.timezone))
+
+
+def trends_of(patient: User, args: dict) -> dict:
+    return trends.trends(patient, args["days"])

@@ -1,0 +1,84 @@
+"""`kinetic` commands: programs validate|load, demo, and Flask-Migrate's `db`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from kinetic.extensions import db
+from kinetic.services import demo, library
+
+
+def _directory(value: str | None) -> Path:
+    return Path(value or current_app.config["PROGRAMS_DIR"])
+
+
+@click.group("programs", help="Check and load the exercise and program files.")
+def programs_cli() -> None:
+    pass
+
+
+@programs_cli.command("validate")
+@click.argument("directory", required=False)
+def validate_command(directory: str | None) -> None:
+    """Check every file in DIRECTORY (default: programs/) and list every problem."""
+    found = library.read_library(_directory(directory))
+    for problem in found.problems:
+        click.echo(str(problem), err=True)
+    if found.problems:
+        click.echo(f"{len(found.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"OK: {len(found.exercises)} exercises, {len(found.programs)} programs."
+    )
+
+
+@programs_cli.command("load")
+@click.argument("directory", required=False)
+def load_command(directory: str | None) -> None:
+    """Validate, then load the files; unchanged files change nothing."""
+    found = library.read_library(_directory(directory))
+    if found.problems:
+        for problem in found.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Nothing loaded: fix the problems above first.", err=True)
+        sys.exit(1)
+    report = library.load_library(found)
+    db.session.commit()
+    click.echo(
+        f"Exercises: {report.exercises_added} added, "
+        f"{report.exercises_updated} updated. Programs: {report.programs_added} "
+        f"added; new versions: {', '.join(report.new_versions) or 'none'}."
+    )
+
+
+@click.command("demo")
+@click.option("--url", default="http://127.0.0.1:8000", help="Where the app serves.")
+def demo_command(url: str) -> None:
+    """Create the demo therapist and patient with 30 days of history, once."""
+    accounts, created = demo.ensure_demo()
+    db.session.commit()
+    click.echo("Demo data " + ("created." if created else "already present."))
+    for role, (email, password) in accounts.items():
+        click.echo(f"  {role:<9} {email}  password: {password}")
+    click.echo(f"Open {url}/ (API docs: {url}/api/docs)")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(programs_cli)
+    app.cli.add_command(demo_command)
+
+
+def _create_app() -> Flask:
+    from kinetic import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, help="Kinetic Chain commands.")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,33 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kinetic.extensions import db
+from kinetic.models.types import UTCDateTime, utcnow
+
+REGIONS = ("low_back", "neck", "headache")
+
+
+class PainEntry(db.Model):
+    __tablename__ = "pain_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The patient's calendar day when the entry was made, so daily trends are a
+    # plain GROUP BY on an indexed column, whatever the database.
+    local_date: Mapped[date]
+    low_back: Mapped[int | None]
+    neck: Mapped[int | None]
+    headache: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("patient_id", "client_id", name="uq_pain_patient_client"),
+        Index("ix_pain_patient_local_date", "patient_id", "local_date"),
+        Index("ix_pain_patient_recorded", "patient_id", "recorded_at"),
+    )

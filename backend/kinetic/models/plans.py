@@ -1,0 +1,85 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kinetic.extensions import db
+from kinetic.models.library import ProgramVersion
+from kinetic.models.types import UTCDateTime, utcnow
+
+ASSIGNMENT_STATUSES = ("active", "paused", "stopped")
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    therapist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    program_version_id: Mapped[int] = mapped_column(ForeignKey("program_versions.id"))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    days_of_week: Mapped[list[int]] = mapped_column(JSON)
+    sessions_per_day: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    program_version: Mapped[ProgramVersion] = relationship(lazy="joined")
+
+    @property
+    def program(self) -> str:
+        return self.program_version.content["slug"]
+
+    @property
+    def program_title(self) -> str:
+        return self.program_version.content["title"]
+
+    @property
+    def program_version_number(self) -> int:
+        return self.program_version.version
+
+
+class ScheduledSession(db.Model):
+    """One planned session; `pending` ones dated before the patient's today read as
+    missed, and `cancelled` ones (plan paused or stopped) are hidden."""
+
+    __tablename__ = "scheduled_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE")
+    )
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    date: Mapped[date]
+    slot: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    exercises_done: Mapped[list[str] | None] = mapped_column(JSON)
+    difficulty: Mapped[int | None]
+    pain_during: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(String(2000))
+
+    assignment: Mapped[Assignment] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "date", "slot"),
+        Index("ix_sessions_patient_date", "patient_id", "date"),
+    )
+
+
+def session_exercises(session: ScheduledSession) -> list[dict[str, Any]]:
+    """The exercises for the week of the plan that the session falls in."""
+    content = session.assignment.program_version.content
+    week = (session.date - session.assignment.start_date).days // 7 + 1
+    phases = content["sessions"]
+    for phase in phases:
+        first, last = phase["weeks"]
+        if first <= week <= last:
+            return phase["exercises"]
+    # A plan longer than the program repeats its last phase.
+    return phases[-1]["exercises"]

@@ -1,0 +1,66 @@
+"""Fields and validators shared by the API and program-file schemas."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from marshmallow import ValidationError, fields, validate
+
+REGIONS = ("low_back", "neck", "headache")
+CATEGORIES = (
+    "core_stabilisation",
+    "nerve_glide",
+    "pelvic_tilt",
+    "postural_correction",
+    "positional_relief",
+    "headache_relief",
+)
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
+)
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses floats, numeric strings and booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def Score(**kwargs) -> StrictInteger:  # noqa: N802 - reads like a field class
+    return StrictInteger(validate=validate.Range(0, 10), **kwargs)
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _timezones():
+        raise ValidationError("Not a known IANA timezone name, e.g. Europe/Berlin.")
+
+
+def unique_items(values: list) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Items must not repeat.")
+
+
+def Regions(**kwargs) -> fields.List:  # noqa: N802
+    return fields.List(
+        fields.Str(validate=validate.OneOf(REGIONS)),
+        validate=[validate.Length(min=1), unique_items],
+        **kwargs,
+    )
+
+
+def DaysOfWeek(**kwargs) -> fields.List:  # noqa: N802
+    return fields.List(
+        StrictInteger(validate=validate.Range(0, 6)),
+        validate=[validate.Length(min=1, max=7), unique_items],
+        **kwargs,
+    )

@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from kinetic.schemas.common import REGIONS, Score, StrictInteger, unique_items
+from kinetic.services.clock import now
+from kinetic.services.safety import RED_FLAGS
+
+# Phones' clocks drift; anything further ahead than this is a mistake.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class PainCreateSchema(Schema):
+    low_back = Score(allow_none=True)
+    neck = Score(allow_none=True)
+    headache = Score(allow_none=True)
+    recorded_at = fields.AwareDateTime()
+    notes = fields.Str(validate=validate.Length(max=2000), allow_none=True)
+    client_id = fields.UUID()
+    red_flags = fields.List(
+        fields.Str(validate=validate.OneOf(sorted(RED_FLAGS))),
+        validate=[validate.Length(max=len(RED_FLAGS)), unique_items],
+    )
+
+    @validates("recorded_at")
+    def not_in_the_future(self, value, **kwargs):
+        if value > now() + CLOCK_SKEW:
+            raise ValidationError("Must not lie in the future.")
+        if value.year < 2000:
+            raise ValidationError("Must be a real date after 2000.")
+
+    @validates_schema
+    def at_least_one_score(self, data, **kwargs):
+        if all(data.get(region) is None for region in REGIONS):
+            raise ValidationError(
+                "Give at least one score: low_back, neck or headache.", "scores"
+            )
+
+
+class AdviceSchema(Schema):
+    level = fields.Str(required=True)
+    code = fields.Str(required=True)
+    text = fields.Str(required=True)
+
+
+class PainEntrySchema(Schema):
+    id = fields.Int(required=True)
+    patient_id = fields.Int(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+    date = fields.Date(attribute="local_date", required=True)
+    low_back = fields.Int(allow_none=True)
+    neck = fields.Int(allow_none=True)
+    headache = fields.Int(allow_none=True)
+    notes = fields.Str(allow_none=True)
+    red_flags = fields.List(fields.Str())
+    client_id = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class PainEntryWithAdviceSchema(PainEntrySchema):
+    advice = fields.List(fields.Nested(AdviceSchema), required=True)
+
+
+class TrendArgsSchema(Schema):
+    days = fields.Int(load_default=30, validate=validate.Range(1, 365))
+
+
+def _region_series():
+    return fields.List(fields.Float(allow_none=True), required=True)
+
+
+class TrendDaySchema(Schema):
+    date = fields.Date(required=True)
+    low_back = fields.Float(allow_none=True, required=True)
+    neck = fields.Float(allow_none=True, required=True)
+    headache = fields.Float(allow_none=True, required=True)
+    sessions_scheduled = fields.Int(required=True)
+    sessions_done = fields.Int(required=True)
+
+
+class RollingSchema(Schema):
+    low_back = _region_series()
+    neck = _region_series()
+    headache = _region_series()
+
+
+class TrendsSchema(Schema):
+    from_ = fields.Date(data_key="from", attribute="from", required=True)
+    to = fields.Date(required=True)
+    days = fields.List(fields.Nested(TrendDaySchema), required=True)
+    rolling_7 = fields.Nested(RollingSchema, required=True)
+    adherence = fields.Float(allow_none=True, required=True)

@@ -1,0 +1,38 @@
+"""The shape of GET /me/export: everything of the user's own, nothing of others'."""
+
+from marshmallow import Schema, fields
+
+from kinetic.schemas.diary import PainEntrySchema
+from kinetic.schemas.plans import AssignmentSchema
+from kinetic.schemas.users import UserSchema
+
+
+class ExportSessionSchema(Schema):
+    id = fields.Int()
+    assignment_id = fields.Int()
+    date = fields.Date()
+    slot = fields.Int()
+    status = fields.Str()
+    completed_at = fields.AwareDateTime(allow_none=True)
+    exercises_done = fields.List(fields.Str(), allow_none=True)
+    difficulty = fields.Int(allow_none=True)
+    pain_during = fields.Int(allow_none=True)
+    notes = fields.Str(allow_none=True)
+
+
+class ExportInviteSchema(Schema):
+    id = fields.Int()
+    name = fields.Str(allow_none=True)
+    email = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    used_at = fields.AwareDateTime(allow_none=True)
+
+
+class ExportSchema(Schema):
+    exported_at = fields.AwareDateTime(required=True)
+    user = fields.Nested(UserSchema, required=True)
+    pain_entries = fields.List(fields.Nested(PainEntrySchema))
+    sessions = fields.List(fields.Nested(ExportSessionSchema))
+    assignments = fields.List(fields.Nested(AssignmentSchema))
+    invites = fields.List(fields.Nested(ExportInviteSchema))

@@ -1,0 +1,24 @@
+from marshmallow import Schema, fields
+
+from kinetic.schemas.plans import AssignmentSchema
+
+
+class LatestSchema(Schema):
+    low_back = fields.Int(allow_none=True)
+    neck = fields.Int(allow_none=True)
+    headache = fields.Int(allow_none=True)
+    recorded_at = fields.AwareDateTime(allow_none=True)
+
+
+class PatientSummarySchema(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    email = fields.Str(required=True)
+    timezone = fields.Str()
+    latest = fields.Nested(LatestSchema, required=True)
+    adherence_7d = fields.Float(allow_none=True, required=True)
+    open_alerts = fields.Int(required=True)
+
+
+class PatientDetailSchema(PatientSummarySchema):
+    assignments = fields.List(fields.Nested(AssignmentSchema), required=True)

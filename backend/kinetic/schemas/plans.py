@@ -1,0 +1,74 @@
+from marshmallow import Schema, fields, validate
+
+from kinetic.models.plans import session_exercises
+from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
+from kinetic.schemas.library import ExerciseSchema
+
+DateArg = fields.Date()
+
+
+class AssignmentCreateSchema(Schema):
+    program = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    start_date = fields.Date()
+    weeks = StrictInteger(validate=validate.Range(1, 52))
+    days_of_week = DaysOfWeek()
+    sessions_per_day = StrictInteger(validate=validate.Range(1, 3))
+
+
+class AssignmentPatchSchema(Schema):
+    status = fields.Str(
+        required=True, validate=validate.OneOf(["active", "paused", "stopped"])
+    )
+
+
+class AssignmentSchema(Schema):
+    id = fields.Int(required=True)
+    patient_id = fields.Int(required=True)
+    program = fields.Str(required=True)
+    program_title = fields.Str()
+    program_version = fields.Int(required=True, attribute="program_version_number")
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    days_of_week = fields.List(fields.Int())
+    sessions_per_day = fields.Int()
+    status = fields.Str(required=True)
+    created_at = fields.AwareDateTime()
+
+
+class SessionSchema(Schema):
+    id = fields.Int(required=True)
+    assignment_id = fields.Int(required=True)
+    program = fields.Function(lambda s: s.assignment.program)
+    program_title = fields.Function(lambda s: s.assignment.program_title)
+    date = fields.Date(required=True)
+    slot = fields.Int(required=True)
+    status = fields.Str(attribute="current_status")
+    completed_at = fields.AwareDateTime(allow_none=True)
+    exercises_done = fields.List(fields.Str(), allow_none=True)
+    difficulty = fields.Int(allow_none=True)
+    pain_during = fields.Int(allow_none=True)
+    notes = fields.Str(allow_none=True)
+    exercises = fields.Function(
+        lambda s: ExerciseSchema(many=True).dump(session_exercises(s))
+    )
+
+
+class SessionCompleteSchema(Schema):
+    exercises_done = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=80)),
+        validate=validate.Length(max=20),
+    )
+    difficulty = Score()
+    pain_during = Score()
+    notes = fields.Str(validate=validate.Length(max=2000))
+    client_id = fields.UUID()
+
+
+class RangeArgsSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+
+
+class TodaySchema(Schema):
+    date = fields.Date(required=True)
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)

@@ -1,0 +1,54 @@
+from marshmallow import Schema, fields, validate
+
+from kinetic.schemas.common import validate_timezone
+
+Name = fields.Str(validate=validate.Length(min=1, max=120))
+Timezone = fields.Str(validate=validate_timezone)
+
+
+class UserSchema(Schema):
+    id = fields.Int(required=True)
+    email = fields.Email(required=True)
+    name = fields.Str(required=True)
+    role = fields.Str(required=True, validate=validate.OneOf(["therapist", "patient"]))
+    timezone = fields.Str(required=True)
+
+
+class RegisterSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.Str(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=256, error="Use 8 to 256 characters."),
+    )
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    role = fields.Str(validate=validate.OneOf(["therapist", "patient"]))
+    invite_code = fields.Str(validate=validate.Length(min=1, max=64))
+    timezone = fields.Str(validate=validate_timezone)
+
+
+class LoginSchema(Schema):
+    email = fields.Str(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    token = fields.Str(required=True)
+    user = fields.Nested(UserSchema, required=True)
+
+
+class UserPatchSchema(Schema):
+    name = fields.Str(validate=validate.Length(min=1, max=120))
+    timezone = fields.Str(validate=validate_timezone)
+
+
+class InviteCreateSchema(Schema):
+    name = fields.Str(validate=validate.Length(min=1, max=120))
+    email = fields.Email(validate=validate.Length(max=254))
+
+
+class InviteSchema(Schema):
+    code = fields.Str(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    name = fields.Str(allow_none=True)
+    email = fields.Str(allow_none=True)

@@ -1,0 +1,137 @@
+"""Accounts, bearer tokens and invites."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kinetic.extensions import db
+from kinetic.models import AuthToken, Invite, User
+from kinetic.services.clock import now
+
+
+class AccountError(Exception):
+    """A request that is well-formed but cannot be honoured; carries the status."""
+
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# A hash to check against when the account does not exist, so that a login for an
+# unknown address costs the same time as one with a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(
+        password, method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.lower()))
+
+
+def register(data: dict) -> User:
+    email = data["email"].lower()
+    role = data.get("role") or ("patient" if data.get("invite_code") else None)
+    if role is None:
+        raise AccountError(422, "A patient needs an invite code.", "invite_code")
+    if role == "therapist" and not current_app.config["THERAPIST_SIGNUP"]:
+        raise AccountError(403, "Therapist sign-up is disabled on this server.")
+    if role == "patient" and not data.get("invite_code"):
+        raise AccountError(422, "A patient needs an invite code.", "invite_code")
+    if role == "therapist" and data.get("invite_code"):
+        raise AccountError(422, "Invite codes are for patients.", "invite_code")
+    if find_user_by_email(email):
+        raise AccountError(409, "An account with this email already exists.")
+    user = User(
+        email=email,
+        name=data["name"],
+        role=role,
+        timezone=data.get("timezone") or "UTC",
+        password_hash=hash_password(data["password"]),
+    )
+    if role == "patient":
+        invite = _claim_invite(data["invite_code"], email)
+        user.therapist_id = invite.therapist_id
+        db.session.add(user)
+        db.session.flush()
+        invite.used_by_id = user.id
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
+    db.session.add(
+        AuthToken(user=user, token_hash=_digest(token), expires_at=now() + ttl)
+    )
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    return db.session.scalar(
+        select(User)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == _digest(token), AuthToken.expires_at > now())
+    )
+
+
+def revoke_token(token: str) -> None:
+    db.session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
+
+
+def create_invite(therapist: User, name: str | None, email: str | None):
+    code = secrets.token_urlsafe(9)
+    ttl = timedelta(days=current_app.config["INVITE_TTL_DAYS"])
+    invite = Invite(
+        therapist_id=therapist.id,
+        code_hash=_digest(code),
+        name=name,
+        email=email.lower() if email else None,
+        expires_at=now() + ttl,
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return code, invite
+
+
+def _claim_invite(code: str, email: str) -> Invite:
+    invite = db.session.scalar(select(Invite).where(Invite.code_hash == _digest(code)))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now():
+        raise AccountError(
+            422, "This invite code is unknown, used or expired.", "invite_code"
+        )
+    if invite.email and invite.email != email:
+        raise AccountError(
+            422, "This invite was issued for another email address.", "email"
+        )
+    # A conditional update, so two sign-ups racing for one code cannot both win.
+    claimed = db.session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now())
+    )
+    if claimed.rowcount != 1:
+        raise AccountError(409, "This invite code has just been used.", "invite_code")
+    return invite

@@ -1,0 +1,92 @@
+"""Demo accounts with a month of plausible history, so the charts show something."""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from kinetic.extensions import db
+from kinetic.models import PainEntry, Program, User
+from kinetic.services import accounts, plans
+from kinetic.services.clock import now, today_in
+
+THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
+PATIENT = ("patient@demo.kinetic", "demo-patient")
+PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
+DAYS = 30
+
+
+def _user(email: str, password: str, name: str, role: str) -> User:
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        timezone="UTC",
+        password_hash=accounts.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _program_slug() -> str | None:
+    slugs = set(db.session.scalars(select(Program.slug)))
+    for slug in PREFERRED_PROGRAMS:
+        if slug in slugs:
+            return slug
+    return min(slugs) if slugs else None
+
+
+def _history(patient: User, rng: random.Random) -> None:
+    today = today_in(patient.timezone)
+    zone = ZoneInfo(patient.timezone)
+    for back in range(DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        if rng.random() < 0.15:
+            continue  # a day without an entry, as in real life
+        progress = (DAYS - back) / DAYS
+        at = datetime.combine(day, time(19, rng.randint(0, 59)), zone)
+
+        def score(start: float) -> int:
+            return max(0, min(10, round(start - 3 * progress + rng.uniform(-1, 1))))
+
+        db.session.add(
+            PainEntry(
+                patient_id=patient.id,
+                recorded_at=at.astimezone(UTC),
+                local_date=day,
+                low_back=score(6.5),
+                neck=score(5),
+                headache=score(3.5) if rng.random() < 0.7 else None,
+            )
+        )
+
+
+def _complete_past_sessions(patient: User, rng: random.Random) -> None:
+    today = today_in(patient.timezone)
+    for session in plans.sessions_between(patient, today - timedelta(DAYS), today):
+        if session.date < today and rng.random() < 0.8:
+            session.status = "done"
+            session.completed_at = now() - timedelta(days=(today - session.date).days)
+            session.difficulty = rng.randint(3, 6)
+            session.pain_during = rng.randint(1, 4)
+
+
+def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
+    """Creates the demo accounts unless they exist; the caller commits."""
+    credentials = {"therapist": THERAPIST, "patient": PATIENT}
+    if accounts.find_user_by_email(THERAPIST[0]):
+        return credentials, False
+    therapist = _user(*THERAPIST, "Dr Demo Therapist", "therapist")
+    patient = _user(*PATIENT, "Pat Demo", "patient")
+    patient.therapist_id = therapist.id
+    rng = random.Random(20261121)
+    slug = _program_slug()
+    if slug:
+        start = today_in(patient.timezone) - timedelta(days=DAYS)
+        plans.assign_program(patient, therapist, {"program": slug, "start_date": start})
+        _complete_past_sessions(patient, rng)
+    _history(patient, rng)
+    db.session.flush()
+    return credentials, True

@@ -1,0 +1,223 @@
+"""Reading, checking and loading the exercise and program files in programs/."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+
+from kinetic.extensions import db
+from kinetic.models import Exercise, Program, ProgramVersion
+from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" ({self.field})" if self.field else ""
+        return f"{self.path}:{self.line}{where}: {self.message}"
+
+
+@dataclass
+class Library:
+    exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
+    programs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _node_lines(node: yaml.Node, path: Path_ = (), out=None) -> dict[Path_, int]:
+    """Maps each key path in a YAML document to its 1-based line."""
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _node_lines(value, (*path, key.value), out)
+            out[(*path, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _node_lines(item, (*path, index), out)
+    return out
+
+
+def _flatten(messages: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    if isinstance(messages, dict):
+        return [
+            pair
+            for key, value in messages.items()
+            for pair in _flatten(value, path if key == "_schema" else (*path, key))
+        ]
+    if isinstance(messages, list):
+        return [pair for item in messages for pair in _flatten(item, path)]
+    return [(path, str(messages))]
+
+
+def _line_for(lines: dict[Path_, int], path: Path_) -> int:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(
+        ".[", "["
+    )
+
+
+def _read_file(path: Path, schema: Schema, library: Library) -> tuple | None:
+    def problem(where: Path_, message: str, line: int | None = None) -> None:
+        line = line or _line_for(lines, where)
+        library.problems.append(Problem(str(path), line, _dotted(where), message))
+
+    lines: dict[Path_, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem((), f"not readable YAML: {exc}", mark.line + 1 if mark else 1)
+        return None
+    if node is not None:
+        lines = _node_lines(node)
+    if not isinstance(raw, dict):
+        problem((), "expected a mapping of fields at the top of the file")
+        return None
+    try:
+        data = schema.load(raw)
+    except ValidationError as exc:
+        for where, message in _flatten(exc.messages):
+            problem(where, message)
+        return None
+    if data["slug"] != path.stem:
+        problem(("slug",), f"the slug must match the file name {path.stem!r}")
+        return None
+    return data, lines, problem
+
+
+def read_library(directory: str | Path) -> Library:
+    """Reads every file, collecting every problem rather than stopping at the first."""
+    directory = Path(directory)
+    library = Library()
+    for path in sorted((directory / "exercises").glob("*.yaml")):
+        read = _read_file(path, ExerciseFileSchema(), library)
+        if read:
+            library.exercises[read[0]["slug"]] = read[0]
+    for path in sorted((directory / "programs").glob("*.yaml")):
+        read = _read_file(path, ProgramFileSchema(), library)
+        if not read:
+            continue
+        data, _, problem = read
+        missing = False
+        for p, phase in enumerate(data["sessions"]):
+            for e, planned in enumerate(phase["exercises"]):
+                if planned["exercise"] not in library.exercises:
+                    where = ("sessions", p, "exercises", e, "exercise")
+                    problem(where, f"no exercise file {planned['exercise']}.yaml")
+                    missing = True
+        if not missing:
+            library.programs[data["slug"]] = data
+    if not library.exercises and not library.programs and not library.problems:
+        library.problems.append(
+            Problem(str(directory), 1, "", "no exercise or program files found")
+        )
+    return library
+
+
+def _digest(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def resolve_program(data: dict[str, Any], exercises: dict[str, dict]) -> dict:
+    """The program with each planned exercise's full text and dosage filled in."""
+
+    def planned(item: dict[str, Any]) -> dict[str, Any]:
+        exercise = exercises[item["exercise"]]
+        dosage = {"sets": item["sets"]}
+        if "reps" in item or "hold_seconds" in item:
+            dosage |= {k: item[k] for k in ("reps", "hold_seconds") if k in item}
+        else:
+            dosage |= {
+                k: exercise["dosage"][k]
+                for k in ("reps", "hold_seconds")
+                if k in exercise["dosage"]
+            }
+        if "rest_seconds" in exercise["dosage"]:
+            dosage["rest_seconds"] = exercise["dosage"]["rest_seconds"]
+        return {**exercise, "dosage": dosage}
+
+    sessions = [
+        {**phase, "exercises": [planned(item) for item in phase["exercises"]]}
+        for phase in data["sessions"]
+    ]
+    return {**data, "advice": data.get("advice", []), "sessions": sessions}
+
+
+@dataclass
+class LoadReport:
+    exercises_added: int = 0
+    exercises_updated: int = 0
+    programs_added: int = 0
+    new_versions: list[str] = field(default_factory=list)
+
+
+def _load_exercises(library: Library, report: LoadReport) -> None:
+    existing = {e.slug: e for e in db.session.scalars(select(Exercise))}
+    for slug, content in library.exercises.items():
+        digest = _digest(content)
+        row = existing.get(slug)
+        if row is None:
+            report.exercises_added += 1
+            row = Exercise(slug=slug)
+            db.session.add(row)
+        elif row.content_hash == digest:
+            continue
+        else:
+            report.exercises_updated += 1
+        row.name, row.category = content["name"], content["category"]
+        row.content, row.content_hash = content, digest
+
+
+def _load_programs(library: Library, report: LoadReport) -> None:
+    existing = {p.slug: p for p in db.session.scalars(select(Program))}
+    for slug, data in library.programs.items():
+        content = resolve_program(data, library.exercises)
+        digest = _digest(content)
+        program = existing.get(slug)
+        if program is None:
+            report.programs_added += 1
+            program = Program(slug=slug)
+            db.session.add(program)
+        current = program.current_version
+        if current is not None and current.content_hash == digest:
+            continue
+        number = current.version + 1 if current else 1
+        version = ProgramVersion(
+            program=program, version=number, content_hash=digest, content=content
+        )
+        db.session.add(version)
+        db.session.flush()
+        program.current_version = version
+        report.new_versions.append(f"{slug} v{number}")
+
+
+def load_library(library: Library) -> LoadReport:
+    """Upserts exercises and versions programs; the caller commits."""
+    if library.problems:
+        raise ValueError("the library has problems; validate it first")
+    report = LoadReport()
+    _load_exercises(library, report)
+    _load_programs(library, report)
+    db.session.flush()
+    return report

@@ -1,0 +1,125 @@
+"""Assignments and the sessions they schedule, in the patient's own calendar."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from kinetic.extensions import db
+from kinetic.models import Assignment, Program, ScheduledSession, User
+from kinetic.models.plans import session_exercises
+from kinetic.services.accounts import AccountError
+from kinetic.services.clock import now, today_in
+
+
+def session_status(session: ScheduledSession, today: date) -> str:
+    if session.status == "pending" and session.date < today:
+        return "missed"
+    return session.status
+
+
+def with_status(sessions: list[ScheduledSession], today: date) -> list:
+    """Sets each session's status as the patient reads it today (see the model)."""
+    for session in sessions:
+        session.current_status = session_status(session, today)
+    return sessions
+
+
+def _schedule(assignment: Assignment, days: list[date]) -> None:
+    wanted = set(assignment.days_of_week)
+    db.session.add_all(
+        ScheduledSession(
+            assignment=assignment,
+            patient_id=assignment.patient_id,
+            date=day,
+            slot=slot,
+        )
+        for day in days
+        if day.weekday() in wanted
+        for slot in range(1, assignment.sessions_per_day + 1)
+    )
+
+
+def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
+    program = db.session.scalar(select(Program).where(Program.slug == data["program"]))
+    if program is None or program.current_version is None:
+        raise AccountError(422, "No program with this slug.", "program")
+    content = program.current_version.content
+    start = data.get("start_date") or today_in(patient.timezone)
+    weeks = data.get("weeks") or content["weeks"]
+    assignment = Assignment(
+        patient_id=patient.id,
+        therapist_id=therapist.id,
+        program_version=program.current_version,
+        start_date=start,
+        end_date=start + timedelta(days=weeks * 7 - 1),
+        days_of_week=sorted(data.get("days_of_week") or content["days_of_week"]),
+        sessions_per_day=data.get("sessions_per_day") or content["sessions_per_day"],
+        status="active",
+    )
+    db.session.add(assignment)
+    _schedule(assignment, [start + timedelta(days=n) for n in range(weeks * 7)])
+    db.session.flush()
+    return assignment
+
+
+def set_assignment_status(assignment: Assignment, status: str) -> Assignment:
+    """Pausing or stopping hides the plan's sessions from today on; resuming brings
+    back the ones not yet past. Stopping is final."""
+    if assignment.status == status:
+        return assignment
+    if assignment.status == "stopped":
+        raise AccountError(409, "A stopped assignment cannot be changed.")
+    patient = db.session.get(User, assignment.patient_id)
+    today = today_in(patient.timezone)
+    source, target = ("cancelled", "pending") if status == "active" else (
+        "pending",
+        "cancelled",
+    )
+    db.session.execute(
+        update(ScheduledSession)
+        .where(
+            ScheduledSession.assignment_id == assignment.id,
+            ScheduledSession.date >= today,
+            ScheduledSession.status == source,
+        )
+        .values(status=target)
+    )
+    assignment.status = status
+    db.session.flush()
+    return assignment
+
+
+def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSession]:
+    return list(
+        db.session.scalars(
+            select(ScheduledSession)
+            .where(
+                ScheduledSession.patient_id == patient.id,
+                ScheduledSession.date.between(start, end),
+                ScheduledSession.status != "cancelled",
+            )
+            .order_by(ScheduledSession.date, ScheduledSession.slot)
+        )
+    )
+
+
+def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
+    """Marks a session done once; a repeat (an offline phone syncing twice) is a no-op."""
+    if session.status == "done":
+        return session
+    patient = db.session.get(User, session.patient_id)
+    if session.date > today_in(patient.timezone):
+        raise AccountError(409, "This session is not due yet.")
+    if data.get("exercises_done"):
+        planned = {e["slug"] for e in session_exercises(session)}
+        unknown = sorted(set(data["exercises_done"]) - planned)
+        if unknown:
+            raise AccountError(
+                422, f"Not in this session: {', '.join(unknown)}.", "exercises_done"
+            )
+    session.status = "done"
+    session.completed_at = now()
+    for key in ("exercises_done", "difficulty", "pain_during", "notes"):
+        setattr(session, key, data.get(key))
+    db.session.flush()
+    return session

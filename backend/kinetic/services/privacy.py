@@ -1,0 +1,47 @@
+"""A user's own data: the full export, and erasure of a patient's account."""
+
+from sqlalchemy import delete, select, update
+
+from kinetic.extensions import db
+from kinetic.models import (
+    Alert,
+    Assignment,
+    AuthToken,
+    Invite,
+    PainEntry,
+    ScheduledSession,
+    User,
+)
+from kinetic.schemas.export import ExportSchema
+from kinetic.services.clock import now
+
+
+def export_user(user: User) -> dict:
+    """Every record that is the user's own, as plain data for GET /me/export."""
+
+    def rows(model, column) -> list:
+        return list(db.session.scalars(select(model).where(column == user.id)))
+
+    data = {"exported_at": now(), "user": user}
+    if user.role == "patient":
+        data["pain_entries"] = rows(PainEntry, PainEntry.patient_id)
+        data["sessions"] = rows(ScheduledSession, ScheduledSession.patient_id)
+        data["assignments"] = rows(Assignment, Assignment.patient_id)
+    else:
+        data["invites"] = rows(Invite, Invite.therapist_id)
+        data["assignments"] = rows(Assignment, Assignment.therapist_id)
+    return ExportSchema().dump(data)
+
+
+def erase_patient(patient: User) -> None:
+    """Deletes every record of the patient explicitly, so erasure does not depend on
+    the database enforcing ON DELETE rules."""
+    pid = patient.id
+    db.session.execute(
+        update(Invite).where(Invite.used_by_id == pid).values(used_by_id=None)
+    )
+    for model in (ScheduledSession, Assignment, PainEntry, Alert):
+        db.session.execute(delete(model).where(model.patient_id == pid))
+    db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
+    db.session.delete(patient)
+    db.session.flush()

@@ -1,0 +1,166 @@
+"""Daily means, rolling means and adherence, aggregated in SQL."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+
+from kinetic.extensions import db
+from kinetic.models import REGIONS, Alert, PainEntry, ScheduledSession, User
+from kinetic.services.clock import today_in
+
+
+def _daily_means(patient_ids, start: date, end: date):
+    columns = [func.avg(getattr(PainEntry, region)) for region in REGIONS]
+    return db.session.execute(
+        select(PainEntry.patient_id, PainEntry.local_date, *columns)
+        .where(
+            PainEntry.patient_id.in_(patient_ids),
+            PainEntry.local_date.between(start, end),
+        )
+        .group_by(PainEntry.patient_id, PainEntry.local_date)
+    ).all()
+
+
+def _session_counts(patient_ids, start: date, end: date):
+    done = func.sum(case((ScheduledSession.status == "done", 1), else_=0))
+    return db.session.execute(
+        select(
+            ScheduledSession.patient_id,
+            ScheduledSession.date,
+            func.count(),
+            done,
+        )
+        .where(
+            ScheduledSession.patient_id.in_(patient_ids),
+            ScheduledSession.date.between(start, end),
+            ScheduledSession.status != "cancelled",
+        )
+        .group_by(ScheduledSession.patient_id, ScheduledSession.date)
+    ).all()
+
+
+def adherence(counts: dict[date, tuple[int, int]], start: date, today: date):
+    """Done over due sessions: those of past days, plus today's already done."""
+    due = done = 0
+    for day, (scheduled, finished) in counts.items():
+        if start <= day < today:
+            due, done = due + scheduled, done + finished
+        elif day == today:
+            due, done = due + finished, done + finished
+    return round(done / due, 3) if due else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def trends(patient: User, days: int) -> dict:
+    today = today_in(patient.timezone)
+    start = today - timedelta(days=days - 1)
+    means = {
+        row[1]: row[2:] for row in _daily_means([patient.id], start - timedelta(6), today)
+    }
+    counts = {
+        row[1]: (row[2], int(row[3] or 0))
+        for row in _session_counts([patient.id], start, today)
+    }
+    window = [start + timedelta(days=n) for n in range(days)]
+    daily = []
+    rolling = {region: [] for region in REGIONS}
+    for day in window:
+        values = means.get(day, (None,) * len(REGIONS))
+        scheduled, done = counts.get(day, (0, 0))
+        daily.append(
+            {
+                "date": day,
+                **{r: _round(v) for r, v in zip(REGIONS, values, strict=True)},
+                "sessions_scheduled": scheduled,
+                "sessions_done": done,
+            }
+        )
+        for index, region in enumerate(REGIONS):
+            trailing = [
+                float(means[d][index])
+                for d in (day - timedelta(days=k) for k in range(7))
+                if d in means and means[d][index] is not None
+            ]
+            rolling[region].append(_mean(trailing))
+    return {
+        "from": start,
+        "to": today,
+        "days": daily,
+        "rolling_7": rolling,
+        "adherence": adherence(counts, start, today),
+    }
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _latest_scores(patient_ids) -> dict[int, dict]:
+    latest: dict[int, dict] = defaultdict(lambda: dict.fromkeys(REGIONS))
+    for region in REGIONS:
+        column = getattr(PainEntry, region)
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=PainEntry.patient_id,
+                order_by=(PainEntry.recorded_at.desc(), PainEntry.id.desc()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(PainEntry.patient_id, column.label("score"), PainEntry.recorded_at, rank)
+            .where(PainEntry.patient_id.in_(patient_ids), column.is_not(None))
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(ranked.c.patient_id, ranked.c.score, ranked.c.recorded_at).where(
+                ranked.c.rank == 1
+            )
+        )
+        for patient_id, score, recorded_at in rows:
+            entry = latest[patient_id]
+            entry[region] = score
+            if entry.get("recorded_at") is None or recorded_at > entry["recorded_at"]:
+                entry["recorded_at"] = recorded_at
+    return latest
+
+
+def patient_summaries(patients: list[User]) -> list[dict]:
+    """Latest scores, 7-day adherence and open alerts for many patients in a fixed
+    number of queries, however many patients there are."""
+    ids = [p.id for p in patients]
+    if not ids:
+        return []
+    todays = {p.id: today_in(p.timezone) for p in patients}
+    # Patients' "today" differs by timezone: fetch a slightly wider window, then
+    # cut each patient's own 7 days in Python.
+    low, high = min(todays.values()) - timedelta(days=6), max(todays.values())
+    counts: dict[int, dict] = defaultdict(dict)
+    for patient_id, day, scheduled, done in _session_counts(ids, low, high):
+        counts[patient_id][day] = (scheduled, int(done or 0))
+    alerts = dict(
+        db.session.execute(
+            select(Alert.patient_id, func.count())
+            .where(Alert.patient_id.in_(ids), Alert.status == "open")
+            .group_by(Alert.patient_id)
+        ).all()
+    )
+    latest = _latest_scores(ids)
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "email": p.email,
+            "timezone": p.timezone,
+            "latest": {**dict.fromkeys(REGIONS), "recorded_at": None, **latest.get(p.id, {})},
+            "adherence_7d": adherence(
+                counts[p.id], todays[p.id] - timedelta(days=6), todays[p.id]
+            ),
+            "open_alerts": alerts.get(p.id, 0),
+        }
+        for p in patients
+    ]

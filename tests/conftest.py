@@ -1,0 +1,206 @@
+"""Fixtures: an app on SQLite or PostgreSQL (--db), a clean database per test, a
+fake clock, and small factories for therapists, patients and plans."""
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from kinetic import create_app
+from kinetic.config import TestConfig
+from kinetic.extensions import db, limiter
+from kinetic.models import User
+from kinetic.services import accounts, library, plans
+from kinetic.services.clock import set_clock
+
+DATA = Path(__file__).parent / "data"
+PG_ADMIN_URL = os.environ.get(
+    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default=os.environ.get("KINETIC_TEST_DB", "sqlite"),
+        help="the database to run the suite on",
+    )
+
+
+@pytest.fixture(scope="session")
+def db_kind(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind, tmp_path_factory):
+    if db_kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"kinetic_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    config = type(
+        "SuiteConfig",
+        (TestConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+            "PROGRAMS_DIR": str(DATA / "programs"),
+        },
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request, app):
+    """Each test starts from empty tables, a real clock and fresh rate limits."""
+    yield
+    set_clock(None)
+    with app.app_context():
+        limiter.reset()
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            db.session.execute(text("UPDATE programs SET current_version_id = NULL"))
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class FakeClock:
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def set(self, instant: datetime) -> None:
+        self.now = instant
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    fake = FakeClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    set_clock(lambda: fake.now)
+    yield fake
+    set_clock(None)
+
+
+@dataclass
+class Account:
+    id: int
+    email: str
+    password: str
+    token: str
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_therapist(app):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "Therapist") -> Account:
+        with app.app_context():
+            n = next(counter)
+            data = {
+                "email": f"therapist{n}@example.org",
+                "password": "correct horse",
+                "name": f"{name} {n}",
+                "role": "therapist",
+            }
+            user = accounts.register(data)
+            token = accounts.issue_token(user)
+            db.session.commit()
+            return Account(user.id, user.email, data["password"], token)
+
+    return make
+
+
+@pytest.fixture
+def make_patient(app, make_therapist):
+    counter = iter(range(1, 10_000))
+
+    def make(therapist: Account | None = None, timezone: str = "UTC") -> Account:
+        therapist = therapist or make_therapist()
+        with app.app_context():
+            n = next(counter)
+            code, _ = accounts.create_invite(db.session.get(User, therapist.id), None, None)
+            data = {
+                "email": f"patient{n}@example.org",
+                "password": "correct horse",
+                "name": f"Patient {n}",
+                "invite_code": code,
+                "timezone": timezone,
+            }
+            user = accounts.register(data)
+            token = accounts.issue_token(user)
+            db.session.commit()
+            return Account(user.id, user.email, data["password"], token)
+
+    return make
+
+
+@pytest.fixture
+def programs(app):
+    """Loads the small fixture library in tests/data/programs."""
+    with app.app_context():
+        library.load_library(library.read_library(DATA / "programs"))
+        db.session.commit()
+
+
+@pytest.fixture
+def make_assignment(app, programs):
+    def make(patient: Account, therapist: Account, **data) -> int:
+        with app.app_context():
+            assignment = plans.assign_program(
+                db.session.get(User, patient.id),
+                db.session.get(User, therapist.id),
+                {"program": "test-plan", **data},
+            )
+            db.session.commit()
+            return assignment.id
+
+    return make
