@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.extensions import db
 from kinetic.services import demo, library
@@ -15,9 +15,7 @@ def _directory(value: str | None) -> Path:
     return Path(value or current_app.config["PROGRAMS_DIR"])
 
 
-@click.group("programs", help="Check and load the exercise and program files.")
-def programs_cli() -> None:
-    pass
+programs_cli = AppGroup("programs", help="Check and load the exercise and program files.")
 
 
 @programs_cli.command("validate")
@@ -55,6 +53,7 @@ def load_command(directory: str | None) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--url", default="http://127.0.0.1:8000", help="Where the app serves.")
 def demo_command(url: str) -> None:
     """Create the demo therapist and patient with 30 days of history, once."""
