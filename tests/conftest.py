@@ -4,7 +4,7 @@ fake clock, and small factories for therapists, patients and plans."""
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -194,6 +194,8 @@ def programs(app):
 @pytest.fixture
 def make_assignment(app, programs):
     def make(patient: Account, therapist: Account, **data) -> int:
+        if isinstance(data.get("start_date"), str):
+            data["start_date"] = date.fromisoformat(data["start_date"])
         with app.app_context():
             assignment = plans.assign_program(
                 db.session.get(User, patient.id),
