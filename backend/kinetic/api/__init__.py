@@ -1,13 +1,26 @@
 """The HTTP API: one blueprint per resource, an auth guard and one error shape."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from kinetic.api import accounts, diary, health, library, patients
 from kinetic.api.errors import register_error_handlers
 from kinetic.extensions import api
 
 
+class IdConverter(IntegerConverter):
+    """Row ids: positive and within a 32-bit integer, so an absurd id in a URL is a
+    404 rather than an overflow in the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def register_api(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(
+        IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    )
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )

@@ -48,7 +48,7 @@ def my_sessions(args):
     return sessions_of(current_user(), args)
 
 
-@blp.route("/sessions/<int:session_id>/complete", methods=["POST"])
+@blp.route("/sessions/<id:session_id>/complete", methods=["POST"])
 @patient_only
 @blp.arguments(SessionCompleteSchema)
 @blp.response(200, SessionSchema)

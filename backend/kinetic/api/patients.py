@@ -49,7 +49,7 @@ class Patients(MethodView):
         return patient_summaries(patients_of(current_user()))
 
 
-@blp.route("/patients/<int:patient_id>")
+@blp.route("/patients/<id:patient_id>")
 class PatientById(MethodView):
     @therapist_only
     @blp.response(200, PatientDetailSchema)
@@ -61,7 +61,7 @@ class PatientById(MethodView):
         return {**summary, "assignments": _assignments(patient, include_stopped=False)}
 
 
-@blp.route("/patients/<int:patient_id>/assignments")
+@blp.route("/patients/<id:patient_id>/assignments")
 class PatientAssignments(MethodView):
     @therapist_only
     @blp.response(200, AssignmentSchema(many=True))
@@ -81,7 +81,7 @@ class PatientAssignments(MethodView):
         return assignment
 
 
-@blp.route("/assignments/<int:assignment_id>")
+@blp.route("/assignments/<id:assignment_id>")
 class AssignmentById(MethodView):
     @therapist_only
     @blp.arguments(AssignmentPatchSchema)
@@ -102,7 +102,7 @@ def own_patient_or_none(patient_id: int) -> User | None:
     return patient_of(current_user(), patient_id)
 
 
-@blp.route("/patients/<int:patient_id>/pain")
+@blp.route("/patients/<id:patient_id>/pain")
 @therapist_only
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, PainEntrySchema(many=True))
@@ -112,7 +112,7 @@ def patient_pain(args, patient_id):
     return pain_of(own_patient(patient_id), args)
 
 
-@blp.route("/patients/<int:patient_id>/sessions")
+@blp.route("/patients/<id:patient_id>/sessions")
 @therapist_only
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, SessionSchema(many=True))
@@ -122,7 +122,7 @@ def patient_sessions(args, patient_id):
     return sessions_of(own_patient(patient_id), args)
 
 
-@blp.route("/patients/<int:patient_id>/trends")
+@blp.route("/patients/<id:patient_id>/trends")
 @therapist_only
 @blp.arguments(TrendArgsSchema, location="query")
 @blp.response(200, TrendsSchema)
