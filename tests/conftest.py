@@ -167,7 +167,9 @@ def make_patient(app, make_therapist):
         therapist = therapist or make_therapist()
         with app.app_context():
             n = next(counter)
-            code, _ = accounts.create_invite(db.session.get(User, therapist.id), None, None)
+            code, _ = accounts.create_invite(
+                db.session.get(User, therapist.id), None, None
+            )
             data = {
                 "email": f"patient{n}@example.org",
                 "password": "correct horse",

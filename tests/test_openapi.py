@@ -63,36 +63,41 @@ def _operations(app):
     return [result.ok() for result in schema.get_all_operations()]
 
 
+def _fuzz(operation, token_for) -> None:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=30,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case):
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token_for(operation)}"},
+            checks=[not_a_server_error, response_schema_conformance],
+        )
+
+    call()
+
+
 def test_generated_requests_get_no_server_error(app, fuzz_accounts, make_patient):
     # Drives schemathesis' strategies with hypothesis directly: its pytest plugin
     # does not run under pytest 9 yet.
-    operations = _operations(app)
-    assert len(operations) >= 20
-    for operation in operations:
+    def token_for(operation) -> str:
         role = "therapist" if operation.path.startswith(THERAPIST_PATHS) else "patient"
         account = fuzz_accounts[role]
         route = (operation.method.upper(), operation.path)
+        # Ending the session or the account needs a token of its own each time.
+        if route == ("POST", "/api/v1/auth/logout"):
+            return _fresh_token(app, account)
+        if route == ("DELETE", "/api/v1/me"):
+            return make_patient(fuzz_accounts["therapist"]).token
+        return account.token
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=30,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def call(case):
-            # Ending the session or the account needs a token of its own each time.
-            token = account.token
-            if route == ("POST", "/api/v1/auth/logout"):
-                token = _fresh_token(app, account)
-            elif route == ("DELETE", "/api/v1/me"):
-                token = make_patient(fuzz_accounts["therapist"]).token
-            case.call_and_validate(
-                headers={"Authorization": f"Bearer {token}"},
-                checks=[not_a_server_error, response_schema_conformance],
-            )
-
-        call()
+    operations = _operations(app)
+    assert len(operations) >= 20
+    for operation in operations:
+        _fuzz(operation, token_for)
 
 
 @pytest.mark.parametrize("patient_id", ["9223372036854775808", "0", "-1", "abc"])

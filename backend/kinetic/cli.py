@@ -15,7 +15,9 @@ def _directory(value: str | None) -> Path:
     return Path(value or current_app.config["PROGRAMS_DIR"])
 
 
-programs_cli = AppGroup("programs", help="Check and load the exercise and program files.")
+programs_cli = AppGroup(
+    "programs", help="Check and load the exercise and program files."
+)
 
 
 @programs_cli.command("validate")
@@ -28,9 +30,7 @@ def validate_command(directory: str | None) -> None:
     if found.problems:
         click.echo(f"{len(found.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo(
-        f"OK: {len(found.exercises)} exercises, {len(found.programs)} programs."
-    )
+    click.echo(f"OK: {len(found.exercises)} exercises, {len(found.programs)} programs.")
 
 
 @programs_cli.command("load")

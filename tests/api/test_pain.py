@@ -31,12 +31,12 @@ def test_an_entry_is_stored_with_the_patients_local_date(client, clock, patient)
     assert body["date"] == "2026-03-10"
     assert body["recorded_at"] == "2026-03-10T12:00:00+00:00"
     assert body["advice"] == []
-    assert entries(client, patient) == [{k: v for k, v in body.items() if k != "advice"}]
+    assert entries(client, patient) == [
+        {k: v for k, v in body.items() if k != "advice"}
+    ]
 
 
-def test_recorded_at_is_read_in_the_patients_timezone(
-    client, clock, make_patient
-):
+def test_recorded_at_is_read_in_the_patients_timezone(client, clock, make_patient):
     patient = make_patient(timezone="Europe/Berlin")
     # 23:30 UTC on the 9th is already the 10th in Berlin.
     response = post(client, patient, headache=3, recorded_at="2026-03-09T23:30:00Z")

@@ -238,9 +238,7 @@ def test_pausing_hides_sessions_from_today_and_resuming_restores_them(
     paused = patch("paused")
     assert paused.status_code == 200
     assert paused.json["status"] == "paused"
-    assert client.get(f"{API}/me/today", headers=patient.headers).json[
-        "sessions"
-    ] == []
+    assert client.get(f"{API}/me/today", headers=patient.headers).json["sessions"] == []
     # The past stays as it was: missed sessions still count as missed.
     past = sessions(client, patient, "2026-03-02", "2026-03-10")
     assert [s["status"] for s in past] == ["missed"] * 4
@@ -312,7 +310,13 @@ def test_session_range_must_make_sense(client, clock, pair, query, field):
     ],
 )
 def test_today_follows_the_patients_timezone(
-    client, clock, make_therapist, make_patient, programs, timezone, local_today,
+    client,
+    clock,
+    make_therapist,
+    make_patient,
+    programs,
+    timezone,
+    local_today,
     sessions_today,
 ):
     therapist = make_therapist()

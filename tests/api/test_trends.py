@@ -68,8 +68,9 @@ def test_adherence_counts_past_sessions_and_todays_done_ones(
         client.post(f"{API}/sessions/{session['id']}/complete", headers=patient.headers)
     trends = client.get(f"{API}/me/trends?days=14", headers=patient.headers).json
     assert trends["adherence"] == 0.5  # 2 done of 4 due
-    scheduled = {d["date"]: (d["sessions_scheduled"], d["sessions_done"])
-                 for d in trends["days"]}
+    scheduled = {
+        d["date"]: (d["sessions_scheduled"], d["sessions_done"]) for d in trends["days"]
+    }
     assert scheduled["2026-03-02"] == (1, 1)
     assert scheduled["2026-03-06"] == (1, 0)
     assert scheduled["2026-03-10"] == (0, 0)

@@ -123,5 +123,3 @@ def create_invite(data):
         "name": invite.name,
         "email": invite.email,
     }
-
-

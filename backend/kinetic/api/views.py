@@ -16,11 +16,19 @@ def date_range(patient: User, args: dict, back: int, ahead: int):
     start = args.get("from_") or today - timedelta(days=back)
     end = args.get("to") or max(start, today) + timedelta(days=ahead)
     if end < start:
-        abort(422, message="to is before from", messages={"query": {"to": [
-            "Must not be before from."]}})
+        abort(
+            422,
+            message="to is before from",
+            messages={"query": {"to": ["Must not be before from."]}},
+        )
     if (end - start).days >= MAX_RANGE_DAYS:
-        abort(422, message="range too long", messages={"query": {"to": [
-            f"Ask for at most {MAX_RANGE_DAYS} days at a time."]}})
+        abort(
+            422,
+            message="range too long",
+            messages={
+                "query": {"to": [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]}
+            },
+        )
     return start, end
 
 

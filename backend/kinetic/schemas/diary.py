@@ -9,7 +9,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from kinetic.schemas.common import REGIONS, Score, StrictInteger, unique_items
+from kinetic.schemas.common import REGIONS, Score, unique_items
 from kinetic.services.clock import now
 from kinetic.services.safety import RED_FLAGS
 

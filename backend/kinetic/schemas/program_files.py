@@ -121,8 +121,14 @@ class ProgramFileSchema(SourcedSchema):
             first, last = phase["weeks"]
             if first != expected or last < first:
                 raise ValidationError(
-                    {index: {"weeks": [f"Expected this phase to start at week "
-                                       f"{expected} and not end before it starts."]}},
+                    {
+                        index: {
+                            "weeks": [
+                                f"Expected this phase to start at week "
+                                f"{expected} and not end before it starts."
+                            ]
+                        }
+                    },
                     "sessions",
                 )
             expected = last + 1

@@ -38,6 +38,11 @@ def _program_slug() -> str | None:
     return min(slugs) if slugs else None
 
 
+def _score(start: float, progress: float, rng: random.Random) -> int:
+    """A score that eases by about 3 points over the month, with day-to-day noise."""
+    return max(0, min(10, round(start - 3 * progress + rng.uniform(-1, 1))))
+
+
 def _history(patient: User, rng: random.Random) -> None:
     today = today_in(patient.timezone)
     zone = ZoneInfo(patient.timezone)
@@ -48,17 +53,14 @@ def _history(patient: User, rng: random.Random) -> None:
         progress = (DAYS - back) / DAYS
         at = datetime.combine(day, time(19, rng.randint(0, 59)), zone)
 
-        def score(start: float) -> int:
-            return max(0, min(10, round(start - 3 * progress + rng.uniform(-1, 1))))
-
         db.session.add(
             PainEntry(
                 patient_id=patient.id,
                 recorded_at=at.astimezone(UTC),
                 local_date=day,
-                low_back=score(6.5),
-                neck=score(5),
-                headache=score(3.5) if rng.random() < 0.7 else None,
+                low_back=_score(6.5, progress, rng),
+                neck=_score(5, progress, rng),
+                headache=_score(3.5, progress, rng) if rng.random() < 0.7 else None,
             )
         )
 

@@ -71,9 +71,13 @@ def set_assignment_status(assignment: Assignment, status: str) -> Assignment:
         raise AccountError(409, "A stopped assignment cannot be changed.")
     patient = db.session.get(User, assignment.patient_id)
     today = today_in(patient.timezone)
-    source, target = ("cancelled", "pending") if status == "active" else (
-        "pending",
-        "cancelled",
+    source, target = (
+        ("cancelled", "pending")
+        if status == "active"
+        else (
+            "pending",
+            "cancelled",
+        )
     )
     db.session.execute(
         update(ScheduledSession)
@@ -104,7 +108,7 @@ def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSes
 
 
 def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
-    """Marks a session done once; a repeat (an offline phone syncing twice) is a no-op."""
+    """Marks a session done once; a repeat (a phone syncing twice) is a no-op."""
     if session.status == "done":
         return session
     patient = db.session.get(User, session.patient_id)

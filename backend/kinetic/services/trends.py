@@ -59,7 +59,8 @@ def trends(patient: User, days: int) -> dict:
     today = today_in(patient.timezone)
     start = today - timedelta(days=days - 1)
     means = {
-        row[1]: row[2:] for row in _daily_means([patient.id], start - timedelta(6), today)
+        row[1]: row[2:]
+        for row in _daily_means([patient.id], start - timedelta(6), today)
     }
     counts = {
         row[1]: (row[2], int(row[3] or 0))
@@ -112,7 +113,9 @@ def _latest_scores(patient_ids) -> dict[int, dict]:
             .label("rank")
         )
         ranked = (
-            select(PainEntry.patient_id, column.label("score"), PainEntry.recorded_at, rank)
+            select(
+                PainEntry.patient_id, column.label("score"), PainEntry.recorded_at, rank
+            )
             .where(PainEntry.patient_id.in_(patient_ids), column.is_not(None))
             .subquery()
         )
@@ -156,7 +159,11 @@ def patient_summaries(patients: list[User]) -> list[dict]:
             "name": p.name,
             "email": p.email,
             "timezone": p.timezone,
-            "latest": {**dict.fromkeys(REGIONS), "recorded_at": None, **latest.get(p.id, {})},
+            "latest": {
+                **dict.fromkeys(REGIONS),
+                "recorded_at": None,
+                **latest.get(p.id, {}),
+            },
             "adherence_7d": adherence(
                 counts[p.id], todays[p.id] - timedelta(days=6), todays[p.id]
             ),
