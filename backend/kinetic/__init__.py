@@ -12,6 +12,8 @@ def create_app(config: type | None = None) -> Flask:
     config = config or Config
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config)
+    # The embedded SQLite file lives here (as in the Flask tutorial's factory).
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_api(app)
     register_frontend(app)
