@@ -25,6 +25,9 @@ class User(db.Model):
 
     therapist: Mapped["User | None"] = relationship(remote_side=[id])
 
+    # Never hand an erased patient's id to a new account (SQLite reuses ids).
+    __table_args__ = {"sqlite_autoincrement": True}
+
 
 class AuthToken(db.Model):
     __tablename__ = "auth_tokens"

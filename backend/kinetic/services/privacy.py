@@ -38,7 +38,9 @@ def erase_patient(patient: User) -> None:
     the database enforcing ON DELETE rules."""
     pid = patient.id
     db.session.execute(
-        update(Invite).where(Invite.used_by_id == pid).values(used_by_id=None)
+        update(Invite)
+        .where(Invite.used_by_id == pid)
+        .values(used_by_id=None, name=None, email=None)
     )
     for model in (ScheduledSession, Assignment, PainEntry, Alert):
         db.session.execute(delete(model).where(model.patient_id == pid))

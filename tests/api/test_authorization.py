@@ -1,0 +1,481 @@
+"""Who may call what: one row per API route, and every row is checked without a
+token (401), with the wrong role (403) and, where the URL names an object, with
+someone else's object (404, exactly as for an object that does not exist)."""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from kinetic.extensions import db
+from kinetic.models import Assignment, ScheduledSession
+
+API = "/api/v1"
+ANY, THERAPIST, PATIENT = "any user", "therapist", "patient"
+PLACEHOLDER = r"<(?:\w+:)?(\w+)>"  # a URL rule's variable, e.g. <id:patient_id>
+MISSING_ID = 2**31 - 1  # a valid id in a URL that no row has
+
+# Rules that need no token by design, and the API's own documentation.
+PUBLIC = {
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/healthz"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    rule: str  # exactly as in app.url_map
+    who: str
+    body: dict | None = None
+    ok: int = 200
+    params: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        short = re.sub(PLACEHOLDER, r"{\1}", self.rule.removeprefix(API))
+        return f"{self.method} {short}"
+
+    @property
+    def id_params(self) -> list[str]:
+        return re.findall(r"<id:(\w+)>", self.rule)
+
+    def path(self, **ids) -> str:
+        values = {**self.params, **ids}
+        return re.sub(PLACEHOLDER, lambda m: str(values[m.group(1)]), self.rule)
+
+
+MATRIX = [
+    # Any signed-in user.
+    Route("POST", "/api/v1/auth/logout", ANY, ok=204),
+    Route("GET", "/api/v1/me", ANY),
+    Route("PATCH", "/api/v1/me", ANY, body={"name": "Renamed"}),
+    Route("GET", "/api/v1/me/export", ANY),
+    Route("GET", "/api/v1/exercises", ANY),
+    Route(
+        "GET", "/api/v1/exercises/<string:slug>", ANY, params={"slug": "test-bracing"}
+    ),
+    Route("GET", "/api/v1/programs", ANY),
+    Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
+    # Therapists only.
+    Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
+    Route("GET", "/api/v1/patients", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/assignments", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/assignments",
+        THERAPIST,
+        body={"program": "test-plan"},
+        ok=201,
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/assignments/<id:assignment_id>",
+        THERAPIST,
+        body={"status": "paused"},
+    ),
+    Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/trends", THERAPIST),
+    # Patients only.
+    Route("DELETE", "/api/v1/me", PATIENT, ok=204),
+    Route("GET", "/api/v1/me/today", PATIENT),
+    Route("GET", "/api/v1/me/sessions", PATIENT),
+    Route("GET", "/api/v1/me/pain", PATIENT),
+    Route("POST", "/api/v1/me/pain", PATIENT, body={"low_back": 3}, ok=201),
+    Route("GET", "/api/v1/me/trends", PATIENT),
+    Route(
+        "POST",
+        "/api/v1/sessions/<id:session_id>/complete",
+        PATIENT,
+        body={"difficulty": 4},
+    ),
+]
+
+GUARDED = [r for r in MATRIX if r.who != ANY]
+WITH_IDS = [r for r in MATRIX if r.id_params]
+
+
+def rows(routes):
+    return pytest.mark.parametrize("route", routes, ids=lambda r: r.name)
+
+
+# -- a small world: two practices, each with a patient on a plan -----------------------
+
+
+@dataclass
+class Practice:
+    therapist: object
+    patient: object
+    assignment_id: int
+    session_id: int
+
+    def ids(self) -> dict:
+        return {
+            "patient_id": self.patient.id,
+            "assignment_id": self.assignment_id,
+            "session_id": self.session_id,
+        }
+
+    def caller(self, role: str):
+        return self.therapist if role == THERAPIST else self.patient
+
+
+@dataclass
+class World:
+    mine: Practice
+    theirs: Practice  # another therapist with their own patient
+    neighbour: Practice  # my therapist's other patient
+
+
+def first_session(app, assignment_id: int) -> int:
+    with app.app_context():
+        session_id = db.session.scalar(
+            select(ScheduledSession.id)
+            .where(ScheduledSession.assignment_id == assignment_id)
+            .order_by(ScheduledSession.date, ScheduledSession.slot)
+        )
+        db.session.remove()
+    return session_id
+
+
+@pytest.fixture
+def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
+    def practice(therapist) -> Practice:
+        patient = make_patient(therapist)
+        # Tuesdays from today (Tuesday 2026-03-10): the first session is due today.
+        assignment_id = make_assignment(patient, therapist, days_of_week=[1])
+        session_id = first_session(app, assignment_id)
+        return Practice(therapist, patient, assignment_id, session_id)
+
+    mine = practice(make_therapist())
+    return World(mine, practice(make_therapist()), practice(mine.therapist))
+
+
+def call(client, route: Route, headers: dict | None = None, **ids):
+    return client.open(
+        route.path(**ids), method=route.method, json=route.body, headers=headers or {}
+    )
+
+
+def snapshot(app) -> dict:
+    """Every row of every table, to show that a refused request changed nothing."""
+    with app.app_context():
+        state = {
+            table.name: sorted(map(repr, db.session.execute(select(table)).all()))
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+    return state
+
+
+def assert_error(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.json
+    assert type(body["code"]) is int and body["code"] == status, body
+    assert isinstance(body["message"], str) and body["message"], body
+    return body
+
+
+# -- the matrix covers the whole API ---------------------------------------------------
+
+
+def test_every_api_route_has_a_row_in_the_matrix(app):
+    served = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        if not rule.rule.startswith("/api/docs")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    } - PUBLIC
+    listed = {(r.method, r.rule) for r in MATRIX}
+
+    assert served - listed == set(), "routes without a row in MATRIX"
+    assert listed - served == set(), "rows in MATRIX for routes the app lacks"
+    assert len(listed) == len(MATRIX), "a route is listed twice"
+
+
+# -- the allowed caller succeeds (so the refusals below are not accidents) -------------
+
+
+@pytest.mark.parametrize(
+    ("route", "role"),
+    [
+        (route, role)
+        for route in MATRIX
+        for role in ((THERAPIST, PATIENT) if route.who == ANY else (route.who,))
+    ],
+    ids=lambda value: value.name if isinstance(value, Route) else value,
+)
+def test_the_allowed_role_succeeds_on_its_own_objects(app, client, world, route, role):
+    caller = world.mine.caller(role)
+    before = snapshot(app)
+
+    response = call(client, route, caller.headers, **world.mine.ids())
+
+    assert response.status_code == route.ok, response.get_data(as_text=True)
+    if route.method != "GET":
+        # A write shows in the snapshot, so "unchanged" below means something.
+        assert snapshot(app) != before
+
+
+# -- (a) no usable token: 401 ----------------------------------------------------------
+
+
+BAD_CREDENTIALS = {
+    "no-header": lambda world: {},
+    "garbage-token": lambda world: {"Authorization": "Bearer not-a-real-token"},
+    "empty-bearer": lambda world: {"Authorization": "Bearer "},
+    "basic-scheme": lambda world: {
+        "Authorization": f"Basic {world.mine.therapist.token}"
+    },
+    "bare-token": lambda world: {"Authorization": world.mine.therapist.token},
+}
+
+
+@pytest.mark.parametrize("credentials", BAD_CREDENTIALS)
+@rows(MATRIX)
+def test_a_missing_or_bad_token_is_401(app, client, world, route, credentials):
+    headers = BAD_CREDENTIALS[credentials](world)
+    before = snapshot(app)
+
+    own = call(client, route, headers, **world.mine.ids())
+    missing = call(client, route, headers, **dict.fromkeys(route.id_params, MISSING_ID))
+
+    body = assert_error(own, 401)
+    assert "errors" not in body
+    # Whether the object exists makes no difference without a token.
+    assert missing.status_code == 401 and missing.json == body
+    assert snapshot(app) == before
+
+
+@rows(MATRIX)
+def test_a_logged_out_token_is_401(app, client, world, route):
+    patient = world.mine.patient
+    assert client.post(f"{API}/auth/logout", headers=patient.headers).status_code == 204
+    before = snapshot(app)
+
+    response = call(client, route, patient.headers, **world.mine.ids())
+
+    assert_error(response, 401)
+    assert snapshot(app) == before
+
+
+@rows(MATRIX)
+def test_an_expired_token_is_401(app, client, clock, world, route):
+    clock.advance(days=31)
+    before = snapshot(app)
+
+    response = call(client, route, world.mine.therapist.headers, **world.mine.ids())
+
+    assert_error(response, 401)
+    assert snapshot(app) == before
+
+
+# -- (b) the wrong role: 403 -----------------------------------------------------------
+
+
+@rows(GUARDED)
+def test_the_wrong_role_is_403(app, client, world, route):
+    wrong = PATIENT if route.who == THERAPIST else THERAPIST
+    caller = world.mine.caller(wrong)
+    before = snapshot(app)
+
+    # The caller's own objects: the role alone decides.
+    response = call(client, route, caller.headers, **world.mine.ids())
+    missing = call(
+        client, route, caller.headers, **dict.fromkeys(route.id_params, MISSING_ID)
+    )
+
+    body = assert_error(response, 403)
+    assert "errors" not in body
+    assert missing.status_code == 403 and missing.json == body
+    assert snapshot(app) == before
+
+
+# -- (c) someone else's object: 404, exactly like one that does not exist --------------
+
+
+FOREIGN = {
+    "other-practices-object": lambda world: world.theirs.ids(),
+    "other-therapists-user-id": lambda world: {"patient_id": world.theirs.therapist.id},
+    "callers-own-user-id": lambda world: {"patient_id": world.mine.therapist.id},
+    "same-therapists-other-patient": lambda world: world.neighbour.ids(),
+}
+
+
+def foreign_cases():
+    """The other practice's objects, and for patient ids also user ids that are
+    not patients of the caller; for a patient, also the session of another patient
+    of the same therapist."""
+    for route in WITH_IDS:
+        cases = ["other-practices-object"]
+        if "patient_id" in route.id_params:
+            cases += ["other-therapists-user-id", "callers-own-user-id"]
+        if route.who == PATIENT:
+            cases += ["same-therapists-other-patient"]
+        for case in cases:
+            yield pytest.param(route, case, id=f"{route.name}-{case}")
+
+
+@pytest.mark.parametrize(("route", "case"), list(foreign_cases()))
+def test_someone_elses_object_is_404_like_a_missing_one(
+    app, client, world, route, case
+):
+    caller = world.mine.caller(route.who)
+    ids = FOREIGN[case](world)
+    before = snapshot(app)
+
+    foreign = call(client, route, caller.headers, **ids)
+    missing = call(
+        client, route, caller.headers, **dict.fromkeys(route.id_params, MISSING_ID)
+    )
+
+    body = assert_error(foreign, 404)
+    assert_error(missing, 404)
+    assert body == missing.json
+    assert snapshot(app) == before
+
+
+# -- (d) a therapist sees only their own patients --------------------------------------
+
+
+def test_a_therapist_lists_only_their_own_patients(
+    client, world, make_therapist, make_patient
+):
+    second = make_patient(world.mine.therapist)
+    make_patient(world.theirs.therapist)
+    lonely = make_therapist()
+
+    def listed(therapist) -> list[int]:
+        response = client.get(f"{API}/patients", headers=therapist.headers)
+        assert response.status_code == 200, response.json
+        return sorted(p["id"] for p in response.json)
+
+    assert listed(world.mine.therapist) == sorted(
+        [world.mine.patient.id, world.neighbour.patient.id, second.id]
+    )
+    assert world.theirs.patient.id in listed(world.theirs.therapist)
+    assert not set(listed(world.mine.therapist)) & set(listed(world.theirs.therapist))
+    assert listed(lonely) == []
+
+
+# -- (e) a refused request changes nothing ---------------------------------------------
+
+
+def assignment_status(client, practice: Practice) -> str:
+    response = client.get(
+        f"{API}/patients/{practice.patient.id}/assignments",
+        headers=practice.therapist.headers,
+    )
+    assert response.status_code == 200, response.json
+    (found,) = [a for a in response.json if a["id"] == practice.assignment_id]
+    return found["status"]
+
+
+def session_status(client, practice: Practice) -> str:
+    response = client.get(
+        f"{API}/me/sessions?from=2026-03-01&to=2026-04-30",
+        headers=practice.patient.headers,
+    )
+    assert response.status_code == 200, response.json
+    (found,) = [s for s in response.json if s["id"] == practice.session_id]
+    return found["status"]
+
+
+@pytest.mark.parametrize("status", ["paused", "stopped", "active"])
+def test_another_therapist_cannot_change_an_assignment(client, world, status):
+    mine, theirs = world.mine, world.theirs
+    if status == "active":  # resuming someone else's paused plan
+        client.patch(
+            f"{API}/assignments/{mine.assignment_id}",
+            json={"status": "paused"},
+            headers=mine.therapist.headers,
+        )
+    before = assignment_status(client, mine)
+
+    response = client.patch(
+        f"{API}/assignments/{mine.assignment_id}",
+        json={"status": status},
+        headers=theirs.therapist.headers,
+    )
+
+    assert_error(response, 404)
+    assert assignment_status(client, mine) == before
+
+
+def test_a_patient_cannot_change_their_own_assignment(client, world):
+    mine = world.mine
+
+    response = client.patch(
+        f"{API}/assignments/{mine.assignment_id}",
+        json={"status": "stopped"},
+        headers=mine.patient.headers,
+    )
+
+    assert_error(response, 403)
+    assert assignment_status(client, mine) == "active"
+    assert session_status(client, mine) == "pending"
+
+
+@pytest.mark.parametrize("other", ["theirs", "neighbour"])
+def test_another_patient_cannot_complete_a_session(client, world, other):
+    mine, intruder = world.mine, getattr(world, other)
+
+    response = client.post(
+        f"{API}/sessions/{mine.session_id}/complete",
+        json={"difficulty": 9, "notes": "not mine"},
+        headers=intruder.patient.headers,
+    )
+
+    assert_error(response, 404)
+    assert session_status(client, mine) == "pending"
+    assert session_status(client, intruder) == "pending"
+
+
+def test_a_therapist_cannot_complete_their_patients_session(client, world):
+    mine = world.mine
+
+    response = client.post(
+        f"{API}/sessions/{mine.session_id}/complete",
+        json={},
+        headers=mine.therapist.headers,
+    )
+
+    assert_error(response, 403)
+    assert session_status(client, mine) == "pending"
+
+
+def test_another_therapist_cannot_assign_a_plan(app, client, world):
+    mine, theirs = world.mine, world.theirs
+
+    response = client.post(
+        f"{API}/patients/{mine.patient.id}/assignments",
+        json={"program": "test-plan"},
+        headers=theirs.therapist.headers,
+    )
+
+    assert_error(response, 404)
+    with app.app_context():
+        plans = db.session.scalars(
+            select(Assignment.id).where(Assignment.patient_id == mine.patient.id)
+        ).all()
+        db.session.remove()
+    assert plans == [mine.assignment_id]
+
+
+def test_a_therapist_cannot_erase_a_patient_or_read_their_diary_as_them(client, world):
+    mine = world.mine
+    client.post(f"{API}/me/pain", json={"neck": 2}, headers=mine.patient.headers)
+
+    assert_error(client.delete(f"{API}/me", headers=mine.therapist.headers), 403)
+    assert_error(client.get(f"{API}/me/pain", headers=mine.therapist.headers), 403)
+
+    me = client.get(f"{API}/me", headers=mine.patient.headers)
+    assert me.status_code == 200 and me.json["id"] == mine.patient.id
+    pain = client.get(f"{API}/me/pain", headers=mine.patient.headers)
+    assert [e["neck"] for e in pain.json] == [2]
