@@ -829,3 +829,14 @@ def test_invite_refuses_a_bad_field(client, make_therapist, body, field):
     response = client.post(f"{API}/invites", json=body, headers=therapist.headers)
 
     assert_error(response, 422, field)
+
+
+def test_failed_logins_are_also_limited_per_address(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3/minute")
+    for n in range(3):
+        wrong = {"email": f"nobody{n}@example.org", "password": "wrong password"}
+        assert client.post(f"{API}/auth/login", json=wrong).status_code == 401
+    blocked = client.post(
+        f"{API}/auth/login", json={"email": "other@example.org", "password": "x"}
+    )
+    assert_error(blocked, 429)

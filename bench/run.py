@@ -1,0 +1,11 @@
+"""Runs every benchmark on SQLite and on PostgreSQL and prints the tables."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+for kind in ("sqlite", "postgres"):
+    subprocess.run([sys.executable, str(HERE / "trends.py"), "--db", kind], check=True)
+    print()
