@@ -23,7 +23,9 @@ from kinetic.extensions import db
 from kinetic.models import PainEntry, User
 from kinetic.services import accounts
 
-PG_ADMIN = os.environ.get("KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PG_ADMIN = os.environ.get(
+    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
+)
 PATIENTS = 1000
 
 
@@ -35,7 +37,9 @@ def make_app(kind: str, workdir: str):
         name = f"kinetic_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        url = PG_ADMIN.rsplit("/", 1)[0].replace(
+            "postgresql://", "postgresql+psycopg://"
+        )
         url = f"{url}/{name}"
 
         def drop():
@@ -45,8 +49,11 @@ def make_app(kind: str, workdir: str):
     config = type(
         "BenchConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir,
-         "RATELIMIT_ENABLED": False},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": workdir,
+            "RATELIMIT_ENABLED": False,
+        },
     )
     app = create_app(config)
     with app.app_context():
@@ -136,20 +143,25 @@ def bench_trends(app, sizes: list[int]) -> list[tuple]:
 def bench_dashboard(app, counts: list[int]) -> list[tuple]:
     rng = random.Random(11)
     rows, client = [], app.test_client()
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
     with app.app_context():
         for count in counts:
-            therapist = User(email=f"t{uuid.uuid4().hex}@bench.example", name="T",
-                             role="therapist", password_hash="x")
+            therapist = User(
+                email=f"t{uuid.uuid4().hex}@bench.example",
+                name="T",
+                role="therapist",
+                password_hash="x",
+            )
             db.session.add(therapist)
             db.session.commit()
             ids = add_patients(count, therapist.id)
             add_entries(ids, count * 30, rng)
             headers = token_for(therapist.id)
-            statements = []
-
-            def count_statement(*args, **kwargs):
-                statements.append(1)
-
+            statements.clear()
             event.listen(db.engine, "before_cursor_execute", count_statement)
             client.get("/api/v1/patients", headers=headers)
             event.remove(db.engine, "before_cursor_execute", count_statement)
