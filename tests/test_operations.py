@@ -108,6 +108,9 @@ def test_demo_patient_has_sessions_when_programs_are_loaded(app, runner, program
         "/api/v1/me/trends?days=30", headers={"Authorization": f"Bearer {token}"}
     )
     assert trends.json["adherence"] is not None
+    today = client.get("/api/v1/me/today", headers={"Authorization": f"Bearer {token}"})
+    assert len(today.json["sessions"]) == 1
+    assert today.json["sessions"][0]["status"] == "pending"
     assert sum(d["low_back"] is not None for d in trends.json["days"]) >= 20
 
 

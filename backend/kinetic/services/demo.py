@@ -86,8 +86,21 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     rng = random.Random(20261121)
     slug = _program_slug()
     if slug:
-        start = today_in(patient.timezone) - timedelta(days=DAYS)
-        plans.assign_program(patient, therapist, {"program": slug, "start_date": start})
+        today = today_in(patient.timezone)
+        program = db.session.scalar(select(Program).where(Program.slug == slug))
+        # Whatever day someone first tries the demo, Today has a session to show.
+        days = sorted(
+            {*program.current_version.content["days_of_week"], today.weekday()}
+        )
+        plans.assign_program(
+            patient,
+            therapist,
+            {
+                "program": slug,
+                "start_date": today - timedelta(DAYS),
+                "days_of_week": days,
+            },
+        )
         _complete_past_sessions(patient, rng)
     _history(patient, rng)
     db.session.flush()
