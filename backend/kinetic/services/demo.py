@@ -88,10 +88,11 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     if slug:
         today = today_in(patient.timezone)
         program = db.session.scalar(select(Program).where(Program.slug == slug))
-        # Whatever day someone first tries the demo, Today has a session to show.
-        days = sorted(
-            {*program.current_version.content["days_of_week"], today.weekday()}
-        )
+        content = program.current_version.content
+        # Whatever day someone first tries the demo, Today has a session to show,
+        # and the plan runs on for weeks after it.
+        days = sorted({*content["days_of_week"], today.weekday()})
+        weeks = max(content["weeks"], DAYS // 7 + 5)
         plans.assign_program(
             patient,
             therapist,
@@ -99,6 +100,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
                 "program": slug,
                 "start_date": today - timedelta(DAYS),
                 "days_of_week": days,
+                "weeks": weeks,
             },
         )
         _complete_past_sessions(patient, rng)
