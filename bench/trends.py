@@ -78,11 +78,15 @@ def add_patients(count: int, therapist_id: int | None = None) -> list[int]:
     return [row[0] for row in result]
 
 
-def add_entries(patient_ids: list[int], count: int, rng: random.Random) -> None:
+def add_entries(
+    patient_ids: list[int], count: int, rng: random.Random, spread_days: int = 730
+) -> None:
     today = date.today()
     batch = []
     for n in range(count):
-        day = today - timedelta(days=rng.randrange(730))
+        day = today - timedelta(
+            days=n if spread_days == count else rng.randrange(spread_days)
+        )
         batch.append(
             {
                 "patient_id": patient_ids[n % len(patient_ids)],
@@ -127,10 +131,14 @@ def bench_trends(app, sizes: list[int]) -> list[tuple]:
     with app.app_context():
         ids = add_patients(PATIENTS)
         db.session.commit()
-        headers = token_for(ids[0])
-        loaded = 0
+        # The measured patient's own year stays the same (one entry a day) while
+        # the other patients' rows grow the table around it.
+        measured, others = ids[0], ids[1:]
+        add_entries([measured], 365, rng, spread_days=365)
+        headers = token_for(measured)
+        loaded = 365
         for size in sizes:
-            add_entries(ids, size - loaded, rng)
+            add_entries(others, size - loaded, rng)
             loaded = size
             if db.engine.dialect.name == "postgresql":
                 with db.engine.connect() as conn:

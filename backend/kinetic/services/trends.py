@@ -101,35 +101,25 @@ def _round(value) -> float | None:
 
 
 def _latest_scores(patient_ids) -> dict[int, dict]:
-    latest: dict[int, dict] = defaultdict(lambda: dict.fromkeys(REGIONS))
-    for region in REGIONS:
-        column = getattr(PainEntry, region)
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=PainEntry.patient_id,
-                order_by=(PainEntry.recorded_at.desc(), PainEntry.id.desc()),
-            )
-            .label("rank")
+    """Each region's most recent score, in one query: every correlated subquery
+    walks the (patient_id, recorded_at) index backwards and stops at its first row,
+    so the cost does not grow with a patient's history."""
+
+    def newest(column):
+        return (
+            select(column)
+            .where(PainEntry.patient_id == User.id, column.is_not(None))
+            .order_by(PainEntry.recorded_at.desc(), PainEntry.id.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        ranked = (
-            select(
-                PainEntry.patient_id, column.label("score"), PainEntry.recorded_at, rank
-            )
-            .where(PainEntry.patient_id.in_(patient_ids), column.is_not(None))
-            .subquery()
-        )
-        rows = db.session.execute(
-            select(ranked.c.patient_id, ranked.c.score, ranked.c.recorded_at).where(
-                ranked.c.rank == 1
-            )
-        )
-        for patient_id, score, recorded_at in rows:
-            entry = latest[patient_id]
-            entry[region] = score
-            if entry.get("recorded_at") is None or recorded_at > entry["recorded_at"]:
-                entry["recorded_at"] = recorded_at
-    return latest
+
+    columns = [newest(getattr(PainEntry, region)).label(region) for region in REGIONS]
+    columns.append(newest(PainEntry.recorded_at).label("recorded_at"))
+    rows = db.session.execute(
+        select(User.id, *columns).where(User.id.in_(patient_ids))
+    ).mappings()
+    return {row["id"]: {k: v for k, v in row.items() if k != "id"} for row in rows}
 
 
 def patient_summaries(patients: list[User]) -> list[dict]:
@@ -159,11 +149,7 @@ def patient_summaries(patients: list[User]) -> list[dict]:
             "name": p.name,
             "email": p.email,
             "timezone": p.timezone,
-            "latest": {
-                **dict.fromkeys(REGIONS),
-                "recorded_at": None,
-                **latest.get(p.id, {}),
-            },
+            "latest": latest[p.id],
             "adherence_7d": adherence(
                 counts[p.id], todays[p.id] - timedelta(days=6), todays[p.id]
             ),
