@@ -138,23 +138,32 @@ class Account:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+PASSWORD = "correct horse"
+
+
+def _register(data: dict) -> Account:
+    """Registers through the service (as the API would) and signs in; needs a
+    pushed app context."""
+    user = accounts.register({**data, "password": PASSWORD})
+    token = accounts.issue_token(user)
+    db.session.commit()
+    return Account(user.id, user.email, PASSWORD, token)
+
+
 @pytest.fixture
 def make_therapist(app):
     counter = iter(range(1, 10_000))
 
     def make(name: str = "Therapist") -> Account:
+        n = next(counter)
         with app.app_context():
-            n = next(counter)
-            data = {
-                "email": f"therapist{n}@example.org",
-                "password": "correct horse",
-                "name": f"{name} {n}",
-                "role": "therapist",
-            }
-            user = accounts.register(data)
-            token = accounts.issue_token(user)
-            db.session.commit()
-            return Account(user.id, user.email, data["password"], token)
+            return _register(
+                {
+                    "email": f"therapist{n}@example.org",
+                    "name": f"{name} {n}",
+                    "role": "therapist",
+                }
+            )
 
     return make
 
@@ -165,22 +174,19 @@ def make_patient(app, make_therapist):
 
     def make(therapist: Account | None = None, timezone: str = "UTC") -> Account:
         therapist = therapist or make_therapist()
+        n = next(counter)
         with app.app_context():
-            n = next(counter)
             code, _ = accounts.create_invite(
                 db.session.get(User, therapist.id), None, None
             )
-            data = {
-                "email": f"patient{n}@example.org",
-                "password": "correct horse",
-                "name": f"Patient {n}",
-                "invite_code": code,
-                "timezone": timezone,
-            }
-            user = accounts.register(data)
-            token = accounts.issue_token(user)
-            db.session.commit()
-            return Account(user.id, user.email, data["password"], token)
+            return _register(
+                {
+                    "email": f"patient{n}@example.org",
+                    "name": f"Patient {n}",
+                    "invite_code": code,
+                    "timezone": timezone,
+                }
+            )
 
     return make
 

@@ -91,15 +91,11 @@ class AssignmentById(MethodView):
     def patch(self, data, assignment_id):
         """Pause, resume or stop a plan."""
         assignment = db.session.get(Assignment, assignment_id)
-        if assignment is None or own_patient_or_none(assignment.patient_id) is None:
+        if assignment is None or not patient_of(current_user(), assignment.patient_id):
             abort(404, message="No such assignment.")
         plans.set_assignment_status(assignment, data["status"])
         db.session.commit()
         return assignment
-
-
-def own_patient_or_none(patient_id: int) -> User | None:
-    return patient_of(current_user(), patient_id)
 
 
 @blp.route("/patients/<id:patient_id>/pain")
