@@ -140,3 +140,29 @@ def test_entries_are_listed_oldest_first_within_the_range(client, clock, patient
     assert [e["date"] for e in listed] == ["2026-03-07"]
     listed = entries(client, patient)
     assert [e["low_back"] for e in listed] == [5, 4, 3]
+
+
+def test_a_copy_that_loses_the_race_answers_with_the_winners_entry(
+    client, clock, patient, monkeypatch
+):
+    """Two copies of one entry arrive together: both pass the lookup, one insert
+    hits the unique constraint and must answer with the other's row."""
+    from kinetic.services import diary
+
+    client_id = str(uuid.uuid4())
+    first = post(client, patient, neck=3, client_id=client_id)
+    real_lookup = diary._by_client_id
+    calls = []
+
+    def lookup_that_misses_once(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(diary, "_by_client_id", lookup_that_misses_once)
+    second = post(client, patient, neck=3, client_id=client_id)
+    assert len(calls) == 2  # the insert failed and the row was looked up again
+    assert second.status_code == 200
+    assert second.json["id"] == first.json["id"]
+    assert len(entries(client, patient)) == 1
+    # The session is still usable after the rolled-back savepoint.
+    assert post(client, patient, neck=4).status_code == 201
