@@ -23,7 +23,7 @@ def create_app(config: type | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from kinetic import models  # noqa: F401 - the models must be known to Alembic
-    from kinetic.extensions import api, db, limiter, migrate
+    from kinetic.extensions import api, compress, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     )
     api.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
 
 
 def register_api(app: Flask) -> None:

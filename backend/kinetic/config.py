@@ -50,7 +50,24 @@ class Config:
     OPENAPI_JSON_PATH = "v1/openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
-    JSON_SORT_KEYS = False
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["gzip"]
+    # Files are sent as streams; compress them too and keep their 304 answers.
+    COMPRESS_ALGORITHM_STREAMING = ["gzip"]
+    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = [
+        "vendor",
+        "index",
+        "frontend_file",
+        "docs_assets",
+    ]
 
 
 class TestConfig(Config):

@@ -1,6 +1,7 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
 
 from flask import request
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -17,6 +18,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+compress = Compress()
 api = Api()
 limiter = Limiter(key_func=get_remote_address)
 
