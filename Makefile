@@ -9,13 +9,21 @@ PYTHON  ?= python3
 
 .PHONY: install run test test-sqlite test-postgres lint format bench clean
 
+NODE_STAMP := frontend/node_modules/.installed
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The PWA's runtime libraries (uPlot, the QR code drawer) come from npm.
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed: install Node.js (Debian: apt-get install npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## run: install, migrate, load programs/, create the demo accounts, serve on PORT
 run: install
@@ -29,6 +37,7 @@ run: install
 test: lint test-sqlite test-postgres
 
 test-sqlite: install
+	scripts/ensure-chromium
 	$(BIN)/pytest --db sqlite -q
 
 test-postgres: install
