@@ -88,6 +88,13 @@ MATRIX = [
     Route("GET", "/api/v1/me/pain", PATIENT),
     Route("POST", "/api/v1/me/pain", PATIENT, body={"low_back": 3}, ok=201),
     Route("GET", "/api/v1/me/trends", PATIENT),
+    Route("GET", "/api/v1/me/reminders", PATIENT),
+    Route(
+        "PUT",
+        "/api/v1/me/reminders",
+        PATIENT,
+        body={"enabled": True, "time": "07:30"},
+    ),
     Route(
         "POST",
         "/api/v1/sessions/<id:session_id>/complete",

@@ -31,6 +31,15 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, and nothing that merely looks like them (1, "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def Score(**kwargs) -> StrictInteger:  # noqa: N802 - reads like a field class
     return StrictInteger(validate=validate.Range(0, 10), **kwargs)
 

@@ -9,6 +9,7 @@ from kinetic.models import (
     AuthToken,
     Invite,
     PainEntry,
+    ReminderSetting,
     ScheduledSession,
     User,
 )
@@ -42,6 +43,7 @@ def erase_patient(patient: User) -> None:
         .where(Invite.used_by_id == pid)
         .values(used_by_id=None, name=None, email=None)
     )
+    db.session.execute(delete(ReminderSetting).where(ReminderSetting.patient_id == pid))
     for model in (ScheduledSession, Assignment, PainEntry, Alert):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
