@@ -1,0 +1,161 @@
+"""Bytes the patient app costs on a phone: the first load and a repeat visit, as
+Chromium counts them on the wire (gzip), plus Lighthouse's mobile scores.
+
+    python bench/frontend.py [--lighthouse]
+
+Starts its own server (as `make run` does, on a scratch SQLite file) and signs in as
+the demo patient, so the figures include the Today screen's data and the chart.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).parent
+BIN = Path(sys.executable).parent
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def start_server(workdir: str) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "KINETIC_INSTANCE_PATH": workdir,
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+    }
+    for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
+        subprocess.run(
+            [BIN / "kinetic", *args], env=env, check=True, capture_output=True
+        )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "kinetic:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)
+            return server, url
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("server did not start")
+
+
+def transferred(page, action) -> tuple[int, int]:
+    """Bytes on the wire and the number of requests while `action` runs."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: list[int] = []
+    cdp.on("Network.loadingFinished", lambda e: sizes.append(e["encodedDataLength"]))
+    action()
+    page.wait_for_load_state("networkidle")
+    cdp.detach()
+    return sum(sizes), len(sizes)
+
+
+def measure_bytes(url: str) -> dict:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        )
+        page = context.new_page()
+        first = transferred(page, lambda: page.goto(url))
+        page.wait_for_function(
+            "navigator.serviceWorker.controller !== null", timeout=15000
+        )
+        page.get_by_label("Email").fill("patient@demo.kinetic")
+        page.get_by_label("Password").fill("demo-patient")
+        signed_in = transferred(
+            page, lambda: page.get_by_role("button", name="Sign in").click()
+        )
+        repeat = transferred(page, lambda: page.reload())
+        browser.close()
+    return {"first_load": first, "sign_in_and_today": signed_in, "repeat_visit": repeat}
+
+
+def lighthouse(url: str) -> dict | None:
+    cli = HERE / "node_modules" / ".bin" / "lighthouse"
+    if not cli.exists():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=HERE,
+            check=True,
+        )
+    with tempfile.TemporaryDirectory() as profile:
+        out = Path(profile) / "report.json"
+        flags = " ".join([*ARGS, "--headless=new", f"--user-data-dir={profile}/chrome"])
+        subprocess.run(
+            [
+                cli,
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--only-categories=performance,accessibility,best-practices",
+                f"--chrome-flags={flags}",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=True,
+        )
+        report = json.loads(out.read_text())
+    return {k: v["score"] for k, v in report["categories"].items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lighthouse", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        server, url = start_server(workdir)
+        try:
+            figures = measure_bytes(url)
+            scores = lighthouse(url) if args.lighthouse else None
+        finally:
+            server.terminate()
+    print("## Patient app on a phone (390 px), bytes on the wire")
+    print("| visit | KB transferred | requests |")
+    print("|---|---:|---:|")
+    for name, (size, count) in figures.items():
+        print(f"| {name.replace('_', ' ')} | {size / 1024:.1f} | {count} |")
+    if scores:
+        print("\n## Lighthouse, mobile profile, sign-in page")
+        print("| category | score |")
+        print("|---|---:|")
+        for name, score in scores.items():
+            print(f"| {name} | {score:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
