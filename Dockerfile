@@ -1,4 +1,9 @@
-# A first version; production hardening (multi-stage build, TLS proxy) follows.
+# A first version; production hardening (TLS proxy, scheduler) follows.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 KINETIC_INSTANCE_PATH=/app/instance
 WORKDIR /app
@@ -6,6 +11,7 @@ COPY pyproject.toml README.md ./
 COPY backend backend
 COPY programs programs
 COPY frontend frontend
+COPY --from=assets /assets/node_modules frontend/node_modules
 RUN pip install --no-cache-dir . && useradd --create-home kinetic \
   && mkdir -p /app/instance && chown kinetic /app/instance
 USER kinetic
