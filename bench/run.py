@@ -6,9 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 
-subprocess.run(
-    [sys.executable, str(HERE / "frontend.py"), "--lighthouse"], check=True
-)
+subprocess.run([sys.executable, str(HERE / "frontend.py"), "--lighthouse"], check=True)
 print()
 for kind in ("sqlite", "postgres"):
     subprocess.run([sys.executable, str(HERE / "trends.py"), "--db", kind], check=True)
