@@ -1,0 +1,207 @@
+// Talks to /api/v1: keeps the token, turns errors into plain words, and holds the
+// offline queue (IndexedDB) of pain entries and session completions.
+
+const BASE = '/api/v1';
+const TOKEN = 'kc.token';
+const USER = 'kc.user';
+
+export const auth = {
+  get token() { return localStorage.getItem(TOKEN); },
+  get user() {
+    try { return JSON.parse(localStorage.getItem(USER)); } catch { return null; }
+  },
+  set(token, user) {
+    localStorage.setItem(TOKEN, token);
+    this.setUser(user);
+  },
+  setUser(user) { localStorage.setItem(USER, JSON.stringify(user)); },
+  clear() {
+    localStorage.removeItem(TOKEN);
+    localStorage.removeItem(USER);
+  },
+};
+
+const PLAIN = {
+  0: 'You seem to be offline. Please try again when you have a connection.',
+  401: 'Please sign in again.',
+  403: 'This is not available to your account.',
+  404: 'This could not be found. It may have been removed.',
+  429: 'Too many attempts. Please wait a minute and try again.',
+  500: 'Something went wrong on our side. Please try again in a moment.',
+};
+
+export class ApiError extends Error {
+  constructor(status, body = {}) {
+    const fallback = PLAIN[status] || (status >= 500 ? PLAIN[500] : 'That did not work.');
+    const useServer = typeof body.message === 'string' && status < 500 && status !== 0;
+    super(useServer || status === 503 ? body.message || fallback : fallback);
+    this.status = status;
+    this.errors = body.errors || {};
+  }
+}
+
+function headers(json) {
+  const out = { Accept: 'application/json' };
+  if (json) out['Content-Type'] = 'application/json';
+  if (auth.token) out.Authorization = `Bearer ${auth.token}`;
+  return out;
+}
+
+async function send(method, path, body) {
+  return fetch(BASE + path, {
+    method,
+    headers: headers(body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
+}
+
+async function readBody(response) {
+  if (response.status === 204) return null;
+  try { return await response.json(); } catch { return null; }
+}
+
+/** Calls the API; resolves with the JSON answer or throws an ApiError. */
+export async function api(path, { method = 'GET', body } = {}) {
+  let response;
+  try {
+    response = await send(method, path, body);
+  } catch {
+    throw new ApiError(0);
+  }
+  const data = await readBody(response);
+  if (response.status === 401 && auth.token && !path.startsWith('/auth/')) {
+    auth.clear();
+    window.dispatchEvent(new CustomEvent('signedout', { detail: 'expired' }));
+  }
+  if (!response.ok) throw new ApiError(response.status, data || {});
+  if (!response.headers.get('X-Offline-Copy')) syncSoon();
+  return data;
+}
+
+// ---- The offline queue -------------------------------------------------------
+
+let dbPromise;
+function db() {
+  dbPromise ||= new Promise((resolve, reject) => {
+    const open = indexedDB.open('kinetic', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('queue', { keyPath: 'id' });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  return dbPromise;
+}
+
+async function store(mode, work) {
+  const database = await db();
+  return new Promise((resolve, reject) => {
+    const tx = database.transaction('queue', mode);
+    const request = work(tx.objectStore('queue'));
+    tx.oncomplete = () => resolve(request?.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/** The current user's queued items, oldest first. */
+export async function queued() {
+  const user = auth.user;
+  if (!user) return [];
+  const all = (await store('readonly', (s) => s.getAll())) || [];
+  return all.filter((item) => item.user === user.id).sort((a, b) => a.created - b.created);
+}
+
+async function announce() {
+  const items = await queued();
+  window.dispatchEvent(new CustomEvent('queuechange', { detail: items }));
+  return items;
+}
+
+// A 2xx or 4xx answer settles an item for good; no answer, 5xx, 401 (signed out)
+// and 429 (throttled) mean try again later.
+const settled = (status) => status < 500 && status !== 401 && status !== 429;
+
+async function deliver(item) {
+  let response;
+  try {
+    response = await send('POST', item.path, item.body);
+  } catch {
+    return { offline: true };
+  }
+  const data = await readBody(response);
+  if (!settled(response.status)) return { offline: response.status !== 401, kept: true };
+  await store('readwrite', (s) => s.delete(item.id));
+  if (!response.ok) return { error: new ApiError(response.status, data || {}) };
+  return { data };
+}
+
+let syncing = null;
+let again = false;
+
+/** Sends every queued item once, in order; stops at the first network failure. */
+export function sync() {
+  if (syncing) {
+    again = true;
+    return syncing;
+  }
+  syncing = (async () => {
+    try {
+      do {
+        again = false;
+        for (const item of await queued()) {
+          const result = await deliver(item);
+          if (result.offline || result.kept) break;
+          if (result.error) window.dispatchEvent(new CustomEvent('syncerror', { detail: { item, error: result.error } }));
+        }
+      } while (again);
+    } catch {
+      // IndexedDB unavailable: nothing was queued either.
+    } finally {
+      syncing = null;
+      await announce();
+    }
+  })();
+  return syncing;
+}
+
+function syncSoon() {
+  queued().then((items) => { if (items.length) sync(); }, () => {});
+}
+
+/**
+ * Stores a POST in the queue first (so closing the app loses nothing), then tries
+ * to send it. Resolves with {data} when sent, {queued: true} when it waits, or
+ * rejects with an ApiError the server gave.
+ */
+export async function submit(id, path, body, label) {
+  const item = { id, path, body, label, user: auth.user?.id, created: Date.now() };
+  await store('readwrite', (s) => s.put(item));
+  await announce();
+  if (syncing) await syncing;
+  const result = await deliver(item);
+  await announce();
+  if (result.error) throw result.error;
+  if (result.data !== undefined) {
+    syncSoon();
+    return { data: result.data };
+  }
+  return { queued: true };
+}
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export async function signOut() {
+  try { await api('/auth/logout', { method: 'POST' }); } catch { /* signed out locally anyway */ }
+  auth.clear();
+  if ('caches' in window) {
+    for (const name of await caches.keys()) if (name.startsWith('api-')) await caches.delete(name);
+  }
+}
+
+window.addEventListener('online', () => sync());

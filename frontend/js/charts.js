@@ -1,0 +1,115 @@
+// Charts over uPlot's columnar data. uPlot is fetched the first time a chart is
+// drawn, so screens without a chart do not pay for it.
+
+let loading = null;
+
+export function loadUPlot() {
+  if (window.uPlot) return Promise.resolve(window.uPlot);
+  loading ||= new Promise((resolve, reject) => {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = '/vendor/uPlot.min.css';
+    document.head.append(css);
+    const script = document.createElement('script');
+    script.src = '/vendor/uPlot.iife.min.js';
+    script.onload = () => resolve(window.uPlot);
+    script.onerror = () => {
+      loading = null;
+      reject(new Error('The chart library could not be loaded.'));
+    };
+    document.head.append(script);
+  });
+  return loading;
+}
+
+// Okabe-Ito colours: told apart by people with colour-blindness too.
+export const COLOURS = { low_back: '#d55e00', neck: '#0072b2', headache: '#009e73' };
+const LABELS = { low_back: 'Low back', neck: 'Neck', headache: 'Headache' };
+const fade = (hex) => `${hex}88`;
+
+function painSeries(uPlot) {
+  const daily = Object.keys(COLOURS).map((key) => ({
+    label: LABELS[key],
+    scale: 'pain',
+    stroke: fade(COLOURS[key]),
+    width: 1,
+    points: { show: true, size: 6, fill: COLOURS[key], stroke: COLOURS[key] },
+    value: (u, v) => (v == null ? '–' : v.toFixed(1)),
+  }));
+  const rolling = Object.keys(COLOURS).map((key) => ({
+    label: `${LABELS[key]}, 7-day mean`,
+    scale: 'pain',
+    stroke: COLOURS[key],
+    width: 3,
+    spanGaps: true,
+    points: { show: false },
+    value: (u, v) => (v == null ? '–' : v.toFixed(1)),
+  }));
+  const sessions = {
+    label: 'Sessions done',
+    scale: 'n',
+    fill: '#0f5f5c33',
+    stroke: '#0f5f5c88',
+    width: 1,
+    paths: uPlot.paths.bars({ size: [0.6, 28] }),
+    points: { show: false },
+  };
+  return [{ label: 'Day' }, ...daily, ...rolling, sessions];
+}
+
+function legend() {
+  const item = (cls, colour, text) => {
+    const mark = document.createElement('span');
+    mark.className = `mark ${cls}`;
+    mark.style.background = colour;
+    const li = document.createElement('li');
+    li.append(mark, text);
+    return li;
+  };
+  const list = document.createElement('ul');
+  list.className = 'legend';
+  list.append(
+    ...Object.keys(COLOURS).map((key) => item('dot', COLOURS[key], LABELS[key])),
+    item('line', '#555', '7-day mean'),
+    item('bar', '#0f5f5c55', 'Sessions done (right axis)'),
+  );
+  return list;
+}
+
+/**
+ * Draws the pain-trend chart into `el`. `columns` is uPlot's columnar data:
+ * [days as unix seconds (UTC midnight), low back, neck, headache, the three
+ * 7-day means, sessions done]. Resolves with the uPlot instance.
+ */
+export async function makeChart(el, columns) {
+  const uPlot = await loadUPlot();
+  const maxSessions = Math.max(2, ...columns[7].map((n) => n || 0));
+  const size = () => ({ width: Math.max(280, el.clientWidth || 340), height: el.clientWidth > 700 ? 320 : 260 });
+  const options = {
+    ...size(),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    series: painSeries(uPlot),
+    scales: {
+      x: { time: true },
+      pain: { range: [0, 10] },
+      n: { range: [0, maxSessions * 2.5] },
+    },
+    axes: [
+      { stroke: '#333', grid: { stroke: '#0001' } },
+      { scale: 'pain', stroke: '#333', label: 'Pain 0–10', grid: { stroke: '#0001' }, splits: () => [0, 2, 4, 6, 8, 10] },
+      { scale: 'n', side: 1, size: 30, stroke: '#0f5f5c', grid: { show: false }, incrs: [1], values: (u, ticks) => ticks.map((t) => (t <= maxSessions ? t : '')) },
+    ],
+    legend: { show: false },
+    cursor: { points: { size: 8 } },
+  };
+  el.replaceChildren();
+  const chart = new uPlot(options, columns, el);
+  el.append(legend());
+  const observer = new ResizeObserver(() => {
+    if (!el.isConnected) return observer.disconnect();
+    const next = size();
+    if (next.width !== chart.width) chart.setSize(next);
+  });
+  observer.observe(el);
+  return chart;
+}

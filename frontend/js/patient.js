@@ -1,0 +1,195 @@
+import { api } from './api.js';
+import { trendPanel } from './trends.js';
+import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, statusLine } from './ui.js';
+
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const STATUS_WORD = { active: 'Active', paused: 'Paused', stopped: 'Stopped' };
+
+export async function render(screen, { id }) {
+  const status = statusLine();
+  screen.append(h('p', {}, h('a', { href: '#/patients' }, '← All patients')), status);
+  let patient;
+  try {
+    patient = await api(`/patients/${id}`);
+  } catch (error) {
+    screen.append(heading('Patient'));
+    say(status, error.message, 'error');
+    return;
+  }
+  const base = `/patients/${patient.id}`;
+  const plans = h('section', { class: 'card' });
+  const alerts = h('div');
+  screen.append(
+    heading(patient.name),
+    h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
+    alerts,
+    h('div', { class: 'columns' },
+      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
+      h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
+    h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
+  );
+  drawPlans(plans, patient, patient.assignments);
+  drawAlerts(alerts, patient.id);
+}
+
+async function drawAlerts(box, patientId) {
+  let open;
+  try {
+    open = (await api('/alerts?status=open')).filter((a) => a.patient_id === patientId);
+  } catch {
+    return;
+  }
+  box.replaceChildren(...open.map((alert) => {
+    const ack = h('button', { type: 'button', class: 'secondary' }, 'Acknowledge');
+    const card = h('div', { class: 'card alert', role: 'alert' },
+      h('p', {}, h('strong', {}, alert.kind === 'red_flag' ? 'Red flag: ' : 'Alert: '), alert.detail || alert.kind,
+        h('span', { class: 'sub' }, ` ${formatTime(alert.created_at)}`)), ack);
+    ack.addEventListener('click', async () => {
+      try {
+        await api(`/alerts/${alert.id}`, { method: 'PATCH', body: { status: 'acknowledged' } });
+        card.remove();
+      } catch (error) {
+        ack.after(h('p', { class: 'status error' }, error.message));
+      }
+    });
+    return card;
+  }));
+}
+
+async function drawPlans(box, patient, given) {
+  const status = statusLine();
+  box.replaceChildren(h('h2', {}, 'Programs'), status);
+  let list = given;
+  try {
+    list ||= await api(`/patients/${patient.id}/assignments`);
+  } catch (error) {
+    say(status, error.message, 'error');
+    return;
+  }
+  list = list.filter((a) => a.status !== 'stopped');
+  if (!list.length) {
+    box.append(h('p', {}, 'No active program. Assign one below.'));
+    return;
+  }
+  box.append(h('ul', { class: 'plans' }, list.map((a) => planItem(a, box, patient))));
+}
+
+function planItem(a, box, patient) {
+  const item = h('li', { class: `plan ${a.status}` },
+    h('p', {}, h('strong', {}, a.program_title || a.program), ` (version ${a.program_version})`),
+    h('p', { class: 'sub' }, `${STATUS_WORD[a.status] || a.status} · ${formatDay(a.start_date)} to ${formatDay(a.end_date)}`,
+      a.days_of_week ? ` · ${a.days_of_week.map((d) => DAYS[d]).join(', ')}` : '',
+      a.sessions_per_day ? ` · ${a.sessions_per_day} a day` : ''));
+  const status = statusLine();
+  const act = (label, next) => {
+    const button = h('button', { type: 'button', class: next === 'stopped' ? 'danger' : 'secondary' }, label);
+    button.setAttribute('aria-label', `${label} ${a.program_title || a.program}`);
+    button.addEventListener('click', async () => {
+      if (next === 'stopped' && !confirm(`Stop ${a.program_title || a.program}? This cannot be undone.`)) return;
+      try {
+        await api(`/assignments/${a.id}`, { method: 'PATCH', body: { status: next } });
+        drawPlans(box, patient);
+      } catch (error) {
+        say(status, error.message, 'error');
+      }
+    });
+    return button;
+  };
+  item.append(h('div', { class: 'actions' },
+    a.status === 'active' ? act('Pause', 'paused') : act('Resume', 'active'),
+    act('Stop', 'stopped')), status);
+  return item;
+}
+
+function assignForm(patient, onDone) {
+  const program = h('select', { name: 'program', required: true }, h('option', { value: '' }, 'Loading programs…'));
+  const start = h('input', { type: 'date', name: 'start_date' });
+  const weeks = h('input', { type: 'number', name: 'weeks', min: '1', max: '52', inputmode: 'numeric' });
+  const perDay = h('input', { type: 'number', name: 'sessions_per_day', min: '1', max: '3', value: '1', inputmode: 'numeric' });
+  const days = DAYS.map((d, i) => h('input', { type: 'checkbox', id: `dow-${i}`, value: String(i), class: 'tick' }));
+  const daysErr = h('p', { class: 'field-error', id: 'days_of_week-err', hidden: true });
+  const dayHolder = h('input', { type: 'hidden', name: 'days_of_week', id: 'days_of_week' });
+  const status = statusLine();
+  const button = h('button', { type: 'submit' }, 'Assign program');
+  const form = h('form', { class: 'card assign', novalidate: true },
+    h('h2', {}, 'Assign program'),
+    field('Program', program),
+    field('Start date', start, 'Empty: the patient\'s today. A past date counts its earlier sessions as missed.'),
+    h('fieldset', { class: 'days' }, h('legend', {}, 'Days of the week'),
+      h('div', { class: 'day-grid' }, days.map((box, i) => h('div', { class: 'tick-row' }, box,
+        h('label', { for: box.id }, h('abbr', { title: DAY_NAMES[i] }, DAYS[i]))))),
+      dayHolder, daysErr),
+    h('div', { class: 'pair' }, field('Sessions per day', perDay), field('Weeks (optional)', weeks, 'Default: the program\'s own length.')),
+    status, button);
+
+  let programs = [];
+  const setDefaults = () => {
+    const chosen = programs.find((p) => p.slug === program.value);
+    if (!chosen) return;
+    const plan = chosen.days_of_week || [0, 2, 4];
+    days.forEach((box, i) => { box.checked = plan.includes(i); });
+    perDay.value = String(chosen.sessions_per_day || 1);
+    weeks.placeholder = String(chosen.weeks);
+  };
+  program.addEventListener('change', setDefaults);
+  api('/programs').then((list) => {
+    programs = list;
+    program.replaceChildren(h('option', { value: '' }, 'Choose a program'),
+      ...list.map((p) => h('option', { value: p.slug }, `${p.title} (${p.weeks} weeks)`)));
+  }, (error) => say(status, error.message, 'error'));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { program: program.value, days_of_week: days.filter((b) => b.checked).map((b) => Number(b.value)) };
+    if (start.value) body.start_date = start.value;
+    if (weeks.value) body.weeks = Number(weeks.value);
+    if (perDay.value) body.sessions_per_day = Number(perDay.value);
+    if (!body.program) {
+      showError(form, status, { status: 422, errors: { program: ['Choose a program.'] } });
+      return;
+    }
+    button.disabled = true;
+    try {
+      const made = await api(`/patients/${patient.id}/assignments`, { method: 'POST', body });
+      say(status, `Assigned ${made.program_title || made.program} from ${formatDay(made.start_date)}.`, 'ok');
+      onDone();
+    } catch (error) {
+      showError(form, status, error);
+      if (error.errors?.days_of_week) days[0].focus();
+    }
+    button.disabled = false;
+  });
+  return form;
+}
+
+function recentPain(base) {
+  const list = h('ul', { class: 'entries' }, h('li', {}, 'Loading…'));
+  api(`${base}/pain?from=${addDays(isoDay(), -30)}`).then((entries) => {
+    const rows = entries.slice(-12).reverse().map((e) => h('li', {},
+      h('span', {}, [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']]
+        .filter(([k]) => e[k] != null).map(([k, l]) => `${l} ${score(e[k])}`).join(' · '),
+      e.notes ? h('span', { class: 'sub' }, ` “${e.notes}”`) : '',
+      e.red_flags?.length ? h('strong', { class: 'flag' }, ' Red flag') : ''),
+      h('span', { class: 'when' }, formatTime(e.recorded_at))));
+    list.replaceChildren(...(rows.length ? rows : [h('li', {}, 'No entries in the last 30 days.')]));
+  }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
+  return h('section', { class: 'card' }, h('h2', {}, 'Recent pain entries'), list);
+}
+
+const SESSION_WORD = { done: 'Done', missed: 'Missed', pending: 'Planned' };
+
+function recentSessions(base) {
+  const list = h('ul', { class: 'entries' }, h('li', {}, 'Loading…'));
+  const today = isoDay();
+  api(`${base}/sessions?from=${addDays(today, -14)}&to=${addDays(today, 7)}`).then((sessions) => {
+    const rows = sessions.slice(-16).reverse().map((s) => h('li', { class: `session-${s.status}` },
+      h('span', {}, `${formatDay(s.date)}: ${SESSION_WORD[s.status] || s.status}`,
+        s.status === 'done' && s.difficulty != null ? ` · difficulty ${s.difficulty}` : '',
+        s.status === 'done' && s.pain_during != null ? ` · pain during ${s.pain_during}` : ''),
+      h('span', { class: 'when' }, s.program_title || s.program || '')));
+    list.replaceChildren(...(rows.length ? rows : [h('li', {}, 'No sessions in these three weeks.')]));
+  }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
+  return h('section', { class: 'card' }, h('h2', {}, 'Sessions, last 2 weeks and next week'), list);
+}

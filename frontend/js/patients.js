@@ -1,0 +1,37 @@
+import { api } from './api.js';
+import { h, heading, say, score, statusLine } from './ui.js';
+
+const pct = (value) => (value == null ? '–' : `${Math.round(value * 100)} %`);
+
+export async function render(screen) {
+  const status = statusLine();
+  screen.append(
+    h('div', { class: 'title-row' }, heading('Patients'), h('a', { class: 'button', href: '#/invite' }, 'Invite patient')),
+    status,
+  );
+  let patients;
+  try {
+    patients = await api('/patients');
+  } catch (error) {
+    say(status, error.message, 'error');
+    return;
+  }
+  if (!patients.length) {
+    screen.append(h('div', { class: 'card' }, h('p', {}, 'No patients yet. Invite your first patient: they get a link and a QR code to enrol.')));
+    return;
+  }
+  patients.sort((a, b) => b.open_alerts - a.open_alerts || a.name.localeCompare(b.name));
+  const row = (p) => h('tr', { class: p.open_alerts ? 'alerting' : null },
+    h('th', { scope: 'row' }, h('a', { href: `#/patients/${p.id}` }, p.name), h('span', { class: 'sub' }, p.email)),
+    h('td', { 'data-label': 'Low back' }, score(p.latest?.low_back)),
+    h('td', { 'data-label': 'Neck' }, score(p.latest?.neck)),
+    h('td', { 'data-label': 'Headache' }, score(p.latest?.headache)),
+    h('td', { 'data-label': 'Adherence, 7 days' }, pct(p.adherence_7d)),
+    h('td', { 'data-label': 'Open alerts' }, p.open_alerts ? h('strong', { class: 'alert-count' }, String(p.open_alerts)) : '0'),
+  );
+  screen.append(h('div', { class: 'card table-wrap' }, h('table', { class: 'patients' },
+    h('caption', { class: 'sr-only' }, 'Your patients with their latest pain scores (0 to 10), 7-day adherence and open alerts'),
+    h('thead', {}, h('tr', {},
+      ['Patient', 'Low back', 'Neck', 'Headache', 'Adherence, 7 days', 'Open alerts'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, patients.map(row)))));
+}

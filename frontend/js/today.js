@@ -1,0 +1,103 @@
+import { api, queued, submit } from './api.js';
+import { dosage, field, formatDay, h, heading, say, scoreField, showError, statusLine } from './ui.js';
+
+const ticksKey = (id) => `kc.ticks.${id}`;
+const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
+const saveTicks = (id, ticks) => localStorage.setItem(ticksKey(id), JSON.stringify([...ticks]));
+
+export async function render(screen) {
+  const status = statusLine();
+  screen.append(heading('Today'), status);
+  let today;
+  try {
+    today = await api('/me/today');
+  } catch (error) {
+    say(status, error.message, 'error');
+    return;
+  }
+  const waiting = new Set((await queued().catch(() => [])).map((item) => item.id));
+  screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
+  if (!today.sessions.length) {
+    screen.append(h('div', { class: 'card' },
+      h('p', {}, 'No exercise session today. Rest is part of the plan.'),
+      h('p', {}, h('a', { href: '#/pain' }, 'Log how your pain is'), ' or look at your ', h('a', { href: '#/trends' }, 'trends'), '.')));
+    return;
+  }
+  const many = today.sessions.length > 1;
+  for (const session of today.sessions) {
+    screen.append(sessionCard(session, many, waiting.has(`session-${session.id}`)));
+  }
+}
+
+function sessionCard(session, many, waitingToSync) {
+  const title = `${session.program_title || session.program}${many ? `, session ${session.slot}` : ''}`;
+  const done = session.status === 'done' || waitingToSync;
+  const card = h('section', { class: 'card session' },
+    h('h2', { id: `s${session.id}` }, title));
+  if (done) {
+    card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
+      ? 'Finished. Saved on this phone; it will be sent when you are back online.'
+      : 'Finished. Well done!'));
+  } else if (session.status === 'missed') {
+    card.append(h('p', { class: 'hint' }, 'This session is overdue; you can still do it and tick it off.'));
+  }
+  const ticks = loadTicks(session.id);
+  const list = h('ol', { class: 'exercises' });
+  for (const exercise of session.exercises) list.append(exerciseItem(session, exercise, ticks, done));
+  card.append(list);
+  if (!done) card.append(finishForm(session, ticks, card));
+  return card;
+}
+
+function exerciseItem(session, exercise, ticks, done) {
+  const id = `ex-${session.id}-${exercise.slug}`;
+  const box = h('input', {
+    type: 'checkbox', id, class: 'tick', checked: done || ticks.has(exercise.slug), disabled: done,
+  });
+  box.addEventListener('change', () => {
+    if (box.checked) ticks.add(exercise.slug); else ticks.delete(exercise.slug);
+    saveTicks(session.id, ticks);
+  });
+  return h('li', { class: 'exercise' },
+    h('div', { class: 'tick-row' }, box,
+      h('label', { for: id }, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage)))),
+    exercise.cautions?.length ? h('div', { class: 'caution' },
+      h('h3', {}, 'Before your first set'),
+      h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null,
+    h('details', { class: 'how' },
+      h('summary', {}, `How to do it (${exercise.instructions.length} steps)`),
+      h('ol', { class: 'steps' }, exercise.instructions.map((text) => h('li', {}, text))),
+      exercise.cues?.length ? [h('h3', {}, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
+  );
+}
+
+function finishForm(session, ticks, card) {
+  const difficulty = scoreField('How hard was it?', 'difficulty', '0 = very easy, 10 = as hard as it gets.');
+  const during = scoreField('Pain during the session', 'pain_during', '0 = no pain, 10 = worst imaginable.');
+  const notes = h('textarea', { name: 'notes', rows: '2', maxlength: '2000' });
+  const status = statusLine();
+  const button = h('button', { type: 'submit' }, 'Finish session');
+  const form = h('form', { class: 'finish', novalidate: true },
+    h('h3', {}, 'Finished?'),
+    difficulty.wrap, during.wrap, field('Notes (optional)', notes), status, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { exercises_done: [...ticks] };
+    if (difficulty.input.value !== '') body.difficulty = Number(difficulty.input.value);
+    if (during.input.value !== '') body.pain_during = Number(during.input.value);
+    if (notes.value.trim()) body.notes = notes.value.trim();
+    button.disabled = true;
+    try {
+      const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
+      localStorage.removeItem(ticksKey(session.id));
+      const fresh = sessionCard(result.data || { ...session, status: 'done' }, false, !!result.queued);
+      fresh.querySelector('h2').textContent = card.querySelector('h2').textContent;
+      card.replaceWith(fresh);
+      fresh.querySelector('h2').scrollIntoView({ block: 'start' });
+    } catch (error) {
+      showError(form, status, error);
+      button.disabled = false;
+    }
+  });
+  return form;
+}

@@ -1,0 +1,87 @@
+import { api } from './api.js';
+import { makeChart } from './charts.js';
+import { h, heading, nextId, say, score, statusLine } from './ui.js';
+
+const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']];
+const RANGES = [7, 30, 90];
+
+export function render(screen) {
+  screen.append(heading('Trends'), trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+}
+
+/** The 7/30/90-day switch, the chart, its text summary and adherence. */
+export function trendPanel(load, whose = 'your') {
+  const status = statusLine();
+  const summaryId = nextId('summary');
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-describedby': summaryId });
+  const summary = h('div', { class: 'sr-only', id: summaryId });
+  const adherence = h('p', { class: 'adherence' });
+  const buttons = RANGES.map((days) => h('button', {
+    type: 'button', class: 'seg', 'aria-pressed': 'false', onclick: () => show(days),
+  }, `${days} days`));
+  const panel = h('section', { class: 'card trends' },
+    h('div', { class: 'segments', role: 'group', 'aria-label': 'Period' }, buttons),
+    adherence, chart, summary, status,
+    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days.'));
+
+  let latest = 0;
+  async function show(days) {
+    const ticket = ++latest;
+    buttons.forEach((b, i) => b.setAttribute('aria-pressed', String(RANGES[i] === days)));
+    chart.setAttribute('aria-label', `Pain trends, last ${days} days`);
+    say(status, '');
+    let data;
+    try {
+      data = await load(days);
+    } catch (error) {
+      if (ticket === latest) say(status, error.message, 'error');
+      return;
+    }
+    if (ticket !== latest) return;
+    adherence.replaceChildren(...adherenceText(data));
+    summary.textContent = describe(data, days, whose);
+    try {
+      await makeChart(chart, columns(data));
+    } catch (error) {
+      say(status, `${error.message} The summary above still holds the figures.`, 'error');
+    }
+  }
+  show(30);
+  return panel;
+}
+
+export function columns(data) {
+  const x = data.days.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000);
+  return [
+    x,
+    ...REGIONS.map(([key]) => data.days.map((d) => d[key])),
+    ...REGIONS.map(([key]) => data.rolling_7[key]),
+    data.days.map((d) => d.sessions_done),
+  ];
+}
+
+function pastDays(data) {
+  // Adherence counts only days that are over; today's session may still come.
+  return data.days.slice(0, -1);
+}
+
+function adherenceText(data) {
+  const past = pastDays(data);
+  const done = past.reduce((n, d) => n + d.sessions_done, 0);
+  const planned = past.reduce((n, d) => n + d.sessions_scheduled, 0);
+  if (data.adherence == null) return ['Adherence: no sessions were planned in this period.'];
+  return ['Adherence: ', h('strong', {}, `${Math.round(data.adherence * 100)} %`),
+    planned ? ` (${done} of ${planned} planned sessions done)` : ''];
+}
+
+function describe(data, days, whose) {
+  const parts = REGIONS.map(([key, label]) => {
+    const values = data.days.map((d) => d[key]).filter((v) => v != null);
+    if (!values.length) return `${label}: no entries.`;
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const last7 = data.rolling_7[key].filter((v) => v != null).at(-1);
+    return `${label}: average ${score(mean)}, from ${score(values[0])} on the first entry to ${score(values.at(-1))} on the last; 7-day mean now ${score(last7)}.`;
+  });
+  const sessions = data.days.reduce((n, d) => n + d.sessions_done, 0);
+  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.`;
+}

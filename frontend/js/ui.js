@@ -1,0 +1,129 @@
+// Small DOM helpers shared by the screens: no framework, no innerHTML for data.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else if (key === 'for') el.htmlFor = value;
+    else if (key in el && typeof value !== 'string') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  el.append(...children.flat(Infinity).filter((c) => c != null && c !== false));
+  return el;
+}
+
+let uid = 0;
+export const nextId = (prefix) => `${prefix}-${++uid}`;
+
+/** A labelled field: label, the control, an optional hint and a slot for errors. */
+export function field(label, control, hint, box = control) {
+  control.id ||= nextId('f');
+  const err = h('p', { class: 'field-error', id: `${control.id}-err`, hidden: true });
+  const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  const described = [hintEl?.id, err.id].filter(Boolean).join(' ');
+  control.setAttribute('aria-describedby', described);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), hintEl, box, err);
+}
+
+/** Shows an ApiError: field messages next to their fields, the rest in `status`. */
+export function showError(form, status, error) {
+  clearErrors(form);
+  const unplaced = [];
+  for (const [name, messages] of Object.entries(error.errors || {})) {
+    const control = form.querySelector(`[name="${name}"]`);
+    const slot = control && form.querySelector(`#${CSS.escape(control.id)}-err`);
+    const text = flatten(messages).join(' ');
+    if (slot) {
+      slot.textContent = text;
+      slot.hidden = false;
+      control.setAttribute('aria-invalid', 'true');
+    } else {
+      unplaced.push(text);
+    }
+  }
+  const message = error.status === 422 && !unplaced.length
+    ? 'Please check the fields marked below.'
+    : [error.status === 422 ? '' : error.message, ...unplaced].filter(Boolean).join(' ');
+  say(status, message || error.message, 'error');
+  form.querySelector('[aria-invalid="true"]')?.focus();
+}
+
+export function clearErrors(form) {
+  for (const slot of form.querySelectorAll('.field-error')) slot.hidden = true;
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+}
+
+function flatten(messages) {
+  if (typeof messages === 'string') return [messages];
+  if (Array.isArray(messages)) return messages.flatMap(flatten);
+  if (messages && typeof messages === 'object') return Object.values(messages).flatMap(flatten);
+  return [];
+}
+
+/** Writes a message into a live region; kind is 'ok', 'error' or 'info'. */
+export function say(el, text, kind = 'info') {
+  el.textContent = text || '';
+  el.className = `status ${kind}`;
+  el.hidden = !text;
+}
+
+export const statusLine = () => h('p', { class: 'status', role: 'status', 'aria-live': 'polite', hidden: true });
+
+export function heading(text) {
+  return h('h1', { tabindex: '-1' }, text);
+}
+
+export function isoDay(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function addDays(day, n) {
+  const d = new Date(`${day}T12:00:00`);
+  d.setDate(d.getDate() + n);
+  return isoDay(d);
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+export const formatDay = (day) => dayFormat.format(new Date(`${day}T12:00:00`));
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+export const formatTime = (iso) => timeFormat.format(new Date(iso));
+
+export const score = (value) => (value == null ? '–' : String(Math.round(value * 10) / 10));
+
+export function dosage(d = {}) {
+  const parts = [];
+  if (d.sets && d.reps) parts.push(`${d.sets} × ${d.reps}`);
+  else if (d.sets) parts.push(`${d.sets} ${d.sets === 1 ? 'set' : 'sets'}`);
+  if (d.hold_seconds) parts.push(`hold ${d.hold_seconds} s`);
+  if (d.rest_seconds) parts.push(`rest ${d.rest_seconds} s`);
+  return parts.join(', ');
+}
+
+/** A number input 0-10 with large − and + buttons for thumbs. */
+export function scoreInput(name, { value = '' } = {}) {
+  const input = h('input', {
+    type: 'number', name, inputmode: 'numeric', min: '0', max: '10', step: '1',
+    class: 'score', value: value === null ? '' : String(value),
+  });
+  const step = (delta) => () => {
+    const now = input.value === '' ? (delta > 0 ? -1 : 1) : Number(input.value);
+    input.value = String(Math.min(10, Math.max(0, now + delta)));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const button = (text, delta) => h('button', {
+    type: 'button', class: 'step', tabindex: '-1', 'aria-hidden': 'true', onclick: step(delta),
+  }, text);
+  const row = h('div', { class: 'stepper' }, button('−', -1), input, button('+', 1));
+  return { input, row };
+}
+
+/** A labelled 0-10 stepper with its scale explained, as a `.field`. */
+export function scoreField(label, name, scale) {
+  const { input, row } = scoreInput(name);
+  input.id = nextId(name);
+  return { wrap: field(label, input, scale, row), input };
+}

@@ -1,0 +1,98 @@
+"""Offline: a pain entry and a finished session made without network survive a
+reload and reach the server exactly once when the network returns."""
+
+import json
+import urllib.request
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import DEMO
+
+PASSWORD = "offline-patient"
+
+
+def call(base: str, method: str, path: str, body=None, token=None):
+    request = urllib.request.Request(
+        f"{base}/api/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.load(response) if response.status != 204 else None
+
+
+@pytest.fixture
+def patient(live_server) -> dict:
+    """A new patient of the demo therapist with a program on every day."""
+    email, password = DEMO["therapist"]
+    credentials = {"email": email, "password": password}
+    therapist = call(live_server, "POST", "/auth/login", credentials)["token"]
+    code = call(live_server, "POST", "/invites", {}, therapist)["code"]
+    account = call(
+        live_server,
+        "POST",
+        "/auth/register",
+        {
+            "email": f"offline-{uuid.uuid4().hex[:8]}@example.org",
+            "password": PASSWORD,
+            "name": "Offline Patient",
+            "invite_code": code,
+        },
+    )
+    call(
+        live_server,
+        "POST",
+        f"/patients/{account['user']['id']}/assignments",
+        {"program": "neck-headache-relief", "days_of_week": list(range(7))},
+        therapist,
+    )
+    return {**account["user"], "token": account["token"]}
+
+
+def test_work_done_offline_syncs_exactly_once(phone, live_server, patient):
+    page = phone.new_page()
+    page.goto("/")
+    page.get_by_label("Email").fill(patient["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()  # now through the service worker, which keeps a copy of Today
+    session = page.locator("section.session")
+    expect(session).to_have_count(1)
+    marker = f"offline {uuid.uuid4()}"
+
+    phone.set_offline(True)
+    session.get_by_role("checkbox").first.check()
+    session.get_by_label("How hard was it?").fill("3")
+    session.get_by_role("button", name="Finish session").click()
+    waiting = page.locator("#sync")
+    expect(waiting).to_have_text("1 waiting to sync")
+    page.get_by_role("link", name="Log pain").click()
+    expect(page.get_by_role("heading", name="Log pain")).to_be_visible()
+    page.get_by_label("Headache").fill("6")
+    page.get_by_label("Notes (optional)").fill(marker)
+    page.get_by_role("button", name="Save").click()
+    expect(waiting).to_have_text("2 waiting to sync")
+
+    page.reload()  # the shell comes from the cache, the queue from IndexedDB
+    expect(page.get_by_label("Headache")).to_be_visible()
+    expect(waiting).to_have_text("2 waiting to sync")
+    page.get_by_role("link", name="Today").click()
+    expect(page.get_by_text("Saved on this phone")).to_be_visible()
+
+    phone.set_offline(False)
+    expect(waiting).to_be_hidden()
+
+    entries = call(live_server, "GET", "/me/pain", token=patient["token"])
+    mine = [entry for entry in entries if entry["notes"] == marker]
+    assert len(mine) == 1
+    assert mine[0]["headache"] == 6
+    today = call(live_server, "GET", "/me/today", token=patient["token"])
+    assert [s["status"] for s in today["sessions"]] == ["done"]
+    assert today["sessions"][0]["difficulty"] == 3
