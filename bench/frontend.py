@@ -11,18 +11,15 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from kinetic.testing import live_server
+
 HERE = Path(__file__).parent
-BIN = Path(sys.executable).parent
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,43 +30,6 @@ ARGS = [
     "--disable-sync",
 ]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def start_server(workdir: str) -> tuple[subprocess.Popen, str]:
-    env = {
-        **os.environ,
-        "KINETIC_INSTANCE_PATH": workdir,
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-    }
-    for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
-        subprocess.run(
-            [BIN / "kinetic", *args], env=env, check=True, capture_output=True
-        )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "kinetic:create_app()",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("server did not start")
 
 
 def transferred(page, action) -> tuple[int, int]:
@@ -150,13 +110,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lighthouse", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        server, url = start_server(workdir)
-        try:
-            figures = measure_bytes(url)
-            scores = lighthouse(url) if args.lighthouse else None
-        finally:
-            server.terminate()
+    with tempfile.TemporaryDirectory() as workdir, live_server(workdir) as url:
+        figures = measure_bytes(url)
+        scores = lighthouse(url) if args.lighthouse else None
     print("## Patient app on a phone (390 px), bytes on the wire")
     print("| visit | KB transferred | requests |")
     print("|---|---:|---:|")

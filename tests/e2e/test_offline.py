@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO
+from conftest import DEMO, sign_in
 
 PASSWORD = "offline-patient"
 
@@ -56,10 +56,7 @@ def patient(live_server) -> dict:
 
 def test_work_done_offline_syncs_exactly_once(phone, live_server, patient):
     page = phone.new_page()
-    page.goto("/")
-    page.get_by_label("Email").fill(patient["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, patient["email"], PASSWORD)
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()  # now through the service worker, which keeps a copy of Today

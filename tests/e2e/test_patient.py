@@ -4,15 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, screenshot
-
-
-def sign_in(page, who: str) -> None:
-    email, password = DEMO[who]
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+from conftest import DEMO, screenshot, sign_in
 
 
 def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
@@ -22,7 +14,7 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
         "console",
         lambda msg: "Content Security Policy" in msg.text and violations.append(msg),
     )
-    sign_in(page, "patient")
+    sign_in(page, *DEMO["patient"])
 
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     session = page.locator("section.session").first
@@ -72,7 +64,7 @@ def test_wrong_password_is_told_in_plain_words(phone):
 
 def test_patient_sets_a_daily_reminder_and_signs_out(phone):
     page = phone.new_page()
-    sign_in(page, "patient")
+    sign_in(page, *DEMO["patient"])
     page.get_by_role("link", name="Reminders").click()
     page.get_by_label("Remind me every day").check()
     page.get_by_label("Reminder time").fill("07:30")

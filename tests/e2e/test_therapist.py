@@ -5,18 +5,14 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, screenshot
+from conftest import DEMO, screenshot, sign_in
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
     page = desktop.new_page()
-    email, password = DEMO["therapist"]
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, *DEMO["therapist"])
     expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
     screenshot(page, "patients")
 
@@ -66,11 +62,7 @@ def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
 
 def test_assigning_without_days_shows_the_error_next_to_the_field(desktop):
     page = desktop.new_page()
-    email, password = DEMO["therapist"]
-    page.goto("/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").click()
     page.get_by_label("Program").select_option("neck-headache-relief")
     for day in DAYS:

@@ -23,6 +23,7 @@ from kinetic.schemas.plans import (
 from kinetic.schemas.reminders import RemindersSchema
 from kinetic.services import diary, plans, reminders
 from kinetic.services.clock import today_in
+from kinetic.services.safety import advice_for
 
 blp = Blueprint("diary", __name__, url_prefix="/api/v1", description="Patients")
 
@@ -76,7 +77,7 @@ class MyPain(MethodView):
         """Record pain scores; the same client_id again returns the first entry."""
         entry, created = diary.record_pain(current_user(), data)
         db.session.commit()
-        entry.advice = diary.entry_advice(entry)
+        entry.advice = advice_for(entry)
         return entry, 201 if created else 200
 
     @patient_only

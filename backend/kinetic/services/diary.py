@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from kinetic.extensions import db
 from kinetic.models import PainEntry, User
 from kinetic.services.clock import now
-from kinetic.services.safety import advice_for
 
 FIELDS = ("low_back", "neck", "headache", "notes", "red_flags")
 
@@ -60,7 +59,3 @@ def entries_between(patient: User, start: date, end: date) -> list[PainEntry]:
             .order_by(PainEntry.recorded_at, PainEntry.id)
         )
     )
-
-
-def entry_advice(entry: PainEntry) -> list[dict]:
-    return advice_for(entry)
