@@ -10,26 +10,16 @@ the demo patient, so the figures include the Today screen's data and the chart.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kinetic.testing import live_server
+from kinetic.testing import CHROMIUM, live_server
+from kinetic.testing import CHROMIUM_ARGS as ARGS
 
 HERE = Path(__file__).parent
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def transferred(page, action) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 file, prepared exactly as `make run` prepares it (migrate, load, demo)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Headless Debian Chromium on a closed network: no sandbox as root, and no
+# background connections, which the network would refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:

@@ -1,7 +1,6 @@
 """Browser tests: the real app under gunicorn, driven by Playwright through
 Debian's Chromium (Playwright's own browser downloads are not used)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,6 @@ from playwright.sync_api import sync_playwright
 from kinetic import testing
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 DEMO = {
     "therapist": ("therapist@demo.kinetic", "demo-therapist"),
@@ -43,10 +33,9 @@ def live_server(db_kind, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            executable_path=testing.CHROMIUM, args=testing.CHROMIUM_ARGS, headless=True
         )
         yield browser
         browser.close()
