@@ -1,6 +1,8 @@
-"""`kinetic` commands: programs validate|load, demo, and Flask-Migrate's `db`."""
+"""`kinetic` commands: programs validate|load, demo, scheduler, reminders tick,
+sessions mark-missed, and Flask-Migrate's `db`."""
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -8,7 +10,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.extensions import db
-from kinetic.services import demo, library
+from kinetic.services import demo, library, reminders
+from kinetic.services.clock import now
 
 
 def _directory(value: str | None) -> Path:
@@ -65,9 +68,63 @@ def demo_command(url: str) -> None:
     click.echo(f"Open {url}/ (API docs: {url}/api/docs)")
 
 
+class Instant(click.ParamType):
+    """An ISO 8601 instant with its offset, e.g. 2026-03-29T07:00:00+02:00."""
+
+    name = "instant"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 instant.", param, ctx)
+        if parsed.tzinfo is None:
+            self.fail(
+                f"{value!r} has no offset: add one, e.g. {value}+00:00.", param, ctx
+            )
+        return parsed
+
+
+reminders_cli = AppGroup("reminders", help="Send daily reminders.")
+
+
+@reminders_cli.command("tick")
+@click.option(
+    "--at", type=Instant(), default=None, help="Dispatch as of this instant (ISO 8601)."
+)
+def tick_command(at: datetime | None) -> None:
+    """Run one reminder dispatch, as the scheduler does every minute, and exit."""
+    report = reminders.tick(at or now())
+    click.echo(str(report))
+
+
+sessions_cli = AppGroup("sessions", help="Scheduled sessions.")
+
+
+@sessions_cli.command("mark-missed")
+@click.option("--at", type=Instant(), default=None, help="As of this instant.")
+def mark_missed_command(at: datetime | None) -> None:
+    """Mark pending sessions of days that have ended (patient's time) missed."""
+    click.echo(f"{reminders.mark_missed(at or now())} session(s) marked missed.")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler process: reminders every minute, missed sessions hourly."""
+    from kinetic.scheduler import run
+
+    run(current_app._get_current_object())
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(programs_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(sessions_cli)
+    app.cli.add_command(scheduler_command)
 
 
 def _create_app() -> Flask:

@@ -19,6 +19,11 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str, default: str) -> list[str]:
+    value = os.environ.get(name, default)
+    return [item.strip().lower() for item in value.split(",") if item.strip()]
+
+
 class Config:
     INSTANCE_PATH = os.environ.get("KINETIC_INSTANCE_PATH") or str(
         Path.cwd() / "instance"
@@ -42,6 +47,26 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30/minute")
+
+    # Reminders and Web Push. Without VAPID_PRIVATE_KEY (PEM, or base64url raw or
+    # DER) a key pair is made once in the instance folder and kept.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+    REMINDER_GRACE_MINUTES = int(os.environ.get("REMINDER_GRACE_MINUTES", "60"))
+    PUSH_SERVICE_HOSTS = _list(
+        "PUSH_SERVICE_HOSTS",
+        "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,"
+        "notify.windows.com",
+    )
+    PUSH_ALLOW_HTTP_LOOPBACK = _flag("PUSH_ALLOW_HTTP_LOOPBACK", False)
+    PUSH_TTL_SECONDS = int(os.environ.get("PUSH_TTL_SECONDS", str(4 * 3600)))
+    PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
+    PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
+    PUSH_CONCURRENCY = int(os.environ.get("PUSH_CONCURRENCY", "8"))
+    PUSH_BATCH_SIZE = int(os.environ.get("PUSH_BATCH_SIZE", "200"))
+    # Longer than a batch can take (batch x timeout / concurrency), so a lease
+    # only runs out when its process has died.
+    PUSH_LEASE_SECONDS = int(os.environ.get("PUSH_LEASE_SECONDS", "600"))
 
     API_TITLE = "Kinetic Chain API"
     API_VERSION = "v1"
@@ -78,3 +103,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     # Fast hashing keeps the suite quick; production always uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # The fake push service of the tests listens on 127.0.0.1 over plain HTTP.
+    PUSH_ALLOW_HTTP_LOOPBACK = True
+    PUSH_TIMEOUT_SECONDS = 5.0

@@ -9,12 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, ScheduledSession
+from kinetic.models import Assignment, ScheduledSession, User
+from kinetic.services import push
+from kinetic.testing import browser_subscription
 
 API = "/api/v1"
 ANY, THERAPIST, PATIENT = "any user", "therapist", "patient"
 PLACEHOLDER = r"<(?:\w+:)?(\w+)>"  # a URL rule's variable, e.g. <id:patient_id>
 MISSING_ID = 2**31 - 1  # a valid id in a URL that no row has
+# Browser push subscriptions: the caller's phone, and one it is about to add.
+MY_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/my-phone")
+NEW_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/new-phone")
 
 # Rules that need no token by design, and the API's own documentation.
 PUBLIC = {
@@ -60,6 +65,7 @@ MATRIX = [
     ),
     Route("GET", "/api/v1/programs", ANY),
     Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
+    Route("GET", "/api/v1/push/public-key", ANY),
     # Therapists only.
     Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
     Route("GET", "/api/v1/patients", THERAPIST),
@@ -94,6 +100,15 @@ MATRIX = [
         "/api/v1/me/reminders",
         PATIENT,
         body={"enabled": True, "time": "07:30"},
+    ),
+    Route("GET", "/api/v1/me/notifications", PATIENT),
+    Route("POST", "/api/v1/me/push-subscriptions", PATIENT, body=NEW_DEVICE, ok=201),
+    Route(
+        "DELETE",
+        "/api/v1/me/push-subscriptions",
+        PATIENT,
+        body={"endpoint": MY_DEVICE["endpoint"]},
+        ok=204,
     ),
     Route(
         "POST",
@@ -160,6 +175,9 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
         return Practice(therapist, patient, assignment_id, session_id)
 
     mine = practice(make_therapist())
+    with app.app_context():
+        push.subscribe(db.session.get(User, mine.patient.id), MY_DEVICE)
+        db.session.commit()
     return World(mine, practice(make_therapist()), practice(mine.therapist))
 
 

@@ -20,8 +20,7 @@ from kinetic.schemas.plans import (
     SessionSchema,
     TodaySchema,
 )
-from kinetic.schemas.reminders import RemindersSchema
-from kinetic.services import diary, plans, reminders
+from kinetic.services import diary, plans
 from kinetic.services.clock import today_in
 from kinetic.services.safety import advice_for
 
@@ -95,21 +94,3 @@ class MyPain(MethodView):
 def my_trends(args):
     """Daily means, 7-day rolling means and adherence over the last `days` days."""
     return trends_of(current_user(), args)
-
-
-@blp.route("/me/reminders")
-class MyReminders(MethodView):
-    @patient_only
-    @blp.response(200, RemindersSchema)
-    def get(self):
-        """The daily reminder: on or off, its local time and the timezone."""
-        return reminders.reminder_settings(current_user())
-
-    @patient_only
-    @blp.arguments(RemindersSchema)
-    @blp.response(200, RemindersSchema)
-    def put(self, data):
-        """Set the daily reminder time (HH:MM, local) and switch it on or off."""
-        settings = reminders.update_reminders(current_user(), data)
-        db.session.commit()
-        return settings

@@ -2,7 +2,14 @@ from kinetic.models.alerts import Alert
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
 from kinetic.models.plans import Assignment, ScheduledSession
-from kinetic.models.reminders import ReminderSetting
+from kinetic.models.reminders import (
+    Notification,
+    PushAttempt,
+    PushDelivery,
+    PushSubscription,
+    Reminder,
+    ReminderSetting,
+)
 from kinetic.models.users import AuthToken, Invite, User
 
 __all__ = [
@@ -12,9 +19,14 @@ __all__ = [
     "AuthToken",
     "Exercise",
     "Invite",
+    "Notification",
     "PainEntry",
     "Program",
     "ProgramVersion",
+    "PushAttempt",
+    "PushDelivery",
+    "PushSubscription",
+    "Reminder",
     "ReminderSetting",
     "ScheduledSession",
     "User",

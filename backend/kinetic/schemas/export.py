@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from kinetic.schemas.diary import PainEntrySchema
 from kinetic.schemas.plans import AssignmentSchema
+from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
 from kinetic.schemas.users import UserSchema
 
 
@@ -29,6 +30,11 @@ class ExportInviteSchema(Schema):
     used_at = fields.AwareDateTime(allow_none=True)
 
 
+class ExportPushSubscriptionSchema(Schema):
+    endpoint = fields.Str()
+    created_at = fields.AwareDateTime()
+
+
 class ExportSchema(Schema):
     exported_at = fields.AwareDateTime(required=True)
     user = fields.Nested(UserSchema, required=True)
@@ -36,3 +42,6 @@ class ExportSchema(Schema):
     sessions = fields.List(fields.Nested(ExportSessionSchema))
     assignments = fields.List(fields.Nested(AssignmentSchema))
     invites = fields.List(fields.Nested(ExportInviteSchema))
+    reminders = fields.Nested(RemindersSchema)
+    notifications = fields.List(fields.Nested(NotificationSchema))
+    push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import PainEntry, Program, User
+from kinetic.models import PainEntry, Program, ReminderSetting, User
 from kinetic.services import accounts, plans
 from kinetic.services.clock import now, today_in
 
@@ -105,5 +105,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
         )
         _complete_past_sessions(patient, rng)
     _history(patient, rng)
+    # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
+    db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()
     return credentials, True

@@ -8,13 +8,19 @@ from kinetic.models import (
     Assignment,
     AuthToken,
     Invite,
+    Notification,
     PainEntry,
+    PushAttempt,
+    PushDelivery,
+    PushSubscription,
+    Reminder,
     ReminderSetting,
     ScheduledSession,
     User,
 )
 from kinetic.schemas.export import ExportSchema
 from kinetic.services.clock import now
+from kinetic.services.reminders import reminder_settings
 
 
 def export_user(user: User) -> dict:
@@ -28,9 +34,12 @@ def export_user(user: User) -> dict:
         data["pain_entries"] = rows(PainEntry, PainEntry.patient_id)
         data["sessions"] = rows(ScheduledSession, ScheduledSession.patient_id)
         data["assignments"] = rows(Assignment, Assignment.patient_id)
+        data["reminders"] = reminder_settings(user)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
+    data["notifications"] = rows(Notification, Notification.user_id)
+    data["push_subscriptions"] = rows(PushSubscription, PushSubscription.user_id)
     return ExportSchema().dump(data)
 
 
@@ -44,6 +53,19 @@ def erase_patient(patient: User) -> None:
         .values(used_by_id=None, name=None, email=None)
     )
     db.session.execute(delete(ReminderSetting).where(ReminderSetting.patient_id == pid))
+    notifications = select(Notification.id).where(Notification.user_id == pid)
+    deliveries = select(PushDelivery.id).where(
+        PushDelivery.notification_id.in_(notifications)
+    )
+    db.session.execute(
+        delete(PushAttempt).where(PushAttempt.delivery_id.in_(deliveries))
+    )
+    db.session.execute(
+        delete(PushDelivery).where(PushDelivery.notification_id.in_(notifications))
+    )
+    db.session.execute(delete(Notification).where(Notification.user_id == pid))
+    db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
+    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
     for model in (ScheduledSession, Assignment, PainEntry, Alert):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))

@@ -1,0 +1,81 @@
+"""The scheduler process (`kinetic scheduler`): APScheduler's blocking scheduler,
+never inside a web worker. Its jobs are defined here in code and keep no state of
+their own: the database decides what is due and what has been sent, so a restart
+loses nothing and a second scheduler started by mistake sends nothing twice."""
+
+import logging
+import signal
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from kinetic.extensions import db
+from kinetic.services import push, reminders
+from kinetic.services.clock import now
+
+log = logging.getLogger("kinetic.scheduler")
+
+
+def dispatch_reminders(app: Flask, sender: push.PushSender) -> None:
+    with app.app_context():
+        try:
+            report = reminders.tick(now(), sender)
+            if report.claimed or report.delivery.sent or report.delivery.retry:
+                log.info("%s", report)
+        finally:
+            db.session.remove()
+
+
+def mark_missed_sessions(app: Flask) -> None:
+    with app.app_context():
+        try:
+            marked = reminders.mark_missed(now())
+            log.info("%d session(s) marked missed", marked)
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    with app.app_context():
+        sender = push.PushSender.from_app()
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        # A run that starts late (a busy machine) still runs; runs that piled up
+        # while the process was stopped collapse into one; never two at once.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 50},
+    )
+    scheduler.add_job(
+        dispatch_reminders,
+        CronTrigger(second=0, timezone="UTC"),
+        args=[app, sender],
+        id="dispatch-reminders",
+        name="send the reminders due this minute",
+        next_run_time=now(),  # catch up at once after a restart
+    )
+    # Hourly, so that every timezone's day is closed soon after its midnight.
+    scheduler.add_job(
+        mark_missed_sessions,
+        CronTrigger(minute=5, timezone="UTC"),
+        args=[app],
+        id="mark-missed-sessions",
+        name="mark sessions of ended days missed",
+        next_run_time=now(),
+    )
+    return scheduler
+
+
+def run(app: Flask) -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    scheduler = build_scheduler(app)
+
+    def stop(signum, _frame):
+        log.info("signal %d: stopping after the running job", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler started: reminders every minute, missed sessions hourly")
+    scheduler.start()

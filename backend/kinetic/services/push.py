@@ -1,0 +1,437 @@
+"""Web Push: the server's VAPID key pair, the browsers' subscriptions, and sending
+pending deliveries with retries. pywebpush encrypts (RFC 8291, aes128gcm) and
+py_vapid signs (RFC 8292); what is ours is who gets what, once, and what an answer
+from a push service means."""
+
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+from py_vapid import Vapid
+from py_vapid.utils import b64urlencode
+from pywebpush import WebPusher
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+
+from kinetic.extensions import db
+from kinetic.models import (
+    Notification,
+    PushAttempt,
+    PushDelivery,
+    PushSubscription,
+    User,
+)
+from kinetic.services.clock import now
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS = 10  # per user; the oldest goes when an eleventh device subscribes
+
+
+# -- the VAPID key pair ----------------------------------------------------------------
+
+
+def _read_key(text: str) -> Vapid:
+    text = text.strip()
+    if "-----BEGIN" in text:
+        key = serialization.load_pem_private_key(text.encode(), password=None)
+        return Vapid(key)
+    return Vapid.from_string(text)  # base64url: a raw 32-byte scalar or DER
+
+
+def _key_file_once(path: Path) -> None:
+    """Writes a new key to `path` unless one is there. The file appears complete
+    or not at all (link(2) fails if it exists), so a web worker and the scheduler
+    starting together end up with the same key."""
+    vapid = Vapid()
+    vapid.generate_keys()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as tmp:
+        tmp.write(vapid.private_pem())
+    os.chmod(tmp.name, 0o600)
+    try:
+        os.link(tmp.name, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp.name)
+
+
+def vapid_key() -> Vapid:
+    """The configured key (VAPID_PRIVATE_KEY), else the one kept in instance/,
+    made on first use. Cached on the app."""
+    cache = current_app.extensions.setdefault("kinetic.vapid", {})
+    if "key" not in cache:
+        configured = current_app.config.get("VAPID_PRIVATE_KEY")
+        if configured:
+            cache["key"] = _read_key(configured)
+        else:
+            path = Path(current_app.instance_path) / "vapid_private.pem"
+            if not path.exists():
+                _key_file_once(path)
+            cache["key"] = _read_key(path.read_text())
+    return cache["key"]
+
+
+def public_key() -> str:
+    """The application server key a browser subscribes with: the uncompressed P-256
+    point, base64url without padding."""
+    point = vapid_key().public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return b64urlencode(point)
+
+
+# -- subscriptions ---------------------------------------------------------------------
+
+
+def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
+    """Stores the browser's subscription for `user`; the same endpoint again
+    updates its keys (and moves it to `user` if someone else had it)."""
+    keys = data["keys"]
+    subscription = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
+    )
+    created = subscription is None or subscription.user_id != user.id
+    if subscription is None:
+        subscription = PushSubscription(endpoint=data["endpoint"])
+        db.session.add(subscription)
+    subscription.user_id = user.id
+    subscription.p256dh = keys["p256dh"]
+    subscription.auth = keys["auth"]
+    subscription.created_at = now()
+    db.session.flush()
+    _keep_newest(user)
+    return subscription, created
+
+
+def _keep_newest(user: User) -> None:
+    stale = select(PushSubscription.id).where(PushSubscription.user_id == user.id)
+    stale = stale.order_by(PushSubscription.created_at.desc(), PushSubscription.id)
+    ids = list(db.session.scalars(stale.offset(MAX_SUBSCRIPTIONS)))
+    if ids:
+        _forget(ids)
+
+
+def unsubscribe(user: User, endpoint: str) -> bool:
+    found = db.session.scalar(
+        select(PushSubscription.id).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+    if found is None:
+        return False
+    _forget([found])
+    return True
+
+
+def _forget(subscription_ids: list[int]) -> None:
+    """Deletes subscriptions; their unsent deliveries end as `gone`."""
+    db.session.execute(
+        update(PushDelivery)
+        .where(
+            PushDelivery.subscription_id.in_(subscription_ids),
+            PushDelivery.status == "pending",
+        )
+        .values(status="gone", lease_token=None, lease_until=None)
+    )
+    db.session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.subscription_id.in_(subscription_ids))
+        .values(subscription_id=None)
+    )
+    db.session.execute(
+        delete(PushSubscription).where(PushSubscription.id.in_(subscription_ids))
+    )
+
+
+def endpoint_allowed(endpoint: str) -> bool:
+    """Only known push services (PUSH_SERVICE_HOSTS) over HTTPS: the server posts
+    to these URLs, so a user must not be able to point it anywhere else."""
+    parts = urlsplit(endpoint)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "http" and current_app.config["PUSH_ALLOW_HTTP_LOOPBACK"]:
+        if host in {"127.0.0.1", "localhost", "::1"}:
+            return True
+    if parts.scheme != "https" or not host:
+        return False
+    return any(
+        host == allowed or host.endswith("." + allowed)
+        for allowed in current_app.config["PUSH_SERVICE_HOSTS"]
+    )
+
+
+# -- one send --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a push service's answer means: `sent`, `gone` (delete the
+    subscription), `retry` (later, with backoff) or `failed` (do not retry)."""
+
+    result: str
+    status_code: int | None = None
+    detail: str | None = None
+    retry_after: float | None = None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def classify(response: requests.Response) -> Outcome:
+    code = response.status_code
+    if 200 <= code < 300:
+        return Outcome("sent", code)
+    detail = (response.text or response.reason or "")[:300] or None
+    if code in (404, 410):
+        return Outcome("gone", code, detail)
+    if code == 429 or code >= 500:
+        wait = _retry_after(response.headers.get("Retry-After"))
+        return Outcome("retry", code, detail, wait)
+    return Outcome("failed", code, detail)
+
+
+class PushSender:
+    """Sends encrypted messages with a VAPID header. Thread-safe: each thread keeps
+    its own HTTP session, and the signed header for a push service is reused until
+    an hour before it expires (signing once per message would be wasted work)."""
+
+    def __init__(
+        self, vapid: Vapid, subject: str, ttl: int = 4 * 3600, timeout: float = 10.0
+    ):
+        self.vapid = vapid
+        self.subject = subject
+        self.ttl = ttl
+        self.timeout = timeout
+        self._signed: dict[str, tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @classmethod
+    def from_app(cls) -> "PushSender":
+        config = current_app.config
+        return cls(
+            vapid_key(),
+            config["VAPID_SUBJECT"],
+            ttl=config["PUSH_TTL_SECONDS"],
+            timeout=config["PUSH_TIMEOUT_SECONDS"],
+        )
+
+    def _session(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def _vapid_headers(self, endpoint: str) -> dict:
+        parts = urlsplit(endpoint)
+        audience = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            expires, headers = self._signed.get(audience, (0.0, {}))
+            if expires - time.time() < 3600:
+                expires = int(time.time()) + 12 * 3600
+                claims = {"aud": audience, "exp": expires, "sub": self.subject}
+                headers = self.vapid.sign(claims)
+                self._signed[audience] = (expires, headers)
+            return dict(headers)
+
+    def send(self, subscription: dict, payload: bytes) -> Outcome:
+        headers = self._vapid_headers(subscription["endpoint"])
+        headers["Urgency"] = "normal"
+        try:
+            pusher = WebPusher(subscription, requests_session=self._session())
+            response = pusher.send(payload, headers, ttl=self.ttl, timeout=self.timeout)
+        except requests.RequestException as error:
+            return Outcome("retry", None, f"{type(error).__name__}: {error}"[:300])
+        except Exception as error:  # a malformed key must not stop the batch
+            return Outcome("failed", None, f"{type(error).__name__}: {error}"[:300])
+        return classify(response)
+
+
+# -- sending what is pending -----------------------------------------------------------
+
+
+def payload_of(row) -> bytes:
+    return json.dumps(
+        {
+            "title": row.title,
+            "body": row.body,
+            "url": row.url,
+            "tag": f"kinetic-{row.kind}",
+            "notification_id": row.notification_id,
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def backoff(attempts: int, outcome: Outcome) -> timedelta:
+    """1, 2, 4, 8 minutes; a push service's Retry-After wins up to an hour."""
+    if outcome.retry_after is not None:
+        return timedelta(seconds=min(max(outcome.retry_after, 30), 3600))
+    return timedelta(minutes=2 ** (attempts - 1))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    gone: int = 0
+    retry: int = 0
+    failed: int = 0
+
+    def add(self, counts: Counter) -> None:
+        for name in ("sent", "gone", "retry", "failed"):
+            setattr(self, name, getattr(self, name) + counts.get(name, 0))
+
+
+def _lease(at: datetime, batch: int) -> tuple[str, list]:
+    """Takes up to `batch` due deliveries for this process; a lease that ran out
+    (its process died mid-send) is taken over."""
+    config = current_app.config
+    token = uuid.uuid4().hex
+    due = and_(
+        PushDelivery.status == "pending",
+        PushDelivery.next_attempt_at <= at,
+        or_(PushDelivery.lease_until.is_(None), PushDelivery.lease_until <= at),
+    )
+    pick = (
+        select(PushDelivery.id)
+        .where(due)
+        .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    lease = timedelta(seconds=config["PUSH_LEASE_SECONDS"])
+    db.session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id.in_(pick.scalar_subquery()), due)
+        .values(lease_token=token, lease_until=at + lease)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        select(
+            PushDelivery.id,
+            PushDelivery.attempts,
+            PushDelivery.subscription_id,
+            PushSubscription.endpoint,
+            PushSubscription.p256dh,
+            PushSubscription.auth,
+            Notification.id.label("notification_id"),
+            Notification.kind,
+            Notification.title,
+            Notification.body,
+            Notification.url,
+        )
+        .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
+        .join(Notification, Notification.id == PushDelivery.notification_id)
+        .where(PushDelivery.lease_token == token)
+        .order_by(PushDelivery.id)
+    ).all()
+    return token, rows
+
+
+def _send_one(sender: PushSender, row) -> Outcome:
+    subscription = {
+        "endpoint": row.endpoint,
+        "keys": {"p256dh": row.p256dh, "auth": row.auth},
+    }
+    try:
+        return sender.send(subscription, payload_of(row))
+    except Exception as error:  # never let one delivery end the batch
+        log.exception("push to delivery %s failed", row.id)
+        return Outcome("failed", None, f"{type(error).__name__}: {error}"[:300])
+
+
+def _record(at: datetime, token: str, rows: list, outcomes: list[Outcome]) -> Counter:
+    """Writes each attempt and moves each delivery on; returns the counts."""
+    max_attempts = current_app.config["PUSH_MAX_ATTEMPTS"]
+    counts: Counter = Counter()
+    db.session.execute(
+        insert(PushAttempt),
+        [
+            {
+                "delivery_id": row.id,
+                "at": at,
+                "status_code": outcome.status_code,
+                "outcome": outcome.result,
+                "detail": outcome.detail,
+            }
+            for row, outcome in zip(rows, outcomes, strict=True)
+        ],
+    )
+    by_status: dict[tuple, list[int]] = {}
+    gone_subscriptions = []
+    for row, outcome in zip(rows, outcomes, strict=True):
+        attempts = row.attempts + 1
+        result = outcome.result
+        if result == "retry" and attempts >= max_attempts:
+            result = "failed"
+        counts[result] += 1
+        if result == "retry":
+            key = ("pending", at + backoff(attempts, outcome))
+        else:
+            key = (result, None)
+        by_status.setdefault(key, []).append(row.id)
+        if result == "gone":
+            gone_subscriptions.append(row.subscription_id)
+    for (status, next_at), ids in by_status.items():
+        values = {
+            "status": status,
+            "attempts": PushDelivery.attempts + 1,
+            "lease_token": None,
+            "lease_until": None,
+        }
+        if status == "sent":
+            values["sent_at"] = at
+        if next_at is not None:
+            values["next_attempt_at"] = next_at
+        db.session.execute(
+            update(PushDelivery)
+            .where(PushDelivery.id.in_(ids), PushDelivery.lease_token == token)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    if gone_subscriptions:
+        _forget(sorted(set(gone_subscriptions)))
+    db.session.commit()
+    return counts
+
+
+def deliver_due(at: datetime, sender: PushSender) -> DeliveryReport:
+    """Sends every delivery due at `at`, in leased batches, several at a time."""
+    config = current_app.config
+    report = DeliveryReport()
+    with ThreadPoolExecutor(config["PUSH_CONCURRENCY"]) as pool:
+        while True:
+            token, rows = _lease(at, config["PUSH_BATCH_SIZE"])
+            if not rows:
+                break
+            outcomes = list(pool.map(lambda row: _send_one(sender, row), rows))
+            report.add(_record(at, token, rows, outcomes))
+    return report
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count()).where(PushDelivery.status == "pending")
+    )
