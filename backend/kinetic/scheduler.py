@@ -39,12 +39,10 @@ def mark_missed_sessions(app: Flask) -> None:
 def build_scheduler(app: Flask) -> BlockingScheduler:
     with app.app_context():
         sender = push.PushSender.from_app()
-    scheduler = BlockingScheduler(
-        timezone="UTC",
-        # A run that starts late (a busy machine) still runs; runs that piled up
-        # while the process was stopped collapse into one; never two at once.
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 50},
-    )
+    scheduler = BlockingScheduler(timezone="UTC")
+    # A run that starts late (a busy machine) still runs; runs that piled up while
+    # the process was stopped collapse into one; never two of a job at once.
+    once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 50}
     scheduler.add_job(
         dispatch_reminders,
         CronTrigger(second=0, timezone="UTC"),
@@ -52,6 +50,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         id="dispatch-reminders",
         name="send the reminders due this minute",
         next_run_time=now(),  # catch up at once after a restart
+        **once,
     )
     # Hourly, so that every timezone's day is closed soon after its midnight.
     scheduler.add_job(
@@ -61,6 +60,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         id="mark-missed-sessions",
         name="mark sessions of ended days missed",
         next_run_time=now(),
+        **once,
     )
     return scheduler
 

@@ -146,7 +146,7 @@ class PushService:
     JWT signed by the key in `k=`, for this origin, not expired, with the expected
     `sub`), then decrypts the aes128gcm body with the device's private key and auth
     secret. A device can be scripted to answer 410, 429 or 500 first. With
-    `check=False` it only counts (for load).
+    `check=False` it only counts (for load); `latency` makes it answer slowly.
     """
 
     def __init__(
@@ -154,10 +154,12 @@ class PushService:
         vapid_public_key: str | None = None,
         subject: str | None = None,
         check: bool = True,
+        latency: float = 0.0,
     ):
         self.vapid_public_key = vapid_public_key
         self.subject = subject
         self.check = check
+        self.latency = latency  # seconds each answer takes, like a distant server
         self.devices: dict[str, Device] = {}
         self.attempts: list[Attempt] = []
         self.count = 0
@@ -261,6 +263,8 @@ class PushService:
 
             def do_POST(self):  # noqa: N802 - the http.server API
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if service.latency:
+                    time.sleep(service.latency)
                 token = self.path.rsplit("/", 1)[-1]
                 status, problem = service._receive(token, self.headers, body)
                 with service._lock:
