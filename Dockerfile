@@ -1,4 +1,5 @@
-# A first version; production hardening (TLS proxy, scheduler) follows.
+# A first version; production hardening (TLS proxy) follows. The same image runs
+# the scheduler: `kinetic scheduler` (see docker-compose.yml).
 FROM node:20-slim AS assets
 WORKDIR /assets
 COPY frontend/package.json frontend/package-lock.json ./

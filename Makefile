@@ -25,11 +25,14 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
-## run: install, migrate, load programs/, create the demo accounts, serve on PORT
+## run: install, migrate, load programs/, create the demo accounts, then serve on
+## PORT with the reminder scheduler running beside the web server
 run: install
 	$(BIN)/kinetic db upgrade
 	$(BIN)/kinetic programs load
 	$(BIN)/kinetic demo --url http://127.0.0.1:$(PORT)
+	@$(BIN)/kinetic scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile - "kinetic:create_app()"
 

@@ -1,7 +1,7 @@
 // The app shell comes from the cache first; /api/ goes to the network first and
 // falls back to the last answer cached for the same URL. Bump VERSION whenever a
 // shell file changes: the new worker then fetches them all again.
-const VERSION = '2026-11-21.1';
+const VERSION = '2026-11-21.2';
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = `api-${VERSION}`;
 
@@ -19,6 +19,7 @@ const SHELL = [
   '/js/pain.js',
   '/js/trends.js',
   '/js/reminders.js',
+  '/js/push.js',
   '/js/patients.js',
   '/js/patient.js',
   '/js/invite.js',
@@ -89,4 +90,32 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   event.respondWith(cacheFirst(request));
+});
+
+// A reminder from the server (Web Push): show it; a tap opens Today.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || 'Kinetic Chain', {
+    body: data.body || 'Open the app to see today\'s session.',
+    tag: data.tag || 'kinetic-reminder',
+    icon: '/icons/icon-192.png',
+    data: { url: data.url || '/#/today' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || '/#/today', self.location.origin);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).origin === url.origin);
+    if (!open) return self.clients.openWindow(url.href);
+    await open.focus();
+    open.postMessage({ type: 'open', hash: url.hash || '#/today' });
+  })());
 });

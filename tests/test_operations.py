@@ -1,6 +1,10 @@
 """Health, migrations and the demo data."""
 
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -11,6 +15,7 @@ from kinetic import create_app
 from kinetic.config import TestConfig
 from kinetic.extensions import db
 from kinetic.models import PainEntry, ScheduledSession, User
+from kinetic.services import push
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
@@ -123,3 +128,40 @@ def test_postgres_urls_are_given_the_psycopg_driver():
     assert create_engine(_database_url("postgresql://u@h/db")).dialect.driver == (
         "psycopg"
     )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_listed_in_env_example():
+    source = (ROOT / "backend" / "kinetic" / "config.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|_flag|_list)\(\s*"([A-Z_]+)"', source))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - {"TEST_DATABASE_URL"} <= listed, read - listed
+
+
+def test_compose_runs_one_scheduler_beside_web_with_the_same_settings():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    scheduler, web = services["scheduler"], services["web"]
+    assert scheduler["command"] == ["kinetic", "scheduler"]
+    assert (
+        "ports" not in scheduler and scheduler.get("deploy", {}).get("replicas", 1) == 1
+    )
+    for name in ("DATABASE_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT"):
+        assert scheduler["environment"][name] == web["environment"][name]
+    # It starts once web is healthy, i.e. once web has migrated the database.
+    assert scheduler["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_new_key_prints_a_key_pair_that_the_app_reads_back(runner, tmp_path):
+    result = runner.invoke(args=["reminders", "new-key"])
+    assert result.exit_code == 0, result.output
+    private = re.search(r"^VAPID_PRIVATE_KEY=(\S+)$", result.output, re.M).group(1)
+    public = re.search(r"public key .*: (\S+)$", result.output, re.M).group(1)
+    config = type(
+        "Keyed",
+        (TestConfig,),
+        {"INSTANCE_PATH": str(tmp_path), "VAPID_PRIVATE_KEY": private},
+    )
+    with create_app(config).app_context():
+        assert push.public_key() == public

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.extensions import db
-from kinetic.services import demo, library, reminders
+from kinetic.services import demo, library, push, reminders
 from kinetic.services.clock import now
 
 
@@ -98,6 +98,15 @@ def tick_command(at: datetime | None) -> None:
     """Run one reminder dispatch, as the scheduler does every minute, and exit."""
     report = reminders.tick(at or now())
     click.echo(str(report))
+
+
+@reminders_cli.command("new-key")
+def new_key_command() -> None:
+    """Print a new VAPID key pair: the private key for VAPID_PRIVATE_KEY (all web
+    and scheduler processes must share it) and the public key browsers get."""
+    private, public = push.new_key_pair()
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(f"# public key (served at /api/v1/push/public-key): {public}")
 
 
 sessions_cli = AppGroup("sessions", help="Scheduled sessions.")

@@ -1,6 +1,7 @@
 // The shell: routes (#/today, #/patients/7, ...), the menu, the sync counter and
 // the service worker. Each screen is its own module, loaded when first shown.
 import { api, auth, queued, signOut, sync } from './api.js';
+import { forgetPush, refreshPush } from './push.js';
 import { h } from './ui.js';
 
 const SCREENS = {
@@ -93,6 +94,7 @@ async function checkMe() {
     const me = await api('/me');
     auth.setUser(me);
     await adoptTimezone(me);
+    if (me.role === 'patient') refreshPush();
   } catch {
     // Offline: keep the saved user; a 401 already signed us out.
   }
@@ -124,6 +126,7 @@ window.addEventListener('signedout', () => {
   go('signin');
 });
 document.getElementById('signout').addEventListener('click', async () => {
+  await forgetPush();
   await signOut();
   showQueue([]);
   go('signin');
@@ -143,5 +146,9 @@ sync();
 if ('serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/sw.js').catch(() => {});
+  });
+  // A tapped reminder asks an open window to show Today (see sw.js).
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data?.type === 'open' && typeof event.data.hash === 'string') location.hash = event.data.hash;
   });
 }

@@ -1,5 +1,36 @@
 import { api, auth } from './api.js';
-import { field, h, heading, say, showError, statusLine } from './ui.js';
+import { enablePush, isIos, isStandalone } from './push.js';
+import { field, formatTime, h, heading, say, showError, statusLine } from './ui.js';
+
+const HOME_SCREEN_HELP = 'On iPhone and iPad, notifications need the app on your Home Screen first: '
+  + 'tap Share, then "Add to Home Screen", open Kinetic Chain from there and switch reminders on '
+  + '(iOS 16.4 or later). Until then, reminders appear here in the app.';
+
+/** What to tell the patient after saving, by what enablePush() found. */
+function savedText(answer, push) {
+  if (!answer.enabled) return ['Saved. Reminders are off.', 'ok'];
+  const when = `every day at ${answer.time}`;
+  switch (push) {
+    case 'on': return [`Saved. This phone will remind you ${when} when a session is waiting.`, 'ok'];
+    case 'denied': return [`Saved. Notifications are blocked for this site, so the reminder ${when} appears in the app only. You can allow notifications in your browser's site settings.`, 'info'];
+    case 'ios-home-screen': return [`Saved. ${HOME_SCREEN_HELP}`, 'info'];
+    case 'unsupported': return [`Saved. This browser cannot show notifications; the reminder ${when} appears in the app.`, 'info'];
+    default: return [`Saved. Notifications could not be set up on this phone just now (are you offline?). The reminder ${when} appears in the app; save again to retry.`, 'info'];
+  }
+}
+
+async function recent(list) {
+  let items = [];
+  try {
+    items = await api('/me/notifications?limit=10');
+  } catch {
+    return; // offline and never loaded: nothing to show
+  }
+  list.replaceChildren(...(items.length
+    ? items.map((n) => h('li', {}, h('strong', {}, n.title), ' ', n.body, ' ',
+      h('time', { datetime: n.created_at, class: 'hint' }, formatTime(n.created_at))))
+    : [h('li', { class: 'hint' }, 'No reminders yet.')]));
+}
 
 export async function render(screen) {
   const status = statusLine();
@@ -8,9 +39,7 @@ export async function render(screen) {
   try {
     settings = await api('/me/reminders');
   } catch (error) {
-    say(status, error.status === 404
-      ? 'Reminders are not available yet. Please check again after the next update.'
-      : error.message, 'error');
+    say(status, error.message, 'error');
     return;
   }
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || settings.timezone;
@@ -23,7 +52,7 @@ export async function render(screen) {
   const form = h('form', { class: 'card narrow', novalidate: true },
     h('div', { class: 'tick-row' }, enabled, h('label', { for: 'rem-on' }, 'Remind me every day')),
     h('p', { class: 'field-error', id: 'rem-on-err', hidden: true }),
-    field('Reminder time', time, 'Your local time.'),
+    field('Reminder time', time, 'Your local time. No reminder on days without a session, or once it is done.'),
     field('Timezone', timezone),
     timezone.value !== zone ? useHere : null,
     saved,
@@ -31,19 +60,30 @@ export async function render(screen) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    let answer;
     try {
-      const answer = await api('/me/reminders', {
+      answer = await api('/me/reminders', {
         method: 'PUT',
         body: { enabled: enabled.checked, time: time.value.slice(0, 5), timezone: timezone.value },
       });
-      say(saved, answer.enabled ? `Saved. We will remind you every day at ${answer.time}.` : 'Saved. Reminders are off.', 'ok');
-      if (auth.user && answer.timezone) auth.setUser({ ...auth.user, timezone: answer.timezone });
     } catch (error) {
       showError(form, saved, error);
+      return;
     }
+    if (auth.user && answer.timezone) auth.setUser({ ...auth.user, timezone: answer.timezone });
+    // Permission is asked for here, when the patient has just switched reminders on.
+    say(saved, answer.enabled ? 'Saved. Setting up notifications on this phone …' : '', 'info');
+    const push = answer.enabled ? await enablePush() : null;
+    const [text, kind] = savedText(answer, push);
+    say(saved, text, kind);
   });
+  const list = h('ul', { class: 'plain notifications' });
   screen.append(
-    h('p', { class: 'lead' }, 'A daily nudge to do your exercises and log your pain.'),
+    h('p', { class: 'lead' }, 'A daily nudge to do your exercises, on this phone and in the app.'),
+    isIos() && !isStandalone() ? h('p', { class: 'hint narrow' }, HOME_SCREEN_HELP) : null,
     form,
-    h('p', { class: 'hint narrow' }, 'Notifications on this phone come with a later update; reminders also appear in the app.'));
+    h('section', { class: 'card narrow', 'aria-labelledby': 'recent-h' },
+      h('h2', { id: 'recent-h' }, 'Recent reminders'), list),
+  );
+  recent(list);
 }

@@ -86,13 +86,26 @@ def vapid_key() -> Vapid:
     return cache["key"]
 
 
-def public_key() -> str:
-    """The application server key a browser subscribes with: the uncompressed P-256
-    point, base64url without padding."""
-    point = vapid_key().public_key.public_bytes(
+def _public_of(vapid: Vapid) -> str:
+    point = vapid.public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
     return b64urlencode(point)
+
+
+def public_key() -> str:
+    """The application server key a browser subscribes with: the uncompressed P-256
+    point, base64url without padding."""
+    return _public_of(vapid_key())
+
+
+def new_key_pair() -> tuple[str, str]:
+    """A new private key as base64url of its 32-byte scalar (one line, for an
+    environment variable) and its public key."""
+    vapid = Vapid()
+    vapid.generate_keys()
+    scalar = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+    return b64urlencode(scalar), _public_of(vapid)
 
 
 # -- subscriptions ---------------------------------------------------------------------
