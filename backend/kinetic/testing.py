@@ -46,14 +46,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def live_server(workdir: str | Path, workers: int = 2) -> Iterator[str]:
-    """Yields the base URL of a running server and stops it afterwards."""
-    env = {
+def live_env(workdir: str | Path) -> dict:
+    """The environment of the live server, for running `kinetic` commands on it."""
+    return {
         **os.environ,
         "KINETIC_INSTANCE_PATH": str(workdir),
         "DATABASE_URL": f"sqlite:///{Path(workdir) / 'live.db'}",
     }
+
+
+@contextmanager
+def live_server(workdir: str | Path, workers: int = 2) -> Iterator[str]:
+    """Yields the base URL of a running server and stops it afterwards."""
+    env = live_env(workdir)
     for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
         subprocess.run(
             [BIN / "kinetic", *args], env=env, check=True, capture_output=True

@@ -80,7 +80,7 @@ export async function render(screen) {
   const list = h('ul', { class: 'plain notifications' });
   screen.append(
     h('p', { class: 'lead' }, 'A daily nudge to do your exercises, on this phone and in the app.'),
-    isIos() && !isStandalone() ? h('p', { class: 'hint narrow' }, HOME_SCREEN_HELP) : null,
+    ...(isIos() && !isStandalone() ? [h('p', { class: 'hint narrow' }, HOME_SCREEN_HELP)] : []),
     form,
     h('section', { class: 'card narrow', 'aria-labelledby': 'recent-h' },
       h('h2', { id: 'recent-h' }, 'Recent reminders'), list),

@@ -1,6 +1,9 @@
 """Browser tests: the real app under gunicorn, driven by Playwright through
 Debian's Chromium (Playwright's own browser downloads are not used)."""
 
+import json
+import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,12 +26,66 @@ def _browser_tests_run_once(db_kind):
 
 
 @pytest.fixture(scope="session")
-def live_server(db_kind, tmp_path_factory):
+def live_dir(tmp_path_factory):
+    """The live server's instance folder (its SQLite file, its VAPID key)."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def live_server(db_kind, live_dir):
     """gunicorn with two workers, prepared as `make run` prepares it."""
     if db_kind != "sqlite":
         pytest.skip("the browser flows run once per suite, in the SQLite pass")
-    with testing.live_server(tmp_path_factory.mktemp("live")) as url:
+    with testing.live_server(live_dir) as url:
         yield url
+
+
+def call(base: str, method: str, path: str, body=None, token=None):
+    """One API call to the live server, as a client outside the browser."""
+    request = urllib.request.Request(
+        f"{base}/api/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.load(response) if response.status != 204 else None
+
+
+@pytest.fixture
+def new_patient(live_server):
+    """Makes a new patient of the demo therapist with a program on every day,
+    starting today; returns the user with its password and token."""
+
+    def make(name: str, program: str = "neck-headache-relief") -> dict:
+        email, password = DEMO["therapist"]
+        credentials = {"email": email, "password": password}
+        therapist = call(live_server, "POST", "/auth/login", credentials)["token"]
+        code = call(live_server, "POST", "/invites", {}, therapist)["code"]
+        password = f"pw-{uuid.uuid4().hex}"
+        account = call(
+            live_server,
+            "POST",
+            "/auth/register",
+            {
+                "email": f"e2e-{uuid.uuid4().hex[:8]}@example.org",
+                "password": password,
+                "name": name,
+                "invite_code": code,
+            },
+        )
+        call(
+            live_server,
+            "POST",
+            f"/patients/{account['user']['id']}/assignments",
+            {"program": program, "days_of_week": list(range(7))},
+            therapist,
+        )
+        return {**account["user"], "password": password, "token": account["token"]}
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -1,62 +1,17 @@
 """Offline: a pain entry and a finished session made without network survive a
 reload and reach the server exactly once when the network returns."""
 
-import json
-import urllib.request
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO, sign_in
-
-PASSWORD = "offline-patient"
+from conftest import call, sign_in
 
 
-def call(base: str, method: str, path: str, body=None, token=None):
-    request = urllib.request.Request(
-        f"{base}/api/v1{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:
-        return json.load(response) if response.status != 204 else None
-
-
-@pytest.fixture
-def patient(live_server) -> dict:
-    """A new patient of the demo therapist with a program on every day."""
-    email, password = DEMO["therapist"]
-    credentials = {"email": email, "password": password}
-    therapist = call(live_server, "POST", "/auth/login", credentials)["token"]
-    code = call(live_server, "POST", "/invites", {}, therapist)["code"]
-    account = call(
-        live_server,
-        "POST",
-        "/auth/register",
-        {
-            "email": f"offline-{uuid.uuid4().hex[:8]}@example.org",
-            "password": PASSWORD,
-            "name": "Offline Patient",
-            "invite_code": code,
-        },
-    )
-    call(
-        live_server,
-        "POST",
-        f"/patients/{account['user']['id']}/assignments",
-        {"program": "neck-headache-relief", "days_of_week": list(range(7))},
-        therapist,
-    )
-    return {**account["user"], "token": account["token"]}
-
-
-def test_work_done_offline_syncs_exactly_once(phone, live_server, patient):
+def test_work_done_offline_syncs_exactly_once(phone, live_server, new_patient):
+    patient = new_patient("Offline Patient")
     page = phone.new_page()
-    sign_in(page, patient["email"], PASSWORD)
+    sign_in(page, patient["email"], patient["password"])
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()  # now through the service worker, which keeps a copy of Today
