@@ -11,3 +11,7 @@ print()
 for kind in ("sqlite", "postgres"):
     subprocess.run([sys.executable, str(HERE / "trends.py"), "--db", kind], check=True)
     print()
+    subprocess.run(
+        [sys.executable, str(HERE / "reminders.py"), "--db", kind], check=True
+    )
+    print()
