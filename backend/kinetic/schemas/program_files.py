@@ -17,13 +17,17 @@ from kinetic.schemas.common import (
     StrictInteger,
 )
 
-# The articles the content is drawn from (see programs/README.md).
+# The articles the content is drawn from, by file name, with their titles (the
+# article's own heading, or a plain description where it has none; see
+# programs/README.md and REVIEW.md).
 SOURCES = {
-    "000_b555e4ddcfa7718e.txt": "How low back pain can lead to neck pain",
-    "001_a94b04284e5c8fdf.txt": "Can the neck cause low back pain?",
-    "002_810b03d06ce736e2.txt": "The kinetic chain from the upper neck down",
-    "003_0bc4a2e35a39cb53.txt": "Low back pain and headaches",
-    "004_eacb79c1a9c33faa.txt": "Low back pain when bending the head forward",
+    "000_b555e4ddcfa7718e.txt": "The Complex Link Between Low Back Pain and Neck Pain",
+    "001_a94b04284e5c8fdf.txt": "Can Cervical Spine Cause Lower Back Pain?",
+    "002_810b03d06ce736e2.txt": "How Lower Back Pain May Actually Start in the Neck",
+    "003_0bc4a2e35a39cb53.txt": "How low back pain and headaches are linked",
+    "004_eacb79c1a9c33faa.txt": (
+        "Low back pain when bending the head forward: causes, relief and red flags"
+    ),
 }
 
 Text = fields.Str(validate=validate.Length(min=1, max=600))
