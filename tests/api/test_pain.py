@@ -121,7 +121,7 @@ def test_red_flags_bring_urgent_advice(client, clock, patient):
     assert response.json["red_flags"] == ["bladder_bowel_change", "saddle_numbness"]
     (advice,) = response.json["advice"]
     assert advice["level"] == "urgent"
-    assert "Seek urgent medical care now" in advice["text"]
+    assert "seek urgent medical care now" in advice["text"].lower()
     assert "bladder or bowel" in advice["text"]
 
 

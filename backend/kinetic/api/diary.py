@@ -20,9 +20,8 @@ from kinetic.schemas.plans import (
     SessionSchema,
     TodaySchema,
 )
-from kinetic.services import diary, plans
+from kinetic.services import diary, plans, safety
 from kinetic.services.clock import today_in
-from kinetic.services.safety import advice_for
 
 blp = Blueprint("diary", __name__, url_prefix="/api/v1", description="Patients")
 
@@ -74,9 +73,12 @@ class MyPain(MethodView):
     @blp.alt_response(200, schema=PainEntryWithAdviceSchema, success=True)
     def post(self, data):
         """Record pain scores; the same client_id again returns the first entry."""
-        entry, created = diary.record_pain(current_user(), data)
+        patient = current_user()
+        entry, created = diary.record_pain(patient, data)
+        if created:
+            safety.after_entry(entry, patient)
         db.session.commit()
-        entry.advice = advice_for(entry)
+        entry.advice = safety.advice_for(entry, patient)
         return entry, 201 if created else 200
 
     @patient_only

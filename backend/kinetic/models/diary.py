@@ -23,6 +23,8 @@ class PainEntry(db.Model):
     headache: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(String(2000))
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Reportable symptoms that are not red flags (programs/safety.yaml).
+    symptoms: Mapped[list[str]] = mapped_column(JSON, default=list)
     client_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

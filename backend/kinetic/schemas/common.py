@@ -14,6 +14,9 @@ CATEGORIES = (
     "positional_relief",
     "headache_relief",
 )
+SLUG_CODE = validate.Regexp(
+    r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", error="Use lowercase letters, digits and _."
+)
 SLUG = validate.Regexp(
     r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
 )

@@ -10,11 +10,19 @@ from marshmallow import (
 )
 
 from kinetic.schemas.common import REGIONS, Score, unique_items
+from kinetic.services import safety
 from kinetic.services.clock import now
-from kinetic.services.safety import RED_FLAGS
 
 # Phones' clocks drift; anything further ahead than this is a mistake.
 CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _known(codes: list[str], known: set[str]) -> None:
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ValidationError(
+            f"Unknown: {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+        )
 
 
 class PainCreateSchema(Schema):
@@ -25,9 +33,23 @@ class PainCreateSchema(Schema):
     notes = fields.Str(validate=validate.Length(max=2000), allow_none=True)
     client_id = fields.UUID()
     red_flags = fields.List(
-        fields.Str(validate=validate.OneOf(sorted(RED_FLAGS))),
-        validate=[validate.Length(max=len(RED_FLAGS)), unique_items],
+        fields.Str(validate=validate.Length(max=64)),
+        validate=[validate.Length(max=20), unique_items],
+        metadata={"description": "red-flag codes (GET /safety/checklist)"},
     )
+    symptoms = fields.List(
+        fields.Str(validate=validate.Length(max=64)),
+        validate=[validate.Length(max=20), unique_items],
+        metadata={"description": "symptom codes (GET /safety/checklist)"},
+    )
+
+    @validates("red_flags")
+    def known_red_flags(self, value, **kwargs):
+        _known(value, safety.red_flag_codes())
+
+    @validates("symptoms")
+    def known_symptoms(self, value, **kwargs):
+        _known(value, safety.symptom_codes())
 
     @validates("recorded_at")
     def not_in_the_future(self, value, **kwargs):
@@ -60,6 +82,7 @@ class PainEntrySchema(Schema):
     headache = fields.Int(allow_none=True)
     notes = fields.Str(allow_none=True)
     red_flags = fields.List(fields.Str())
+    symptoms = fields.List(fields.Str())
     client_id = fields.Str(allow_none=True)
     created_at = fields.AwareDateTime()
 

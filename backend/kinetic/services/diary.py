@@ -10,7 +10,7 @@ from kinetic.extensions import db
 from kinetic.models import PainEntry, User
 from kinetic.services.clock import now
 
-FIELDS = ("low_back", "neck", "headache", "notes", "red_flags")
+FIELDS = ("low_back", "neck", "headache", "notes")
 
 
 def _by_client_id(patient: User, client_id: str) -> PainEntry | None:
@@ -33,8 +33,9 @@ def record_pain(patient: User, data: dict) -> tuple[PainEntry, bool]:
         recorded_at=recorded_at,
         local_date=recorded_at.astimezone(ZoneInfo(patient.timezone)).date(),
         client_id=client_id,
-        **{key: data.get(key) for key in FIELDS if key != "red_flags"},
+        **{key: data.get(key) for key in FIELDS},
         red_flags=sorted(set(data.get("red_flags") or [])),
+        symptoms=sorted(set(data.get("symptoms") or [])),
     )
     try:
         with db.session.begin_nested():

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program, ProgramVersion
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
+from kinetic.schemas.safety_file import SafetyFileSchema
 
 Path_ = tuple[str | int, ...]
 
@@ -33,6 +34,7 @@ class Problem:
 class Library:
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     programs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    safety: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -75,7 +77,9 @@ def _dotted(path: Path_) -> str:
     )
 
 
-def _read_file(path: Path, schema: Schema, library: Library) -> tuple | None:
+def _read_file(
+    path: Path, schema: Schema, library: Library, slug: bool = True
+) -> tuple | None:
     def problem(where: Path_, message: str, line: int | None = None) -> None:
         line = line or _line_for(lines, where)
         library.problems.append(Problem(str(path), line, _dotted(where), message))
@@ -100,7 +104,7 @@ def _read_file(path: Path, schema: Schema, library: Library) -> tuple | None:
         for where, message in _flatten(exc.messages):
             problem(where, message)
         return None
-    if data["slug"] != path.stem:
+    if slug and data["slug"] != path.stem:
         problem(("slug",), f"the slug must match the file name {path.stem!r}")
         return None
     return data, lines, problem
@@ -128,6 +132,14 @@ def read_library(directory: str | Path) -> Library:
                     missing = True
         if not missing:
             library.programs[data["slug"]] = data
+    rules = directory / "safety.yaml"
+    if rules.exists():
+        read = _read_file(rules, SafetyFileSchema(), library, slug=False)
+        library.safety = read[0] if read else None
+    elif library.exercises or library.programs:
+        library.problems.append(
+            Problem(str(rules), 1, "", "the safety rules file is missing")
+        )
     if not library.exercises and not library.programs and not library.problems:
         library.problems.append(
             Problem(str(directory), 1, "", "no exercise or program files found")

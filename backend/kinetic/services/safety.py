@@ -1,38 +1,396 @@
-"""Advice that follows a pain entry. The red-flag codes come from the articles on
-neck flexion (004) and on headaches (003); the full rule set arrives with alerts."""
+"""Clinical safety: the rules in programs/safety.yaml applied to a patient's pain
+entries and sessions, giving advice to the patient and alerts to the therapist.
 
-from kinetic.models import PainEntry
+Red flags raise one alert per entry and pause the patient's active plans. The other
+rules raise an alert of their kind unless one is still open, or was acknowledged
+less than the rule's cooldown ago. The thresholds and texts are data; what is here
+is how they are applied."""
 
-RED_FLAGS = {
-    "bladder_bowel_change": "a change in bladder or bowel control",
-    "saddle_numbness": "numbness between the legs or around the buttocks",
-    "progressive_leg_weakness": "new or worsening weakness in a leg",
-    "fever_or_weight_loss": "fever or unexplained weight loss with back pain",
-    "sudden_severe_headache": "a sudden, severe headache",
-    "headache_worse_upright": "a headache that is much worse when upright",
-    "stiff_neck_with_fever": "a stiff neck with fever",
-}
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-URGENT = (
-    "Seek urgent medical care now (an emergency department, or your local "
-    "emergency number). You reported {signs}. These signs need a doctor today; "
-    "do not wait for your next appointment and stop your exercises until you have "
-    "been seen."
-)
-HIGH_PAIN = (
-    "Your pain is high today. Do only the gentlest parts of your session, or rest, "
-    "and tell your therapist if it stays this high for more than a day or two."
-)
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from kinetic.extensions import db
+from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
+from kinetic.services.clock import now, today_in
+
+REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
 
 
-def advice_for(entry: PainEntry) -> list[dict]:
+# -- the rules file --------------------------------------------------------------------
+
+
+class SafetyRulesError(RuntimeError):
+    """programs/safety.yaml is missing or invalid; the message lists file:line."""
+
+
+_cache: dict[Path, tuple[float, dict]] = {}
+
+
+def rules() -> dict[str, Any]:
+    """The validated rules, read again when the file changes."""
+    from kinetic.schemas.safety_file import SafetyFileSchema
+    from kinetic.services.library import Library, _read_file
+
+    path = Path(current_app.config["PROGRAMS_DIR"]) / "safety.yaml"
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as error:
+        raise SafetyRulesError(f"{path}: cannot read the safety rules") from error
+    cached = _cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    found = Library()
+    read = _read_file(path, SafetyFileSchema(), found, slug=False)
+    if not read:
+        raise SafetyRulesError("\n".join(map(str, found.problems)))
+    _cache[path] = (mtime, read[0])
+    return read[0]
+
+
+def checklist() -> dict:
+    """What the pain form asks: red flags and reportable symptoms, in plain words."""
+    data = rules()
+    keep = ("code", "question", "label")
+    return {
+        "urgent_advice": data["urgent_advice"],
+        "red_flags": [{k: f[k] for k in keep} for f in data["red_flags"]],
+        "symptoms": [{k: s[k] for k in keep} for s in data["symptoms"]],
+    }
+
+
+def red_flag_codes() -> set[str]:
+    return {flag["code"] for flag in rules()["red_flags"]}
+
+
+def symptom_codes() -> set[str]:
+    return {symptom["code"] for symptom in rules()["symptoms"]}
+
+
+# -- what the data shows ---------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """A rule that holds for a patient today, with the figures behind it."""
+
+    kind: str
+    detail: dict[str, Any]
+    advice: dict | None = None
+    cooldown_days: int = 0
+
+
+@dataclass
+class Daily:
+    """A region's daily means and maxima over a range of local days."""
+
+    means: dict[str, dict[date, float]] = field(default_factory=dict)
+    maxima: dict[str, dict[date, int]] = field(default_factory=dict)
+
+    def mean_over(self, region: str, start: date, end: date) -> tuple[float, int]:
+        values = [v for d, v in self.means.get(region, {}).items() if start <= d <= end]
+        return (sum(values) / len(values), len(values)) if values else (0.0, 0)
+
+
+def _daily(patient_id: int, start: date, end: date) -> Daily:
+    columns = [PainEntry.local_date]
+    for region in REGIONS:
+        column = getattr(PainEntry, region)
+        columns += [func.avg(column), func.max(column)]
+    rows = db.session.execute(
+        select(*columns)
+        .where(
+            PainEntry.patient_id == patient_id,
+            PainEntry.local_date.between(start, end),
+        )
+        .group_by(PainEntry.local_date)
+    ).all()
+    daily = Daily()
+    for row in rows:
+        for i, region in enumerate(REGIONS):
+            mean, top = row[1 + 2 * i], row[2 + 2 * i]
+            if mean is not None:
+                daily.means.setdefault(region, {})[row[0]] = float(mean)
+                daily.maxima.setdefault(region, {})[row[0]] = int(top)
+    return daily
+
+
+def program_start(patient_id: int) -> date | None:
+    return db.session.scalar(
+        select(func.min(Assignment.start_date)).where(
+            Assignment.patient_id == patient_id, Assignment.status == "active"
+        )
+    )
+
+
+def _baseline_start(patient_id: int) -> date | None:
+    return program_start(patient_id) or db.session.scalar(
+        select(func.min(PainEntry.local_date)).where(PainEntry.patient_id == patient_id)
+    )
+
+
+def _round(value: float) -> float:
+    return round(value, 1)
+
+
+def _advice(level: str, code: str, text: str) -> dict:
+    return {"level": level, "code": code, "text": " ".join(text.split())}
+
+
+def worsening(daily: Daily, base: dict, today: date, cfg: dict) -> Finding | None:
+    recent_start = today - timedelta(days=cfg["window_days"] - 1)
+    regions = {}
+    for region in REGIONS:
+        recent, days = daily.mean_over(region, recent_start, today)
+        baseline = base.get(region)
+        if (
+            baseline is None
+            or days < cfg["min_days"]
+            or not base["before"](recent_start)
+        ):
+            continue
+        if recent - baseline >= cfg["mean_rise"]:
+            regions[region] = {
+                "rule": "mean_rise",
+                "baseline": _round(baseline),
+                "recent_mean": _round(recent),
+                "rise": _round(recent - baseline),
+                "window_days": cfg["window_days"],
+            }
+    for region in REGIONS:
+        last = [today - timedelta(days=n) for n in range(cfg["of_last_days"])]
+        high = [
+            d
+            for d in last
+            if daily.maxima.get(region, {}).get(d, -1) >= cfg["high_score"]
+        ]
+        if len(high) >= cfg["high_days"] and region not in regions:
+            regions[region] = {
+                "rule": "high_scores",
+                "high_score": cfg["high_score"],
+                "days": sorted(d.isoformat() for d in high),
+                "of_last_days": cfg["of_last_days"],
+            }
+    if not regions:
+        return None
+    return Finding(
+        "worsening",
+        {"regions": regions},
+        _advice("caution", "worsening", cfg["advice"]),
+        cfg["cooldown_days"],
+    )
+
+
+def no_improvement(
+    daily: Daily, base: dict, today: date, cfg: dict, window: int, started: date | None
+) -> Finding | None:
+    if started is None or (today - started).days < cfg["after_days"]:
+        return None
+    recent_start = today - timedelta(days=window - 1)
+    regions = {}
+    for region in REGIONS:
+        baseline = base.get(region)
+        recent, days = daily.mean_over(region, recent_start, today)
+        if baseline is None or baseline < cfg["min_baseline"] or not days:
+            continue
+        fall = (baseline - recent) / baseline
+        if fall < cfg["min_fall"]:
+            regions[region] = {
+                "baseline": _round(baseline),
+                "recent_mean": _round(recent),
+                "fall_percent": round(fall * 100),
+            }
+    if not regions:
+        return None
+    detail = {"regions": regions, "days_on_program": (today - started).days}
+    return Finding(
+        "no_improvement",
+        detail,
+        _advice("info", "no_improvement", cfg["advice"]),
+        cfg["cooldown_days"],
+    )
+
+
+def disengaged(patient_id: int, today: date, cfg: dict) -> Finding | None:
+    recent = db.session.execute(
+        select(ScheduledSession.date, ScheduledSession.status)
+        .where(
+            ScheduledSession.patient_id == patient_id,
+            ScheduledSession.date < today,
+            ScheduledSession.status != "cancelled",
+        )
+        .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
+        .limit(cfg["missed_in_row"])
+    ).all()
+    if len(recent) < cfg["missed_in_row"] or any(s == "done" for _, s in recent):
+        return None
+    detail = {"missed": sorted(d.isoformat() for d, _ in recent)}
+    return Finding("disengaged", detail, None, cfg["cooldown_days"])
+
+
+def findings(patient: User, today: date) -> list[Finding]:
+    """Every rule over the patient's data that holds today."""
+    data = rules()
+    w, n = data["worsening"], data["no_improvement"]
+    window = w["window_days"]
+    start = _baseline_start(patient.id)
+    found = []
+    if start is not None:
+        base_end = start + timedelta(days=data["baseline_days"] - 1)
+        daily = _daily(
+            patient.id,
+            min(start, today - timedelta(days=window)),
+            today,
+        )
+        base = {
+            region: mean
+            for region in REGIONS
+            if (mean_days := daily.mean_over(region, start, base_end))[1]
+            >= w["min_days"]
+            for mean in [mean_days[0]]
+        }
+        # The recent window is compared with the baseline only once they no
+        # longer overlap.
+        base["before"] = lambda recent_start: recent_start > base_end
+        found += filter(None, [worsening(daily, base, today, w)])
+        found += filter(
+            None,
+            [no_improvement(daily, base, today, n, window, program_start(patient.id))],
+        )
+    found += filter(None, [disengaged(patient.id, today, data["disengaged"])])
+    return found
+
+
+# -- advice and alerts -----------------------------------------------------------------
+
+
+def advice_for(entry: PainEntry, patient: User | None = None) -> list[dict]:
+    """What the patient is told after an entry: urgent advice first."""
+    data = rules()
+    patient = patient or db.session.get(User, entry.patient_id)
     advice = []
     if entry.red_flags:
-        signs = ", ".join(RED_FLAGS[code] for code in entry.red_flags)
-        advice.append(
-            {"level": "urgent", "code": "red_flag", "text": URGENT.format(signs=signs)}
-        )
+        labels = {f["code"]: f["label"] for f in data["red_flags"]}
+        signs = ", ".join(labels.get(code, code) for code in entry.red_flags)
+        text = data["urgent_advice"].replace("{signs}", signs)
+        advice.append(_advice("urgent", "red_flag", text))
+    for symptom in data["symptoms"]:
+        if symptom["code"] in (entry.symptoms or []):
+            advice.append(_advice("caution", symptom["code"], symptom["advice"]))
+    for finding in findings(patient, today_in(patient.timezone)):
+        if finding.advice:
+            advice.append(finding.advice)
     scores = [s for s in (entry.low_back, entry.neck, entry.headache) if s is not None]
-    if scores and max(scores) >= 8:
-        advice.append({"level": "caution", "code": "high_pain", "text": HIGH_PAIN})
+    if scores and max(scores) >= data["high_pain"]["score"]:
+        if not any(a["code"] == "worsening" for a in advice):
+            advice.append(_advice("caution", "high_pain", data["high_pain"]["advice"]))
     return advice
+
+
+def raise_alert(
+    patient_id: int,
+    kind: str,
+    detail: dict,
+    cooldown_days: int = 0,
+    entry_id: int | None = None,
+) -> Alert | None:
+    """A new open alert, unless the kind is already open for the patient or was
+    acknowledged within the cooldown (red flags: one per entry, always)."""
+    if kind != "red_flag":
+        recent = db.session.scalar(
+            select(Alert.id).where(
+                Alert.patient_id == patient_id,
+                Alert.kind == kind,
+                (Alert.status == "open")
+                | (Alert.acknowledged_at > now() - timedelta(days=cooldown_days)),
+            )
+        )
+        if recent:
+            return None
+    alert = Alert(
+        patient_id=patient_id,
+        kind=kind,
+        detail=detail,
+        pain_entry_id=entry_id,
+        status="open",
+        created_at=now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(alert)
+    except IntegrityError:  # another process raised the same alert first
+        return None
+    return alert
+
+
+def after_entry(entry: PainEntry, patient: User) -> list[Alert]:
+    """Alerts for a new entry; red flags also pause the active plans."""
+    from kinetic.services.plans import set_assignment_status
+
+    data = rules()
+    raised = []
+    if entry.red_flags:
+        active = db.session.scalars(
+            select(Assignment).where(
+                Assignment.patient_id == patient.id, Assignment.status == "active"
+            )
+        ).all()
+        for assignment in active:
+            set_assignment_status(assignment, "paused")
+        labels = {f["code"]: f["label"] for f in data["red_flags"]}
+        detail = {
+            "entry_id": entry.id,
+            "codes": list(entry.red_flags),
+            "signs": [labels.get(c, c) for c in entry.red_flags],
+            "paused_assignments": [a.id for a in active],
+        }
+        raised.append(raise_alert(patient.id, "red_flag", detail, entry_id=entry.id))
+    for symptom in data["symptoms"]:
+        if symptom.get("alert") and symptom["code"] in (entry.symptoms or []):
+            detail = {"entry_id": entry.id, "symptom": symptom["code"]}
+            raised.append(raise_alert(patient.id, symptom["alert"], detail, 14))
+    raised += evaluate(patient, today_in(patient.timezone))
+    return [a for a in raised if a]
+
+
+def evaluate(patient: User, today: date) -> list[Alert]:
+    raised = [
+        raise_alert(
+            patient.id, f.kind, {**f.detail, "date": today.isoformat()}, f.cooldown_days
+        )
+        for f in findings(patient, today)
+    ]
+    return [a for a in raised if a]
+
+
+def evaluate_nightly(at: datetime, hour: int = 2, everyone: bool = False) -> int:
+    """Evaluates the patients on a plan whose local time is `hour` o'clock (each
+    timezone once a day, from an hourly job); returns the alerts raised."""
+    timezones = db.session.scalars(
+        select(User.timezone).where(User.role == "patient").distinct()
+    ).all()
+    due = [
+        tz for tz in timezones if everyone or at.astimezone(ZoneInfo(tz)).hour == hour
+    ]
+    raised = 0
+    for timezone in due:
+        today = at.astimezone(ZoneInfo(timezone)).date()
+        patients = db.session.scalars(
+            select(User).where(
+                User.role == "patient",
+                User.timezone == timezone,
+                User.id.in_(
+                    select(Assignment.patient_id).where(Assignment.status == "active")
+                ),
+            )
+        ).all()
+        for patient in patients:
+            raised += len(evaluate(patient, today))
+        db.session.commit()
+    return raised

@@ -1,0 +1,114 @@
+"""The shape of programs/safety.yaml: red flags, reportable symptoms and the rules
+that alert a therapist."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from kinetic.schemas.common import SLUG_CODE, StrictInteger
+from kinetic.schemas.program_files import SOURCES
+
+# The red-flag codes of the API contract: a clinic may reword them, not drop them.
+CONTRACT_RED_FLAGS = (
+    "bladder_bowel_change",
+    "saddle_numbness",
+    "progressive_leg_weakness",
+    "fever_or_weight_loss",
+    "sudden_severe_headache",
+    "headache_worse_upright",
+    "stiff_neck_with_fever",
+)
+ALERT_KINDS = ("red_flag", "worsening", "no_improvement", "disengaged", "neck_flexion")
+
+Text = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+Days = StrictInteger(required=True, validate=validate.Range(1, 90))
+Source = fields.List(
+    fields.Str(validate=validate.OneOf([*SOURCES, "guidance"])),
+    required=True,
+    validate=validate.Length(min=1),
+)
+
+
+def _unique_codes(items: list[dict], name: str) -> None:
+    codes = [item["code"] for item in items]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("Codes must not repeat.", name)
+
+
+class RedFlagSchema(Schema):
+    code = fields.Str(required=True, validate=SLUG_CODE)
+    question = fields.Str(required=True, validate=validate.Length(min=5, max=200))
+    label = fields.Str(required=True, validate=validate.Length(min=3, max=120))
+    source = Source
+
+
+class SymptomSchema(RedFlagSchema):
+    advice = Text
+    alert = fields.Str(validate=validate.OneOf(ALERT_KINDS))
+
+
+class WorseningSchema(Schema):
+    window_days = Days
+    min_days = Days
+    mean_rise = fields.Float(required=True, validate=validate.Range(0.5, 10))
+    high_score = StrictInteger(required=True, validate=validate.Range(1, 10))
+    high_days = Days
+    of_last_days = Days
+    cooldown_days = Days
+    advice = Text
+    source = Source
+
+    @validates_schema
+    def _days(self, data, **kwargs):
+        if data["high_days"] > data["of_last_days"]:
+            raise ValidationError("Cannot exceed of_last_days.", "high_days")
+
+
+class NoImprovementSchema(Schema):
+    after_days = Days
+    min_fall = fields.Float(required=True, validate=validate.Range(0.05, 1))
+    min_baseline = fields.Float(required=True, validate=validate.Range(0, 10))
+    cooldown_days = Days
+    advice = Text
+    source = Source
+
+
+class DisengagedSchema(Schema):
+    missed_in_row = StrictInteger(required=True, validate=validate.Range(1, 30))
+    cooldown_days = Days
+    source = Source
+
+
+class HighPainSchema(Schema):
+    score = StrictInteger(required=True, validate=validate.Range(1, 10))
+    advice = Text
+    source = Source
+
+
+class SafetyFileSchema(Schema):
+    urgent_advice = Text
+    red_flags = fields.List(fields.Nested(RedFlagSchema), required=True)
+    symptoms = fields.List(fields.Nested(SymptomSchema), load_default=list)
+    worsening = fields.Nested(WorseningSchema, required=True)
+    no_improvement = fields.Nested(NoImprovementSchema, required=True)
+    disengaged = fields.Nested(DisengagedSchema, required=True)
+    high_pain = fields.Nested(HighPainSchema, required=True)
+    baseline_days = Days
+
+    @validates_schema
+    def _codes(self, data, **kwargs):
+        if "{signs}" not in data.get("urgent_advice", "{signs}"):
+            raise ValidationError("Must contain {signs}.", "urgent_advice")
+        flags = data.get("red_flags", [])
+        _unique_codes(flags, "red_flags")
+        missing = sorted(set(CONTRACT_RED_FLAGS) - {f["code"] for f in flags})
+        if missing:
+            raise ValidationError(
+                f"The API's red flags must all be here: missing {', '.join(missing)}.",
+                "red_flags",
+            )
+        symptoms = data.get("symptoms", [])
+        _unique_codes(symptoms, "symptoms")
+        both = {f["code"] for f in flags} & {s["code"] for s in symptoms}
+        if both:
+            raise ValidationError(
+                f"Both a red flag and a symptom: {', '.join(sorted(both))}.", "symptoms"
+            )
