@@ -568,11 +568,13 @@ def test_the_scheduler_runs_the_dispatch_every_minute_and_one_at_a_time(app):
 
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"dispatch-reminders", "mark-missed-sessions"}
+    assert set(jobs) == {"dispatch-reminders", "mark-missed-sessions", "safety-review"}
     dispatch = jobs["dispatch-reminders"]
     assert str(dispatch.trigger) == "cron[second='0']"
     assert dispatch.max_instances == 1 and dispatch.coalesce is True
     assert str(jobs["mark-missed-sessions"].trigger) == "cron[minute='5']"
+    assert str(jobs["safety-review"].trigger) == "cron[minute='10']"
+    assert all(job.max_instances == 1 for job in jobs.values())
 
 
 def test_the_scheduler_job_dispatches_as_of_the_clock(app, clock, reminded):

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.extensions import db
-from kinetic.services import demo, library, push, reminders
+from kinetic.services import demo, library, push, reminders, safety
 from kinetic.services.clock import now
 
 
@@ -119,6 +119,20 @@ def mark_missed_command(at: datetime | None) -> None:
     click.echo(f"{reminders.mark_missed(at or now())} session(s) marked missed.")
 
 
+safety_cli = AppGroup("safety", help="Clinical safety rules.")
+
+
+@safety_cli.command("evaluate")
+@click.option("--at", type=Instant(), default=None, help="As of this instant.")
+@click.option(
+    "--all", "everyone", is_flag=True, help="Every patient, not only those at 02:00."
+)
+def evaluate_command(at: datetime | None, everyone: bool) -> None:
+    """Review patients on a plan against programs/safety.yaml and raise alerts."""
+    raised = safety.evaluate_nightly(at or now(), everyone=everyone)
+    click.echo(f"{raised} alert(s) raised.")
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
@@ -133,6 +147,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(safety_cli)
     app.cli.add_command(scheduler_command)
 
 

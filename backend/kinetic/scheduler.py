@@ -11,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
 from kinetic.extensions import db
-from kinetic.services import push, reminders
+from kinetic.services import push, reminders, safety
 from kinetic.services.clock import now
 
 log = logging.getLogger("kinetic.scheduler")
@@ -32,6 +32,16 @@ def mark_missed_sessions(app: Flask) -> None:
         try:
             marked = reminders.mark_missed(now())
             log.info("%d session(s) marked missed", marked)
+        finally:
+            db.session.remove()
+
+
+def review_safety(app: Flask) -> None:
+    with app.app_context():
+        try:
+            raised = safety.evaluate_nightly(now())
+            if raised:
+                log.info("%d safety alert(s) raised", raised)
         finally:
             db.session.remove()
 
@@ -60,6 +70,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         id="mark-missed-sessions",
         name="mark sessions of ended days missed",
         next_run_time=now(),
+        **once,
+    )
+    # Hourly too: each patient is reviewed once a day, at 02:00 their time.
+    scheduler.add_job(
+        review_safety,
+        CronTrigger(minute=10, timezone="UTC"),
+        args=[app],
+        id="safety-review",
+        name="review worsening, no improvement and missed sessions",
         **once,
     )
     return scheduler

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import push
+from kinetic.services import push, safety
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -66,6 +66,7 @@ MATRIX = [
     Route("GET", "/api/v1/programs", ANY),
     Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
     Route("GET", "/api/v1/push/public-key", ANY),
+    Route("GET", "/api/v1/safety/checklist", ANY),
     # Therapists only.
     Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
     Route("GET", "/api/v1/patients", THERAPIST),
@@ -83,6 +84,13 @@ MATRIX = [
         "/api/v1/assignments/<id:assignment_id>",
         THERAPIST,
         body={"status": "paused"},
+    ),
+    Route("GET", "/api/v1/alerts", THERAPIST),
+    Route(
+        "PATCH",
+        "/api/v1/alerts/<id:alert_id>",
+        THERAPIST,
+        body={"status": "acknowledged"},
     ),
     Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
@@ -135,12 +143,14 @@ class Practice:
     patient: object
     assignment_id: int
     session_id: int
+    alert_id: int
 
     def ids(self) -> dict:
         return {
             "patient_id": self.patient.id,
             "assignment_id": self.assignment_id,
             "session_id": self.session_id,
+            "alert_id": self.alert_id,
         }
 
     def caller(self, role: str):
@@ -172,7 +182,11 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
         # Tuesdays from today (Tuesday 2026-03-10): the first session is due today.
         assignment_id = make_assignment(patient, therapist, days_of_week=[1])
         session_id = first_session(app, assignment_id)
-        return Practice(therapist, patient, assignment_id, session_id)
+        with app.app_context():
+            alert = safety.raise_alert(patient.id, "disengaged", {"missed": []})
+            db.session.commit()
+            alert_id = alert.id
+        return Practice(therapist, patient, assignment_id, session_id, alert_id)
 
     mine = practice(make_therapist())
     with app.app_context():

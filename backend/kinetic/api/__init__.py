@@ -3,7 +3,15 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from kinetic.api import accounts, diary, health, library, patients, reminders
+from kinetic.api import (
+    accounts,
+    alerts,
+    diary,
+    health,
+    library,
+    patients,
+    reminders,
+)
 from kinetic.api.errors import register_error_handlers
 from kinetic.extensions import api
 
@@ -24,6 +32,6 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
-    for module in (accounts, library, patients, diary, reminders, health):
+    for module in (accounts, library, patients, alerts, diary, reminders, health):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

@@ -35,6 +35,15 @@ class ExportPushSubscriptionSchema(Schema):
     created_at = fields.AwareDateTime()
 
 
+class ExportAlertSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    detail = fields.Dict()
+    status = fields.Str()
+    created_at = fields.AwareDateTime()
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+
+
 class ExportSchema(Schema):
     exported_at = fields.AwareDateTime(required=True)
     user = fields.Nested(UserSchema, required=True)
@@ -43,5 +52,6 @@ class ExportSchema(Schema):
     assignments = fields.List(fields.Nested(AssignmentSchema))
     invites = fields.List(fields.Nested(ExportInviteSchema))
     reminders = fields.Nested(RemindersSchema)
+    alerts = fields.List(fields.Nested(ExportAlertSchema))
     notifications = fields.List(fields.Nested(NotificationSchema))
     push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))

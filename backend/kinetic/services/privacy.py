@@ -35,6 +35,7 @@ def export_user(user: User) -> dict:
         data["sessions"] = rows(ScheduledSession, ScheduledSession.patient_id)
         data["assignments"] = rows(Assignment, Assignment.patient_id)
         data["reminders"] = reminder_settings(user)
+        data["alerts"] = rows(Alert, Alert.patient_id)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
@@ -66,7 +67,7 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == pid))
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
-    for model in (ScheduledSession, Assignment, PainEntry, Alert):
+    for model in (ScheduledSession, Assignment, Alert, PainEntry):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
     db.session.delete(patient)

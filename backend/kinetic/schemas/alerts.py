@@ -1,0 +1,44 @@
+from marshmallow import Schema, fields, validate
+
+ALERT_STATUSES = ("open", "acknowledged")
+
+
+class AlertSchema(Schema):
+    id = fields.Int(required=True)
+    patient_id = fields.Int(required=True)
+    patient_name = fields.Str()
+    kind = fields.Str(
+        required=True,
+        metadata={
+            "description": "red_flag, worsening, no_improvement, disengaged or "
+            "neck_flexion"
+        },
+    )
+    detail = fields.Dict(
+        required=True, metadata={"description": "the figures that raised it"}
+    )
+    summary = fields.Str(metadata={"description": "the detail in plain words"})
+    created_at = fields.AwareDateTime(required=True)
+    status = fields.Str(required=True)
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+
+
+class AlertArgsSchema(Schema):
+    status = fields.Str(validate=validate.OneOf(ALERT_STATUSES))
+    patient_id = fields.Int(validate=validate.Range(1, 2**31 - 1))
+
+
+class AlertPatchSchema(Schema):
+    status = fields.Str(required=True, validate=validate.OneOf(["acknowledged"]))
+
+
+class ChecklistItemSchema(Schema):
+    code = fields.Str(required=True)
+    question = fields.Str(required=True)
+    label = fields.Str(required=True)
+
+
+class ChecklistSchema(Schema):
+    urgent_advice = fields.Str(required=True)
+    red_flags = fields.List(fields.Nested(ChecklistItemSchema), required=True)
+    symptoms = fields.List(fields.Nested(ChecklistItemSchema), required=True)

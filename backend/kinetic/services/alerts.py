@@ -1,0 +1,125 @@
+"""Alerts as a therapist sees them: only on their own patients, in plain words."""
+
+from sqlalchemy import case, select
+
+from kinetic.extensions import db
+from kinetic.models import Alert, User
+from kinetic.services.clock import now
+from kinetic.services.safety import REGION_NAMES
+
+
+def alerts_of(
+    therapist: User, status: str | None = None, patient_id: int | None = None
+) -> list[dict]:
+    query = (
+        select(Alert)
+        .join(User, User.id == Alert.patient_id)
+        .where(User.therapist_id == therapist.id, User.role == "patient")
+        .order_by(
+            case((Alert.status == "open", 0), else_=1),
+            Alert.created_at.desc(),
+            Alert.id.desc(),
+        )
+        .limit(500)
+    )
+    if status:
+        query = query.where(Alert.status == status)
+    if patient_id:
+        query = query.where(Alert.patient_id == patient_id)
+    return present(list(db.session.scalars(query)))
+
+
+def alert_of(therapist: User, alert_id: int) -> Alert | None:
+    return db.session.scalar(
+        select(Alert)
+        .join(User, User.id == Alert.patient_id)
+        .where(Alert.id == alert_id, User.therapist_id == therapist.id)
+    )
+
+
+def acknowledge(alert: Alert, therapist: User) -> Alert:
+    if alert.status != "acknowledged":
+        alert.status = "acknowledged"
+        alert.acknowledged_at = now()
+        alert.acknowledged_by_id = therapist.id
+        db.session.flush()
+    return alert
+
+
+def present(alerts: list[Alert]) -> list[dict]:
+    names = dict(
+        db.session.execute(
+            select(User.id, User.name).where(
+                User.id.in_({a.patient_id for a in alerts})
+            )
+        ).all()
+    )
+    return [
+        {
+            "id": a.id,
+            "patient_id": a.patient_id,
+            "patient_name": names.get(a.patient_id),
+            "kind": a.kind,
+            "detail": a.detail,
+            "summary": summary(a.kind, a.detail),
+            "created_at": a.created_at,
+            "status": a.status,
+            "acknowledged_at": a.acknowledged_at,
+        }
+        for a in alerts
+    ]
+
+
+def _regions(detail: dict, line) -> str:
+    return "; ".join(
+        line(REGION_NAMES.get(region, region), figures)
+        for region, figures in detail.get("regions", {}).items()
+    )
+
+
+def _worse(region: str, f: dict) -> str:
+    if f.get("rule") == "high_scores":
+        return (
+            f"{region} {f['high_score']} or more on {len(f['days'])} of the last "
+            f"{f['of_last_days']} days"
+        )
+    return (
+        f"{region} 7-day mean {f['recent_mean']} vs baseline {f['baseline']} "
+        f"(+{f['rise']})"
+    )
+
+
+def summary(kind: str, detail: dict) -> str:
+    """The figures behind an alert as one line for the therapist."""
+    if kind == "red_flag":
+        paused = len(detail.get("paused_assignments", []))
+        return (
+            f"Reported {', '.join(detail.get('signs', []))}. Advised to seek urgent "
+            f"care; {paused} plan(s) paused until you resume them."
+        )
+    if kind == "worsening":
+        return "Worsening: " + _regions(detail, _worse) + "."
+    if kind == "no_improvement":
+        return (
+            f"No improvement after {detail.get('days_on_program')} days on the "
+            "program: "
+            + _regions(
+                detail,
+                lambda r, f: (
+                    f"{r} {f['baseline']} → {f['recent_mean']} "
+                    f"({f['fall_percent']}% fall)"
+                ),
+            )
+            + "."
+        )
+    if kind == "disengaged":
+        return (
+            f"Missed {len(detail.get('missed', []))} sessions in a row: "
+            + ", ".join(detail.get("missed", []))
+        )
+    if kind == "neck_flexion":
+        return (
+            "Reports low back pain when bending the head forward; advised to avoid "
+            "deep neck flexion for now and to have it assessed."
+        )
+    return kind
