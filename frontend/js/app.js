@@ -14,15 +14,16 @@ const SCREENS = {
   patients: () => import('./patients.js'),
   patient: () => import('./patient.js'),
   invite: () => import('./invite.js'),
+  alerts: () => import('./alerts.js'),
 };
 
 const NAV = {
   patient: [['today', 'Today'], ['pain', 'Log pain'], ['trends', 'Trends'], ['reminders', 'Reminders']],
-  therapist: [['patients', 'Patients']],
+  therapist: [['patients', 'Patients'], ['alerts', 'Alerts']],
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist' };
+const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -55,8 +56,22 @@ function drawChrome(user, current) {
   nav.replaceChildren(...(user ? NAV[user.role] || [] : []).map(([name, label]) => h('a', {
     href: `#/${name}`,
     'aria-current': name === current || (name === 'patients' && ['patient', 'invite'].includes(current)) ? 'page' : null,
-  }, label)));
+  }, label, name === 'alerts' ? h('span', { class: 'badge', id: 'alert-badge', hidden: true }) : null)));
+  if (user?.role === 'therapist') countAlerts();
 }
+
+/** The number of open alerts, next to "Alerts" in the menu. */
+async function countAlerts() {
+  const badge = document.getElementById('alert-badge');
+  if (!badge) return;
+  try {
+    const open = (await api('/alerts?status=open')).length;
+    badge.textContent = String(open);
+    badge.hidden = !open;
+    badge.setAttribute('aria-label', `${open} open`);
+  } catch { /* offline: keep what was shown */ }
+}
+window.addEventListener('alertschange', countAlerts);
 
 async function route() {
   const count = ++renderCount;

@@ -1,6 +1,7 @@
 import { api } from './api.js';
+import { alertCard } from './alerts.js';
 import { trendPanel } from './trends.js';
-import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, statusLine } from './ui.js';
+import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -36,25 +37,13 @@ export async function render(screen, { id }) {
 async function drawAlerts(box, patientId) {
   let open;
   try {
-    open = (await api('/alerts?status=open')).filter((a) => a.patient_id === patientId);
+    open = await api(`/alerts?status=open&patient_id=${patientId}`);
   } catch {
     return;
   }
-  box.replaceChildren(...open.map((alert) => {
-    const ack = h('button', { type: 'button', class: 'secondary' }, 'Acknowledge');
-    const card = h('div', { class: 'card alert', role: 'alert' },
-      h('p', {}, h('strong', {}, alert.kind === 'red_flag' ? 'Red flag: ' : 'Alert: '), alert.detail || alert.kind,
-        h('span', { class: 'sub' }, ` ${formatTime(alert.created_at)}`)), ack);
-    ack.addEventListener('click', async () => {
-      try {
-        await api(`/alerts/${alert.id}`, { method: 'PATCH', body: { status: 'acknowledged' } });
-        card.remove();
-      } catch (error) {
-        ack.after(h('p', { class: 'status error' }, error.message));
-      }
-    });
-    return card;
-  }));
+  const refresh = () => window.dispatchEvent(new Event('alertschange'));
+  box.replaceChildren(...(open.length ? [h('h2', {}, 'Open alerts')] : []),
+    ...open.map((alert) => alertCard(alert, { onChange: refresh })));
 }
 
 async function drawPlans(box, patient, given) {
@@ -111,10 +100,12 @@ function assignForm(patient, onDone) {
   const daysErr = h('p', { class: 'field-error', id: 'days_of_week-err', hidden: true });
   const dayHolder = h('input', { type: 'hidden', name: 'days_of_week', id: 'days_of_week' });
   const status = statusLine();
+  const about = h('p', { class: 'hint', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit' }, 'Assign program');
   const form = h('form', { class: 'card assign', novalidate: true },
     h('h2', {}, 'Assign program'),
     field('Program', program),
+    about,
     field('Start date', start, 'Empty: the patient\'s today. A past date counts its earlier sessions as missed.'),
     h('fieldset', { class: 'days' }, h('legend', {}, 'Days of the week'),
       h('div', { class: 'day-grid' }, days.map((box, i) => h('div', { class: 'tick-row' }, box,
@@ -131,6 +122,7 @@ function assignForm(patient, onDone) {
     days.forEach((box, i) => { box.checked = plan.includes(i); });
     perDay.value = String(chosen.sessions_per_day || 1);
     weeks.placeholder = String(chosen.weeks);
+    about.replaceChildren(chosen.summary || '', ' ', sourceLine(chosen.sources));
   };
   program.addEventListener('change', setDefaults);
   api('/programs').then((list) => {

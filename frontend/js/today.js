@@ -1,5 +1,5 @@
 import { api, queued, submit } from './api.js';
-import { dosage, field, formatDay, h, heading, say, scoreField, showError, statusLine } from './ui.js';
+import { dosage, field, formatDay, h, heading, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
 const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
@@ -68,6 +68,7 @@ function exerciseItem(session, exercise, ticks, done) {
       h('summary', {}, `How to do it (${exercise.instructions.length} steps)`),
       h('ol', { class: 'steps' }, exercise.instructions.map((text) => h('li', {}, text))),
       exercise.cues?.length ? [h('h3', {}, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
+    exercise.sources?.length ? h('p', { class: 'hint' }, sourceLine(exercise.sources)) : null,
   );
 }
 

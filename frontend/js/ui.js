@@ -127,3 +127,9 @@ export function scoreField(label, name, scale) {
   input.id = nextId(name);
   return { wrap: field(label, input, scale, row), input };
 }
+
+/** "Source: <article title>" for an exercise or program. */
+export function sourceLine(sources = []) {
+  if (!sources.length) return null;
+  return h('span', { class: 'source' }, `Source: ${sources.map((s) => s.title).join('; ')}.`);
+}

@@ -31,8 +31,8 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
 
     page.get_by_role("link", name="Log pain").click()
     expect(page.get_by_role("heading", name="Log pain")).to_be_visible()
-    page.get_by_label("Low back").fill("3")
-    page.get_by_label("Neck").fill("2")
+    page.get_by_label("Low back", exact=True).fill("3")
+    page.get_by_label("Neck", exact=True).fill("2")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("form .status")).to_have_text("Saved.")
     expect(page.locator(".entries li").first).to_contain_text("Low back 3 · Neck 2")

@@ -1,5 +1,24 @@
 from marshmallow import Schema, fields
 
+from kinetic.schemas.program_files import SOURCES
+
+
+def _sources(obj) -> list[dict]:
+    files = obj.get("source", []) if isinstance(obj, dict) else obj.source
+    return [{"file": f, "title": SOURCES.get(f, f)} for f in files or []]
+
+
+class SourceSchema(Schema):
+    file = fields.Str(required=True)
+    title = fields.Str(required=True)
+
+
+def Sources() -> fields.Method:  # noqa: N802 - reads like a field class
+    return fields.Function(
+        _sources,
+        metadata={"description": "the source articles, with their titles"},
+    )
+
 
 class DosageSchema(Schema):
     sets = fields.Int(required=True)
@@ -19,6 +38,7 @@ class ExerciseSchema(Schema):
     cautions = fields.List(fields.Str(), required=True)
     dosage = fields.Nested(DosageSchema, required=True)
     source = fields.List(fields.Str())
+    sources = Sources()
 
 
 class PhaseSchema(Schema):
@@ -38,6 +58,7 @@ class ProgramSummarySchema(Schema):
     days_of_week = fields.List(fields.Int())
     sessions_per_day = fields.Int()
     source = fields.List(fields.Str())
+    sources = Sources()
 
 
 class ProgramSchema(ProgramSummarySchema):
