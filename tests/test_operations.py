@@ -135,7 +135,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_setting_is_listed_in_env_example():
     source = (ROOT / "backend" / "kinetic" / "config.py").read_text()
-    read = set(re.findall(r'(?:environ\.get|_flag|_list)\(\s*"([A-Z_]+)"', source))
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    assert len(read) > 20, "the pattern finds the settings"
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - {"TEST_DATABASE_URL"} <= listed, read - listed
 
@@ -165,3 +166,28 @@ def test_new_key_prints_a_key_pair_that_the_app_reads_back(runner, tmp_path):
     )
     with create_app(config).app_context():
         assert push.public_key() == public
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        (
+            "POST",
+            "/api/v1/auth/login",
+            {"email": "\x00a@b.c", "password": "x"},
+            "email",
+        ),
+        ("POST", "/api/v1/auth/register", {"name": "a\x00", "email": "a@b.c"}, "name"),
+        ("GET", "/api/v1/exercises?category=a%00", None, "category"),
+    ],
+)
+def test_nul_characters_are_422_naming_the_field(client, method, path, body, field):
+    response = client.open(path, method=method, json=body)
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]
+
+
+def test_a_nul_character_in_a_path_is_404(client, make_patient):
+    patient = make_patient()
+    response = client.get("/api/v1/exercises/a%00b", headers=patient.headers)
+    assert response.status_code == 404 and response.json["code"] == 404

@@ -4,14 +4,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from kinetic.config import Config
+from kinetic.config import Config, ConfigError
 
 
 def create_app(config: type | None = None) -> Flask:
     """Builds the app; it never writes to the database and never starts jobs."""
     config = config or Config
+    if getattr(config, "CONFIG_PROBLEMS", None):
+        raise ConfigError(config.CONFIG_PROBLEMS)
     app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config)
+    register_logging(app)
     # The embedded SQLite file lives here (as in the Flask tutorial's factory).
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
@@ -19,6 +22,12 @@ def create_app(config: type | None = None) -> Flask:
     register_frontend(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from kinetic.logs import register_logging as register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from kinetic.config import ConfigError
 from kinetic.extensions import db
 from kinetic.services import demo, library, push, reminders, safety
 from kinetic.services.clock import now
@@ -161,4 +162,8 @@ cli = FlaskGroup(create_app=_create_app, help="Kinetic Chain commands.")
 
 
 def main() -> None:
-    cli()
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)

@@ -1,7 +1,28 @@
-"""Configuration read from the environment, with safe embedded defaults."""
+"""Configuration read from the environment, with safe embedded defaults.
+
+Every setting comes from an environment variable (.env.example lists them all).
+Reading collects every bad value instead of stopping at the first; `create_app`
+then refuses to start with one message naming each. With KINETIC_ENV=production,
+secrets have no defaults and the embedded conveniences are refused."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "embedded-development-only"
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment holds missing or bad settings; the message names each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "Kinetic Chain cannot start; fix these settings (see .env.example):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 def _database_url(url: str) -> str:
@@ -12,70 +33,164 @@ def _database_url(url: str) -> str:
     return url
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+class Env:
+    """Typed reads of an environment mapping; bad values are noted, not raised."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = self.environ.get(name)
+        return default if value is None or value.strip() == "" else value.strip()
+
+    def int(self, name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problems.append(f"{name}: a whole number is needed, not {raw!r}")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name}: must be between {low} and {high}")
+        return value
+
+    def float(self, name: str, default: float, low: float, high: float) -> float:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problems.append(f"{name}: a number is needed, not {raw!r}")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name}: must be between {low} and {high}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.str(name)
+        if raw is None:
+            return default
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        self.problems.append(f"{name}: true or false, not {raw!r}")
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+    def list(self, name: str, default: str) -> list[str]:
+        raw = self.str(name, default) or ""
+        return [item.strip().lower() for item in raw.split(",") if item.strip()]
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            self.problems.append(f"{name}: one of {', '.join(choices)}, not {value!r}")
+            return default
+        return value
 
 
-def _list(name: str, default: str) -> list[str]:
-    value = os.environ.get(name, default)
-    return [item.strip().lower() for item in value.split(",") if item.strip()]
+def settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """All settings from `environ`, with CONFIG_PROBLEMS listing what is wrong."""
+    env = Env(environ)
+    environment = env.choice("KINETIC_ENV", "development", ENVIRONMENTS)
+    production = environment == "production"
+    instance = env.str("KINETIC_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    database = env.str("DATABASE_URL", f"sqlite:///{Path(instance) / 'kinetic.db'}")
+    s: dict[str, Any] = {
+        "KINETIC_ENV": environment,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": env.str("SECRET_KEY", None if production else DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": _database_url(database),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "THERAPIST_SIGNUP": env.flag("THERAPIST_SIGNUP", not production),
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "TOKEN_TTL_DAYS": env.int("TOKEN_TTL_DAYS", 30, 1, 365),
+        "INVITE_TTL_DAYS": env.int("INVITE_TTL_DAYS", 14, 1, 90),
+        "PROGRAMS_DIR": env.str("PROGRAMS_DIR")
+        or str(Path(__file__).resolve().parents[2] / "programs"),
+        "RATELIMIT_STORAGE_URI": env.str("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": env.str("LOGIN_LIMIT_PER_ACCOUNT", "5/minute"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.str("LOGIN_LIMIT_PER_ADDRESS", "30/minute"),
+        # How many proxies in front set X-Forwarded-For (Caddy in the compose file).
+        "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", 0, 0, 5),
+        "LOG_FORMAT": env.choice(
+            "LOG_FORMAT", "json" if production else "text", ("json", "text")
+        ),
+        # Reminders and Web Push. Without VAPID_PRIVATE_KEY (PEM, or base64url raw
+        # or DER) a key pair is made once in the instance folder and kept.
+        "VAPID_PRIVATE_KEY": env.str("VAPID_PRIVATE_KEY"),
+        "VAPID_SUBJECT": env.str(
+            "VAPID_SUBJECT", None if production else "mailto:admin@localhost"
+        ),
+        "REMINDER_GRACE_MINUTES": env.int("REMINDER_GRACE_MINUTES", 60, 1, 720),
+        "PUSH_SERVICE_HOSTS": env.list(
+            "PUSH_SERVICE_HOSTS",
+            "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,"
+            "notify.windows.com",
+        ),
+        "PUSH_ALLOW_HTTP_LOOPBACK": env.flag("PUSH_ALLOW_HTTP_LOOPBACK", False),
+        "PUSH_TTL_SECONDS": env.int("PUSH_TTL_SECONDS", 4 * 3600, 0, 28 * 86400),
+        "PUSH_TIMEOUT_SECONDS": env.float("PUSH_TIMEOUT_SECONDS", 10.0, 0.1, 120),
+        "PUSH_MAX_ATTEMPTS": env.int("PUSH_MAX_ATTEMPTS", 5, 1, 20),
+        "PUSH_CONCURRENCY": env.int("PUSH_CONCURRENCY", 8, 1, 256),
+        "PUSH_BATCH_SIZE": env.int("PUSH_BATCH_SIZE", 200, 1, 10_000),
+        # Longer than a batch can take (batch x timeout / concurrency), so a lease
+        # only runs out when its process has died.
+        "PUSH_LEASE_SECONDS": env.int("PUSH_LEASE_SECONDS", 600, 30, 86400),
+    }
+    problems = env.problems
+    if not s["SQLALCHEMY_DATABASE_URI"].startswith(("sqlite:", "postgresql+psycopg:")):
+        problems.append("DATABASE_URL: a postgresql:// or sqlite:/// URL is needed")
+    if s["VAPID_SUBJECT"] and not s["VAPID_SUBJECT"].startswith(
+        ("mailto:", "https://")
+    ):
+        problems.append("VAPID_SUBJECT: a mailto: or https:// contact is needed")
+    if production:
+        problems += _production_problems(s)
+    s["CONFIG_PROBLEMS"] = problems
+    return s
 
 
-class Config:
-    INSTANCE_PATH = os.environ.get("KINETIC_INSTANCE_PATH") or str(
-        Path.cwd() / "instance"
-    )
-    SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-development-only")
-    SQLALCHEMY_DATABASE_URI = _database_url(
-        os.environ.get(
-            "DATABASE_URL", f"sqlite:///{Path(INSTANCE_PATH) / 'kinetic.db'}"
+def _production_problems(s: dict[str, Any]) -> list[str]:
+    """What a server must set itself: no secret has a working default there."""
+    problems = []
+    secret = s["SECRET_KEY"] or ""
+    if secret == DEV_SECRET or len(secret) < 32:
+        problems.append("SECRET_KEY: set a random value of at least 32 characters")
+    if not s["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        problems.append("DATABASE_URL: production runs on PostgreSQL")
+    if not s["VAPID_PRIVATE_KEY"]:
+        problems.append(
+            "VAPID_PRIVATE_KEY: make one with `kinetic reminders new-key`; web and "
+            "scheduler must share it"
         )
-    )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    THERAPIST_SIGNUP = _flag("THERAPIST_SIGNUP", True)
-    PASSWORD_HASH_METHOD = "scrypt"
-    TOKEN_TTL_DAYS = int(os.environ.get("TOKEN_TTL_DAYS", "30"))
-    INVITE_TTL_DAYS = int(os.environ.get("INVITE_TTL_DAYS", "14"))
-    PROGRAMS_DIR = os.environ.get("PROGRAMS_DIR") or str(
-        Path(__file__).resolve().parents[2] / "programs"
-    )
+    subject = s["VAPID_SUBJECT"] or ""
+    if not subject or "localhost" in subject:
+        problems.append("VAPID_SUBJECT: your contact, e.g. mailto:ops@example.org")
+    if s["PUSH_ALLOW_HTTP_LOOPBACK"]:
+        problems.append("PUSH_ALLOW_HTTP_LOOPBACK: for tests only; leave it false")
+    if s["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        problems.append(
+            "RATELIMIT_STORAGE_URI: a shared store (redis://...) so every worker "
+            "counts the same failed logins"
+        )
+    return problems
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30/minute")
 
-    # Reminders and Web Push. Without VAPID_PRIVATE_KEY (PEM, or base64url raw or
-    # DER) a key pair is made once in the instance folder and kept.
-    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
-    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
-    REMINDER_GRACE_MINUTES = int(os.environ.get("REMINDER_GRACE_MINUTES", "60"))
-    PUSH_SERVICE_HOSTS = _list(
-        "PUSH_SERVICE_HOSTS",
-        "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,"
-        "notify.windows.com",
-    )
-    PUSH_ALLOW_HTTP_LOOPBACK = _flag("PUSH_ALLOW_HTTP_LOOPBACK", False)
-    PUSH_TTL_SECONDS = int(os.environ.get("PUSH_TTL_SECONDS", str(4 * 3600)))
-    PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
-    PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
-    PUSH_CONCURRENCY = int(os.environ.get("PUSH_CONCURRENCY", "8"))
-    PUSH_BATCH_SIZE = int(os.environ.get("PUSH_BATCH_SIZE", "200"))
-    # Longer than a batch can take (batch x timeout / concurrency), so a lease
-    # only runs out when its process has died.
-    PUSH_LEASE_SECONDS = int(os.environ.get("PUSH_LEASE_SECONDS", "600"))
-
-    API_TITLE = "Kinetic Chain API"
-    API_VERSION = "v1"
-    OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api"
-    OPENAPI_JSON_PATH = "v1/openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
-    COMPRESS_MIMETYPES = [
+API_SETTINGS = {
+    "API_TITLE": "Kinetic Chain API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "v1/openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+    "COMPRESS_MIMETYPES": [
         "text/html",
         "text/css",
         "text/javascript",
@@ -83,24 +198,33 @@ class Config:
         "application/json",
         "application/manifest+json",
         "image/svg+xml",
-    ]
-    COMPRESS_ALGORITHM = ["gzip"]
+    ],
+    "COMPRESS_ALGORITHM": ["gzip"],
     # Files are sent as streams; compress them too and keep their 304 answers.
-    COMPRESS_ALGORITHM_STREAMING = ["gzip"]
-    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = [
+    "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+    "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": [
         "vendor",
         "index",
         "frontend_file",
         "docs_assets",
-    ]
+    ],
+}
+
+Config = type("Config", (), {**settings(os.environ), **API_SETTINGS})
 
 
 class TestConfig(Config):
     TESTING = True
+    KINETIC_ENV = "development"
+    CONFIG_PROBLEMS: list[str] = []  # the suite ignores the shell's settings
+    SECRET_KEY = DEV_SECRET
+    VAPID_SUBJECT = "mailto:admin@localhost"
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    LOG_FORMAT = "text"
     # Fast hashing keeps the suite quick; production always uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # The fake push service of the tests listens on 127.0.0.1 over plain HTTP.
