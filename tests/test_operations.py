@@ -48,16 +48,17 @@ def test_wrong_method_is_a_json_405(client):
 
 
 @pytest.fixture
-def empty_app(tmp_path):
+def empty_app(tmp_path, fresh_database):
+    """An app on an empty database of the suite's kind (SQLite or PostgreSQL)."""
     config = type(
         "Fresh",
         (TestConfig,),
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
-            "INSTANCE_PATH": str(tmp_path),
-        },
+        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
     )
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_migrations_build_exactly_the_models_and_come_down_again(empty_app):

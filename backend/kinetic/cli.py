@@ -11,7 +11,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.config import ConfigError
 from kinetic.extensions import db
-from kinetic.services import demo, library, push, reminders, safety
+from kinetic.services import backup, demo, library, push, reminders, safety
 from kinetic.services.clock import now
 
 
@@ -134,6 +134,24 @@ def evaluate_command(at: datetime | None, everyone: bool) -> None:
     click.echo(f"{raised} alert(s) raised.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="The file to write (default: instance/backups/kinetic-<time>.<ext>).",
+)
+def backup_command(output: str | None) -> None:
+    """Copy the whole database to a file: pg_dump's custom format on PostgreSQL
+    (restore with pg_restore, see docs/deploy.md), a SQLite file otherwise."""
+    try:
+        path = backup.backup(Path(output) if output else None)
+    except backup.BackupError as error:
+        click.echo(f"Backup failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup written: {path} ({path.stat().st_size:,} bytes)")
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
@@ -149,6 +167,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(safety_cli)
+    app.cli.add_command(backup_command)
     app.cli.add_command(scheduler_command)
 
 

@@ -46,19 +46,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def live_env(workdir: str | Path) -> dict:
+def live_env(workdir: str | Path, database_url: str | None = None) -> dict:
     """The environment of the live server, for running `kinetic` commands on it."""
     return {
         **os.environ,
+        "KINETIC_ENV": "development",
         "KINETIC_INSTANCE_PATH": str(workdir),
-        "DATABASE_URL": f"sqlite:///{Path(workdir) / 'live.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{Path(workdir) / 'live.db'}",
     }
 
 
 @contextmanager
-def live_server(workdir: str | Path, workers: int = 2) -> Iterator[str]:
-    """Yields the base URL of a running server and stops it afterwards."""
-    env = live_env(workdir)
+def live_server(
+    workdir: str | Path, workers: int = 2, database_url: str | None = None
+) -> Iterator[str]:
+    """Yields the base URL of a running server (on a scratch SQLite file unless
+    `database_url` says otherwise) and stops it afterwards."""
+    env = live_env(workdir, database_url)
     for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
         subprocess.run(
             [BIN / "kinetic", *args], env=env, check=True, capture_output=True
