@@ -1,0 +1,181 @@
+"""Production settings: validated at start with every problem named, request ids
+in JSON logs, backups, and the login limiter shared through Redis."""
+
+import json
+import logging
+import socket
+import sqlite3
+import subprocess
+import uuid
+
+import pytest
+
+from kinetic import create_app
+from kinetic.config import ConfigError, TestConfig, settings
+from kinetic.logs import JsonFormatter, RequestIdFilter
+
+GOOD = {
+    "KINETIC_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "DATABASE_URL": "postgresql://kinetic:pw@db:5432/kinetic",
+    "VAPID_PRIVATE_KEY": "W_nYRyrydnnTZcWB1mzvq4WZKyhC4exmK6Hyieet61k",
+    "VAPID_SUBJECT": "mailto:ops@example.org",
+    "RATELIMIT_STORAGE_URI": "redis://redis:6379/0",
+}
+
+
+def test_a_complete_production_environment_has_no_problems():
+    values = settings(GOOD)
+    assert values["CONFIG_PROBLEMS"] == []
+    assert values["THERAPIST_SIGNUP"] is False  # off unless asked for
+    assert values["LOG_FORMAT"] == "json"
+
+
+def test_no_secret_has_a_working_default_in_production():
+    problems = settings({"KINETIC_ENV": "production"})["CONFIG_PROBLEMS"]
+    named = {p.split(":")[0] for p in problems}
+    assert named == {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
+        "RATELIMIT_STORAGE_URI",
+    }
+
+
+def test_the_embedded_default_needs_nothing():
+    values = settings({})
+    assert values["CONFIG_PROBLEMS"] == []
+    assert values["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert values["THERAPIST_SIGNUP"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TOKEN_TTL_DAYS", "thirty", "TOKEN_TTL_DAYS: a whole number is needed"),
+        ("TOKEN_TTL_DAYS", "0", "TOKEN_TTL_DAYS: must be between 1 and 365"),
+        ("PUSH_TIMEOUT_SECONDS", "fast", "PUSH_TIMEOUT_SECONDS: a number is needed"),
+        ("THERAPIST_SIGNUP", "maybe", "THERAPIST_SIGNUP: true or false"),
+        ("KINETIC_ENV", "staging", "KINETIC_ENV: one of development, production"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT: one of json, text"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: a postgresql:// or sqlite"),
+        ("VAPID_SUBJECT", "ops@example.org", "VAPID_SUBJECT: a mailto: or https://"),
+        ("SECRET_KEY", "short", "SECRET_KEY: set a random value of at least 32"),
+        ("PUSH_ALLOW_HTTP_LOOPBACK", "true", "PUSH_ALLOW_HTTP_LOOPBACK: for tests"),
+    ],
+)
+def test_each_bad_setting_is_named(name, value, message):
+    problems = settings({**GOOD, name: value})["CONFIG_PROBLEMS"]
+    assert any(p.startswith(message) for p in problems), problems
+
+
+def test_the_app_refuses_to_start_and_says_why():
+    broken = type("Broken", (TestConfig,), {"CONFIG_PROBLEMS": ["SECRET_KEY: set"]})
+    with pytest.raises(ConfigError, match="SECRET_KEY: set"):
+        create_app(broken)
+
+
+def test_the_command_line_says_why_without_a_traceback(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "KINETIC_ENV": "production", "HOME": str(tmp_path)}
+    from kinetic.testing import BIN
+
+    result = subprocess.run(
+        [BIN / "kinetic", "db", "current"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "cannot start" in result.stderr and "VAPID_PRIVATE_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- logs ------------------------------------------------------------------------------
+
+
+def test_every_answer_carries_a_request_id_and_keeps_a_good_one(client):
+    made = client.get("/healthz")
+    assert len(made.headers["X-Request-ID"]) == 32
+    kept = client.get("/healthz", headers={"X-Request-ID": "caddy-abc.123"})
+    assert kept.headers["X-Request-ID"] == "caddy-abc.123"
+    odd = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
+    assert odd.headers["X-Request-ID"] != "bad id <script>"
+
+
+def test_the_request_line_is_json_with_the_request_id(client):
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("kinetic.request")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        client.get("/api/v1/me", headers={"X-Request-ID": "trace-42"})
+    finally:
+        logger.removeHandler(handler)
+    [record] = records
+    line = json.loads(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}{request_id}", style="{"
+        ).format(record)
+    )
+    assert line["request_id"] == "trace-42"
+    assert line["status"] == 401 and line["path"] == "/api/v1/me"
+    assert line["method"] == "GET" and isinstance(line["duration_ms"], float)
+
+
+# -- backups ---------------------------------------------------------------------------
+
+
+def test_backup_copies_the_whole_database(app, runner, make_patient, tmp_path, db_kind):
+    make_patient()
+    target = tmp_path / ("backup.dump" if db_kind == "postgres" else "backup.db")
+    result = runner.invoke(args=["backup", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Backup written" in result.output and target.stat().st_size > 0
+    if db_kind == "postgres":
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(target)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "TABLE DATA public pain_entries" in listing
+    else:
+        with sqlite3.connect(target) as copy:
+            emails = copy.execute("SELECT email FROM users ORDER BY id").fetchall()
+        assert ("patient1@example.org",) in emails
+
+
+# -- the login limiter, shared by every worker through Redis ---------------------------
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_failed_logins_are_counted_across_workers_in_redis(app, tmp_path):
+    """Two app instances (two workers) share one Redis: five failures spread
+    over both lock the account on either."""
+    prefix = f"kinetic-test-{uuid.uuid4().hex}"
+    config = type(
+        "Shared",
+        (TestConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INSTANCE_PATH": str(tmp_path),
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+            "RATELIMIT_KEY_PREFIX": prefix,
+        },
+    )
+    first, second = create_app(config).test_client(), create_app(config).test_client()
+    wrong = {"email": "nobody@example.org", "password": "wrong"}
+    answers = [
+        (first if n % 2 else second).post("/api/v1/auth/login", json=wrong).status_code
+        for n in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
