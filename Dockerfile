@@ -1,20 +1,34 @@
-# A first version; production hardening (TLS proxy) follows. The same image runs
-# the scheduler: `kinetic scheduler` (see docker-compose.yml).
+# Kinetic Chain: one image for web (gunicorn) and scheduler (`kinetic scheduler`).
+# Stage 1 fetches the PWA's npm libraries; stage 2 builds a wheel; the last stage
+# is a slim runtime that runs as a non-root user.
 FROM node:20-slim AS assets
 WORKDIR /assets
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
-FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 KINETIC_INSTANCE_PATH=/app/instance
-WORKDIR /app
+FROM python:3.11-slim AS build
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY backend backend
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    KINETIC_INSTANCE_PATH=/app/instance PROGRAMS_DIR=/app/programs
+# pg_dump for `kinetic backup`.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends postgresql-client \
+  && rm -rf /var/lib/apt/lists/*
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+WORKDIR /app
 COPY programs programs
 COPY frontend frontend
 COPY --from=assets /assets/node_modules frontend/node_modules
-RUN pip install --no-cache-dir . && useradd --create-home kinetic \
+ENV KINETIC_FRONTEND_DIR=/app/frontend
+RUN useradd --create-home --uid 10001 kinetic \
   && mkdir -p /app/instance && chown kinetic /app/instance
 USER kinetic
 EXPOSE 8000
-CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 'kinetic:create_app()'"]
+# Migrate and load the programs, then hand the process over to gunicorn.
+CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' 'kinetic:create_app()'"]

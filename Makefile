@@ -33,8 +33,7 @@ run: install
 	$(BIN)/kinetic demo --url http://127.0.0.1:$(PORT)
 	@$(BIN)/kinetic scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-		--access-logfile - "kinetic:create_app()"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) "kinetic:create_app()"
 
 ## test: lint, then the whole suite on SQLite and on PostgreSQL
 test: lint test-sqlite test-postgres

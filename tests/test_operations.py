@@ -1,6 +1,9 @@
 """Health, migrations and the demo data."""
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,17 +145,86 @@ def test_every_setting_is_listed_in_env_example():
     assert read - {"TEST_DATABASE_URL"} <= listed, read - listed
 
 
-def test_compose_runs_one_scheduler_beside_web_with_the_same_settings():
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    scheduler, web = services["scheduler"], services["web"]
-    assert scheduler["command"] == ["kinetic", "scheduler"]
-    assert (
-        "ports" not in scheduler and scheduler.get("deploy", {}).get("replicas", 1) == 1
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_file_is_valid_against_the_compose_specification():
+    result = subprocess.run(
+        [
+            Path(sys.executable).parent / "check-jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
     )
-    for name in ("DATABASE_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT"):
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(
+    subprocess.run(["docker", "compose", "version"], capture_output=True).returncode
+    if shutil.which("docker")
+    else True,
+    reason="no docker compose here",
+)
+def test_docker_compose_accepts_the_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "POSTGRES_PASSWORD=p\nSECRET_KEY=s\nVAPID_PRIVATE_KEY=k\n"
+        "VAPID_SUBJECT=mailto:a@b.c\nDOMAIN=example.org\nACME_EMAIL=a@b.c\n"
+    )
+    result = subprocess.run(
+        ["docker", "compose", "--env-file", str(env_file), "config", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_runs_the_services_a_practice_needs():
+    services = compose()["services"]
+    assert set(services) == {"db", "redis", "web", "scheduler", "proxy"}
+    web, scheduler, proxy = services["web"], services["scheduler"], services["proxy"]
+    assert "healthz" in " ".join(web["healthcheck"]["test"])
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert web["environment"]["WEB_CONCURRENCY"] == "${WEB_CONCURRENCY:-2}"
+    assert "ports" not in web  # only the proxy faces the network
+    assert services["db"]["healthcheck"] and "pgdata" in compose()["volumes"]
+    # One scheduler, the same image and settings as web, after web has migrated.
+    assert scheduler["command"] == ["kinetic", "scheduler"]
+    assert scheduler["deploy"]["replicas"] == 1 and "ports" not in scheduler
+    for name in ("DATABASE_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "SECRET_KEY"):
         assert scheduler["environment"][name] == web["environment"][name]
-    # It starts once web is healthy, i.e. once web has migrated the database.
     assert scheduler["depends_on"]["web"]["condition"] == "service_healthy"
+    # Caddy: HTTPS for the configured domain, in front of web.
+    assert proxy["image"].startswith("caddy")
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "{$DOMAIN}" in caddyfile and "reverse_proxy web:8000" in caddyfile
+    assert web["environment"]["TRUSTED_PROXIES"] == "1"
+    assert web["environment"]["RATELIMIT_STORAGE_URI"].startswith("redis://redis")
+
+
+def test_compose_gives_no_secret_a_default():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for name in ("POSTGRES_PASSWORD", "SECRET_KEY", "VAPID_PRIVATE_KEY", "DOMAIN"):
+        uses = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        assert uses and all(u.startswith(":?") for u in uses), (name, uses)
+
+
+def test_the_image_is_multi_stage_slim_and_not_root():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    assert len(stages) >= 2 and stages[-1].endswith("-slim")
+    assert re.search(r"^USER kinetic$", dockerfile, re.M)
+    command = re.search(r"^CMD (.*)$", dockerfile, re.M).group(1)
+    assert command.index("kinetic db upgrade") < command.index("exec gunicorn")
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".git", "instance"} <= set(ignored)
 
 
 def test_new_key_prints_a_key_pair_that_the_app_reads_back(runner, tmp_path):

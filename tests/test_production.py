@@ -179,3 +179,32 @@ def test_failed_logins_are_counted_across_workers_in_redis(app, tmp_path):
         for n in range(6)
     ]
     assert answers == [401] * 5 + [429]
+
+
+def test_an_operator_creates_a_therapist_with_sign_up_off(app, runner, client):
+    app.config["THERAPIST_SIGNUP"] = False
+    try:
+        result = runner.invoke(
+            args=["users", "create-therapist", "lead@clinic.example", "--name", "Lead"],
+            input="a long enough password\na long enough password\n",
+        )
+        assert result.exit_code == 0, result.output
+        assert "Therapist lead@clinic.example created." in result.output
+        signed_in = client.post(
+            "/api/v1/auth/login",
+            json={"email": "lead@clinic.example", "password": "a long enough password"},
+        )
+        assert signed_in.status_code == 200
+        assert signed_in.json["user"]["role"] == "therapist"
+        again = runner.invoke(
+            args=["users", "create-therapist", "lead@clinic.example", "--name", "L"],
+            input="a long enough password\na long enough password\n",
+        )
+        assert again.exit_code == 1 and "already exists" in again.output
+        bad = runner.invoke(
+            args=["users", "create-therapist", "not-an-email", "--name", "X"],
+            input="a long enough password\na long enough password\n",
+        )
+        assert bad.exit_code == 1 and "email" in bad.output
+    finally:
+        app.config["THERAPIST_SIGNUP"] = True

@@ -11,7 +11,15 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kinetic.config import ConfigError
 from kinetic.extensions import db
-from kinetic.services import backup, demo, library, push, reminders, safety
+from kinetic.services import (
+    accounts,
+    backup,
+    demo,
+    library,
+    push,
+    reminders,
+    safety,
+)
 from kinetic.services.clock import now
 
 
@@ -134,6 +142,32 @@ def evaluate_command(at: datetime | None, everyone: bool) -> None:
     click.echo(f"{raised} alert(s) raised.")
 
 
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@users_cli.command("create-therapist")
+@click.argument("email")
+@click.option("--name", required=True, help="The name patients will see.")
+@click.password_option(help="Asked for when not given (typed twice).")
+def create_therapist_command(email: str, name: str, password: str) -> None:
+    """Create a therapist account (works with THERAPIST_SIGNUP off)."""
+    from kinetic.schemas.users import RegisterSchema
+
+    data = {"email": email, "name": name, "password": password, "role": "therapist"}
+    problems = RegisterSchema().validate(data)
+    if problems:
+        for field, messages in problems.items():
+            click.echo(f"{field}: {' '.join(map(str, messages))}", err=True)
+        sys.exit(1)
+    try:
+        user = accounts.register(RegisterSchema().load(data), operator=True)
+    except accounts.AccountError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Therapist {user.email} created.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.option(
@@ -168,6 +202,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sessions_cli)
     app.cli.add_command(safety_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(users_cli)
     app.cli.add_command(scheduler_command)
 
 

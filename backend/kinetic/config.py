@@ -112,6 +112,9 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "INVITE_TTL_DAYS": env.int("INVITE_TTL_DAYS", 14, 1, 90),
         "PROGRAMS_DIR": env.str("PROGRAMS_DIR")
         or str(Path(__file__).resolve().parents[2] / "programs"),
+        # The PWA's files (frontend/ of the checkout unless an image puts them
+        # elsewhere).
+        "FRONTEND_DIR": env.str("KINETIC_FRONTEND_DIR"),
         "RATELIMIT_STORAGE_URI": env.str("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": env.str("LOGIN_LIMIT_PER_ACCOUNT", "5/minute"),

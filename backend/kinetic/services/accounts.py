@@ -40,12 +40,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.lower()))
 
 
-def register(data: dict) -> User:
+def register(data: dict, operator: bool = False) -> User:
+    """A new account. `operator`: made on the server's command line, where a
+    therapist may be created even with sign-up switched off."""
     email = data["email"].lower()
     role = data.get("role") or ("patient" if data.get("invite_code") else None)
     if role is None:
         raise AccountError(422, "A patient needs an invite code.", "invite_code")
-    if role == "therapist" and not current_app.config["THERAPIST_SIGNUP"]:
+    signup = current_app.config["THERAPIST_SIGNUP"] or operator
+    if role == "therapist" and not signup:
         raise AccountError(403, "Therapist sign-up is disabled on this server.")
     if role == "patient" and not data.get("invite_code"):
         raise AccountError(422, "A patient needs an invite code.", "invite_code")
