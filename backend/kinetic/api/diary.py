@@ -75,10 +75,9 @@ class MyPain(MethodView):
         """Record pain scores; the same client_id again returns the first entry."""
         patient = current_user()
         entry, created = diary.record_pain(patient, data)
-        if created:
-            safety.after_entry(entry, patient)
+        found = safety.after_entry(entry, patient) if created else None
         db.session.commit()
-        entry.advice = safety.advice_for(entry, patient)
+        entry.advice = safety.advice_for(entry, patient, found)
         return entry, 201 if created else 200
 
     @patient_only

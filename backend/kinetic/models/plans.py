@@ -72,14 +72,19 @@ class ScheduledSession(db.Model):
     )
 
 
-def session_exercises(session: ScheduledSession) -> list[dict[str, Any]]:
-    """The exercises for the week of the plan that the session falls in."""
-    content = session.assignment.program_version.content
+def session_phase(session: ScheduledSession) -> int:
+    """The index of the program phase for the week of the plan the session is in;
+    a plan longer than the program repeats its last phase."""
+    phases = session.assignment.program_version.content["sessions"]
     week = (session.date - session.assignment.start_date).days // 7 + 1
-    phases = content["sessions"]
-    for phase in phases:
+    for index, phase in enumerate(phases):
         first, last = phase["weeks"]
         if first <= week <= last:
-            return phase["exercises"]
-    # A plan longer than the program repeats its last phase.
-    return phases[-1]["exercises"]
+            return index
+    return len(phases) - 1
+
+
+def session_exercises(session: ScheduledSession) -> list[dict[str, Any]]:
+    """The exercises for the week of the plan that the session falls in."""
+    phases = session.assignment.program_version.content["sessions"]
+    return phases[session_phase(session)]["exercises"]

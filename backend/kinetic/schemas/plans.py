@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import session_exercises, session_phase
 from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
 from kinetic.schemas.library import ExerciseSchema
 
@@ -35,6 +35,22 @@ class AssignmentSchema(Schema):
     created_at = fields.AwareDateTime()
 
 
+_EXERCISES = ExerciseSchema(many=True)
+_dumped: dict[tuple[int, int], list[dict]] = {}
+
+
+def _exercises(session) -> list[dict]:
+    """The session's exercises as JSON. A program version never changes once
+    stored, so each (version, phase) is serialised once per process; a profile of
+    GET /me/today put a quarter of its time in dumping these same dicts again."""
+    key = (session.assignment.program_version_id, session_phase(session))
+    if key not in _dumped:
+        if len(_dumped) > 2000:
+            _dumped.clear()
+        _dumped[key] = _EXERCISES.dump(session_exercises(session))
+    return _dumped[key]
+
+
 class SessionSchema(Schema):
     id = fields.Int(required=True)
     assignment_id = fields.Int(required=True)
@@ -48,9 +64,7 @@ class SessionSchema(Schema):
     difficulty = fields.Int(allow_none=True)
     pain_during = fields.Int(allow_none=True)
     notes = fields.Str(allow_none=True)
-    exercises = fields.Function(
-        lambda s: ExerciseSchema(many=True).dump(session_exercises(s))
-    )
+    exercises = fields.Function(lambda s: _exercises(s))
 
 
 class SessionCompleteSchema(Schema):

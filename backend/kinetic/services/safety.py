@@ -270,10 +270,15 @@ def findings(patient: User, today: date) -> list[Finding]:
 # -- advice and alerts -----------------------------------------------------------------
 
 
-def advice_for(entry: PainEntry, patient: User | None = None) -> list[dict]:
-    """What the patient is told after an entry: urgent advice first."""
+def advice_for(
+    entry: PainEntry, patient: User | None = None, found: list[Finding] | None = None
+) -> list[dict]:
+    """What the patient is told after an entry: urgent advice first. `found`:
+    the findings already worked out for this entry, if any."""
     data = rules()
     patient = patient or db.session.get(User, entry.patient_id)
+    if found is None:
+        found = findings(patient, today_in(patient.timezone))
     advice = []
     if entry.red_flags:
         labels = {f["code"]: f["label"] for f in data["red_flags"]}
@@ -283,7 +288,7 @@ def advice_for(entry: PainEntry, patient: User | None = None) -> list[dict]:
     for symptom in data["symptoms"]:
         if symptom["code"] in (entry.symptoms or []):
             advice.append(_advice("caution", symptom["code"], symptom["advice"]))
-    for finding in findings(patient, today_in(patient.timezone)):
+    for finding in found:
         if finding.advice:
             advice.append(finding.advice)
     scores = [s for s in (entry.low_back, entry.neck, entry.headache) if s is not None]
@@ -329,12 +334,12 @@ def raise_alert(
     return alert
 
 
-def after_entry(entry: PainEntry, patient: User) -> list[Alert]:
-    """Alerts for a new entry; red flags also pause the active plans."""
+def after_entry(entry: PainEntry, patient: User) -> list[Finding]:
+    """Alerts for a new entry (red flags also pause the active plans); returns
+    the findings, for the advice."""
     from kinetic.services.plans import set_assignment_status
 
     data = rules()
-    raised = []
     if entry.red_flags:
         active = db.session.scalars(
             select(Assignment).where(
@@ -350,23 +355,29 @@ def after_entry(entry: PainEntry, patient: User) -> list[Alert]:
             "signs": [labels.get(c, c) for c in entry.red_flags],
             "paused_assignments": [a.id for a in active],
         }
-        raised.append(raise_alert(patient.id, "red_flag", detail, entry_id=entry.id))
+        raise_alert(patient.id, "red_flag", detail, entry_id=entry.id)
     for symptom in data["symptoms"]:
         if symptom.get("alert") and symptom["code"] in (entry.symptoms or []):
             detail = {"entry_id": entry.id, "symptom": symptom["code"]}
-            raised.append(raise_alert(patient.id, symptom["alert"], detail, 14))
-    raised += evaluate(patient, today_in(patient.timezone))
-    return [a for a in raised if a]
+            raise_alert(patient.id, symptom["alert"], detail, 14)
+    today = today_in(patient.timezone)
+    found = findings(patient, today)
+    _raise_findings(patient, today, found)
+    return found
 
 
-def evaluate(patient: User, today: date) -> list[Alert]:
+def _raise_findings(patient: User, today: date, found: list[Finding]) -> list[Alert]:
     raised = [
         raise_alert(
             patient.id, f.kind, {**f.detail, "date": today.isoformat()}, f.cooldown_days
         )
-        for f in findings(patient, today)
+        for f in found
     ]
     return [a for a in raised if a]
+
+
+def evaluate(patient: User, today: date) -> list[Alert]:
+    return _raise_findings(patient, today, findings(patient, today))
 
 
 def evaluate_nightly(at: datetime, hour: int = 2, everyone: bool = False) -> int:

@@ -51,10 +51,6 @@ def adherence(counts: dict[date, tuple[int, int]], start: date, today: date):
     return round(done / due, 3) if due else None
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
-
-
 def trends(patient: User, days: int) -> dict:
     today = today_in(patient.timezone)
     start = today - timedelta(days=days - 1)
@@ -66,27 +62,28 @@ def trends(patient: User, days: int) -> dict:
         row[1]: (row[2], int(row[3] or 0))
         for row in _session_counts([patient.id], start, today)
     }
-    window = [start + timedelta(days=n) for n in range(days)]
+    # Each region's daily values from 6 days before the window on, so the
+    # trailing 7-day mean is a running sum and count (one pass, not 7 lookups a day).
+    span = [start + timedelta(days=n) for n in range(-6, days)]
+    series = {
+        region: [
+            float(means[d][i]) if d in means and means[d][i] is not None else None
+            for d in span
+        ]
+        for i, region in enumerate(REGIONS)
+    }
     daily = []
-    rolling = {region: [] for region in REGIONS}
-    for day in window:
-        values = means.get(day, (None,) * len(REGIONS))
+    for n in range(days):
+        day = span[n + 6]
         scheduled, done = counts.get(day, (0, 0))
-        daily.append(
-            {
-                "date": day,
-                **{r: _round(v) for r, v in zip(REGIONS, values, strict=True)},
-                "sessions_scheduled": scheduled,
-                "sessions_done": done,
-            }
-        )
-        for index, region in enumerate(REGIONS):
-            trailing = [
-                float(means[d][index])
-                for d in (day - timedelta(days=k) for k in range(7))
-                if d in means and means[d][index] is not None
-            ]
-            rolling[region].append(_mean(trailing))
+        row = {"date": day}
+        for region in REGIONS:
+            value = series[region][n + 6]
+            row[region] = None if value is None else round(value, 2)
+        row["sessions_scheduled"] = scheduled
+        row["sessions_done"] = done
+        daily.append(row)
+    rolling = {region: _running_means(series[region], days) for region in REGIONS}
     return {
         "from": start,
         "to": today,
@@ -96,8 +93,18 @@ def trends(patient: User, days: int) -> dict:
     }
 
 
-def _round(value) -> float | None:
-    return None if value is None else round(float(value), 2)
+def _running_means(values: list[float | None], days: int) -> list[float | None]:
+    """The mean of the non-empty values in each trailing 7-day window; `values`
+    starts 6 days before the first window ends."""
+    out, total, count = [], 0.0, 0
+    for n, value in enumerate(values):
+        if value is not None:
+            total, count = total + value, count + 1
+        if n >= 7 and (old := values[n - 7]) is not None:
+            total, count = total - old, count - 1
+        if n >= 6:
+            out.append(round(total / count, 2) if count else None)
+    return out
 
 
 def _latest_scores(patient_ids) -> dict[int, dict]:
