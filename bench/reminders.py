@@ -157,7 +157,7 @@ def dispatch(app) -> dict:
         started = time.perf_counter()
         claimed = reminders.claim_due(AT)
         claimed_at = time.perf_counter()
-        report = push.deliver_due(AT, sender)
+        report = push.deliver(AT, sender)
         done = time.perf_counter()
         sent = db.session.scalar(
             select(func.count())

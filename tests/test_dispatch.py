@@ -587,3 +587,19 @@ def test_the_scheduler_job_dispatches_as_of_the_clock(app, clock, reminded):
     dispatch_reminders(app, sender)
     dispatch_reminders(app, sender)
     assert len(phone.messages) == 1
+
+
+def test_a_large_batch_is_shared_by_sender_processes_and_sent_once(
+    app, reminded, tick, count, push_service
+):
+    phones = [reminded(time="07:30")[1][0] for _ in range(30)]
+    app.config.update(PUSH_PROCESSES=2, PUSH_PARALLEL_FROM=10, PUSH_BATCH_SIZE=4)
+    try:
+        report = tick(utc(2026, 3, 10, 6, 30))
+    finally:
+        app.config.update(
+            PUSH_PROCESSES=2, PUSH_PARALLEL_FROM=2000, PUSH_BATCH_SIZE=200
+        )
+    assert (report.claimed, report.delivery.sent) == (30, 30)
+    assert sorted(len(phone.messages) for phone in phones) == [1] * 30
+    assert count(PushAttempt) == 30 and len(push_service.attempts) == 30

@@ -142,6 +142,10 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "PUSH_MAX_ATTEMPTS": env.int("PUSH_MAX_ATTEMPTS", 5, 1, 20),
         "PUSH_CONCURRENCY": env.int("PUSH_CONCURRENCY", 8, 1, 256),
         "PUSH_BATCH_SIZE": env.int("PUSH_BATCH_SIZE", 200, 1, 10_000),
+        # Sender processes for a large batch (encryption is CPU-bound), and the
+        # number of due pushes from which they are used.
+        "PUSH_PROCESSES": env.int("PUSH_PROCESSES", 2, 1, 64),
+        "PUSH_PARALLEL_FROM": env.int("PUSH_PARALLEL_FROM", 2000, 1, 10**7),
         # Longer than a batch can take (batch x timeout / concurrency), so a lease
         # only runs out when its process has died.
         "PUSH_LEASE_SECONDS": env.int("PUSH_LEASE_SECONDS", 600, 30, 86400),

@@ -247,7 +247,7 @@ def tick(at: datetime, sender: push.PushSender | None = None) -> TickReport:
     (new reminders and retries whose time has come)."""
     at = at.astimezone(UTC)
     report = TickReport(at, claimed=claim_due(at))
-    report.delivery = push.deliver_due(at, sender or push.PushSender.from_app())
+    report.delivery = push.deliver(at, sender)
     return report
 
 
