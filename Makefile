@@ -54,7 +54,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## bench: every benchmark on SQLite and PostgreSQL; writes bench/RESULTS.md
 bench: install
+	scripts/ensure-chromium
+	scripts/ensure-wrk
+	scripts/ensure-postgres
 	$(BIN)/python bench/run.py
 
 clean:
