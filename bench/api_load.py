@@ -16,18 +16,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
-
-import psycopg
 
 from kinetic import testing
 
 HERE = Path(__file__).parent
-PG_ADMIN = os.environ.get(
-    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
-)
 POST_SCRIPT = """
 wrk.method = "POST"
 wrk.body = '{"low_back": 3, "neck": 2, "headache": 1}'
@@ -51,14 +45,8 @@ def database(kind: str, workdir: str):
     if kind == "sqlite":
         yield f"sqlite:///{workdir}/bench.db"
         return
-    name = f"kinetic_http_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with testing.throwaway_postgres("kinetic_http") as url:
+        yield url
 
 
 @contextmanager

@@ -5,7 +5,6 @@ patient list grows. Prints a table; never part of the test run.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -14,37 +13,28 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import psycopg
 from sqlalchemy import event, insert
 
-from kinetic import create_app
+from kinetic import create_app, testing
 from kinetic.config import TestConfig
 from kinetic.extensions import db
 from kinetic.models import PainEntry, User
 from kinetic.services import accounts
 
-PG_ADMIN = os.environ.get(
-    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
-)
 PATIENTS = 1000
 
 
 def make_app(kind: str, workdir: str):
+    """An app on a new database; `drop` removes a PostgreSQL one afterwards."""
     if kind == "sqlite":
         url = f"sqlite:///{workdir}/bench.db"
         drop = None
     else:
-        name = f"kinetic_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0].replace(
-            "postgresql://", "postgresql+psycopg://"
-        )
-        url = f"{url}/{name}"
+        database = testing.throwaway_postgres("kinetic_bench")
+        url = database.__enter__()
 
         def drop():
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            database.__exit__(None, None, None)
 
     config = type(
         "BenchConfig",

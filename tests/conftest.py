@@ -2,12 +2,10 @@
 fake clock, and small factories for therapists, patients and plans."""
 
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -17,11 +15,9 @@ from kinetic.extensions import db, limiter
 from kinetic.models import User
 from kinetic.services import accounts, library, plans
 from kinetic.services.clock import set_clock
+from kinetic.testing import throwaway_postgres
 
 DATA = Path(__file__).parent / "data"
-PG_ADMIN_URL = os.environ.get(
-    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
-)
 
 
 def pytest_addoption(parser):
@@ -43,13 +39,8 @@ def database_url(db_kind, tmp_path_factory):
     if db_kind == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    name = f"kinetic_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("kinetic_test") as url:
+        yield url
 
 
 @pytest.fixture
@@ -58,13 +49,8 @@ def fresh_database(db_kind, tmp_path):
     if db_kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"kinetic_fresh_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("kinetic_fresh") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

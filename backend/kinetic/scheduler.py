@@ -5,6 +5,7 @@ loses nothing and a second scheduler started by mistake sends nothing twice."""
 
 import logging
 import signal
+from contextlib import contextmanager
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -17,33 +18,32 @@ from kinetic.services.clock import now
 log = logging.getLogger("kinetic.scheduler")
 
 
-def dispatch_reminders(app: Flask, sender: push.PushSender) -> None:
+@contextmanager
+def job_context(app: Flask):
+    """Each run gets its own app context and database session."""
     with app.app_context():
         try:
-            report = reminders.tick(now(), sender)
-            if report.claimed or report.delivery.sent or report.delivery.retry:
-                log.info("%s", report)
+            yield
         finally:
             db.session.remove()
+
+
+def dispatch_reminders(app: Flask, sender: push.PushSender) -> None:
+    with job_context(app):
+        report = reminders.tick(now(), sender)
+        if report.claimed or report.delivery.sent or report.delivery.retry:
+            log.info("%s", report)
 
 
 def mark_missed_sessions(app: Flask) -> None:
-    with app.app_context():
-        try:
-            marked = reminders.mark_missed(now())
-            log.info("%d session(s) marked missed", marked)
-        finally:
-            db.session.remove()
+    with job_context(app):
+        log.info("%d session(s) marked missed", reminders.mark_missed(now()))
 
 
 def review_safety(app: Flask) -> None:
-    with app.app_context():
-        try:
-            raised = safety.evaluate_nightly(now())
-            if raised:
-                log.info("%d safety alert(s) raised", raised)
-        finally:
-            db.session.remove()
+    with job_context(app):
+        if raised := safety.evaluate_nightly(now()):
+            log.info("%d safety alert(s) raised", raised)
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

@@ -46,6 +46,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+PG_ADMIN_URL = os.environ.get(
+    "KINETIC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextmanager
+def throwaway_postgres(prefix: str = "kinetic_tmp") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server at KINETIC_TEST_PG, dropped
+    afterwards; yields its SQLAlchemy URL (psycopg 3)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def live_env(workdir: str | Path, database_url: str | None = None) -> dict:
     """The environment of the live server, for running `kinetic` commands on it."""
     return {

@@ -129,8 +129,8 @@ def program_start(patient_id: int) -> date | None:
     )
 
 
-def _baseline_start(patient_id: int) -> date | None:
-    return program_start(patient_id) or db.session.scalar(
+def _baseline_start(patient_id: int, started: date | None) -> date | None:
+    return started or db.session.scalar(
         select(func.min(PainEntry.local_date)).where(PainEntry.patient_id == patient_id)
     )
 
@@ -239,7 +239,8 @@ def findings(patient: User, today: date) -> list[Finding]:
     data = rules()
     w, n = data["worsening"], data["no_improvement"]
     window = w["window_days"]
-    start = _baseline_start(patient.id)
+    started = program_start(patient.id)
+    start = _baseline_start(patient.id, started)
     found = []
     if start is not None:
         base_end = start + timedelta(days=data["baseline_days"] - 1)
@@ -261,7 +262,7 @@ def findings(patient: User, today: date) -> list[Finding]:
         found += filter(None, [worsening(daily, base, today, w)])
         found += filter(
             None,
-            [no_improvement(daily, base, today, n, window, program_start(patient.id))],
+            [no_improvement(daily, base, today, n, window, started)],
         )
     found += filter(None, [disengaged(patient.id, today, data["disengaged"])])
     return found
