@@ -108,7 +108,7 @@ def test_a_red_flag_advises_urgent_care_alerts_once_and_pauses_the_plan(
     )
     assert [a["status"] for a in plan.json] == ["paused"]
     today = client.get(f"{API}/me/today", headers=patient.headers).json
-    assert today["sessions"] == []
+    assert today["sessions"] == [] and today["paused_plans"] == 1
 
     # The phone sends the same entry again: no second alert.
     again = client.post(
@@ -131,7 +131,7 @@ def test_a_red_flag_advises_urgent_care_alerts_once_and_pauses_the_plan(
     )
     assert resumed.status_code == 200
     today = client.get(f"{API}/me/today", headers=patient.headers).json
-    assert len(today["sessions"]) == 1
+    assert len(today["sessions"]) == 1 and today["paused_plans"] == 0
 
 
 def test_each_entry_with_red_flags_is_its_own_alert(app, client, clock, setup):

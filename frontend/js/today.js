@@ -19,7 +19,9 @@ export async function render(screen) {
   screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
   if (!today.sessions.length) {
     screen.append(h('div', { class: 'card' },
-      h('p', {}, 'No exercise session today. Rest is part of the plan.'),
+      today.paused_plans
+        ? h('p', { class: 'note' }, 'Your exercise plan is on hold until your therapist has reviewed it. If you reported a warning sign, please seek medical care as advised.')
+        : h('p', {}, 'No exercise session today. Rest is part of the plan.'),
       h('p', {}, h('a', { href: '#/pain' }, 'Log how your pain is'), ' or look at your ', h('a', { href: '#/trends' }, 'trends'), '.')));
     return;
   }

@@ -25,7 +25,9 @@ def test_a_red_flag_reaches_the_therapist(phone, desktop, live_server, new_patie
     expect(urgent).to_be_focused()
     screenshot(mobile, "red-flag-advice")
     plans = call(live_server, "GET", "/me/today", token=patient["token"])
-    assert plans["sessions"] == []  # the plan is paused
+    assert plans["sessions"] == [] and plans["paused_plans"] == 1
+    mobile.get_by_role("link", name="Today").click()
+    expect(mobile.get_by_text("Your exercise plan is on hold")).to_be_visible()
 
     # The therapist sees it first thing, acknowledges it and resumes the plan.
     page = desktop.new_page()

@@ -36,7 +36,7 @@ def today():
     patient = current_user()
     day = today_in(patient.timezone)
     sessions = plans.with_status(plans.sessions_between(patient, day, day), day)
-    return {"date": day, "sessions": sessions}
+    return {"date": day, "sessions": sessions, "paused_plans": plans.paused(patient)}
 
 
 @blp.route("/me/sessions")

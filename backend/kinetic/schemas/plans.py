@@ -86,3 +86,6 @@ class RangeArgsSchema(Schema):
 class TodaySchema(Schema):
     date = fields.Date(required=True)
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
+    paused_plans = fields.Int(
+        metadata={"description": "plans on hold until the therapist resumes them"}
+    )

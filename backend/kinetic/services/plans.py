@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, Program, ScheduledSession, User
@@ -91,6 +91,15 @@ def set_assignment_status(assignment: Assignment, status: str) -> Assignment:
     assignment.status = status
     db.session.flush()
     return assignment
+
+
+def paused(patient: User) -> int:
+    """How many of the patient's plans are on hold (e.g. after a red flag)."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Assignment.patient_id == patient.id, Assignment.status == "paused"
+        )
+    )
 
 
 def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSession]:
