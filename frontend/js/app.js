@@ -58,20 +58,31 @@ function drawChrome(user, current) {
     'aria-current': name === current || (name === 'patients' && ['patient', 'invite'].includes(current)) ? 'page' : null,
   }, label, name === 'alerts' ? h('span', { class: 'badge', id: 'alert-badge', hidden: true }) : null)));
   if (user?.role === 'therapist') countAlerts();
+  else alertCount = { value: 0, at: 0 };
 }
 
 /** The number of open alerts, next to "Alerts" in the menu. */
-async function countAlerts() {
+let alertCount = { value: 0, at: 0 };
+
+function showAlertCount() {
   const badge = document.getElementById('alert-badge');
   if (!badge) return;
+  badge.textContent = String(alertCount.value);
+  badge.hidden = !alertCount.value;
+  badge.setAttribute('aria-label', `${alertCount.value} open`);
+}
+
+/** The number of open alerts next to "Alerts": asked of the server at most once a
+ * minute while moving between screens, and at once after an acknowledgement. */
+async function countAlerts(fresh = false) {
+  showAlertCount();
+  if (!fresh && Date.now() - alertCount.at < 60000) return;
   try {
-    const open = (await api('/alerts?status=open')).length;
-    badge.textContent = String(open);
-    badge.hidden = !open;
-    badge.setAttribute('aria-label', `${open} open`);
+    alertCount = { value: (await api('/alerts?status=open')).length, at: Date.now() };
+    showAlertCount();
   } catch { /* offline: keep what was shown */ }
 }
-window.addEventListener('alertschange', countAlerts);
+window.addEventListener('alertschange', () => countAlerts(true));
 
 async function route() {
   const count = ++renderCount;

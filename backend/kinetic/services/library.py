@@ -34,7 +34,6 @@ class Problem:
 class Library:
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     programs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    safety: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -110,6 +109,13 @@ def _read_file(
     return data, lines, problem
 
 
+def read_safety(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The safety rules file, checked: (rules, []) or (None, its problems)."""
+    found = Library()
+    read = _read_file(path, SafetyFileSchema(), found, slug=False)
+    return (read[0] if read else None), found.problems
+
+
 def read_library(directory: str | Path) -> Library:
     """Reads every file, collecting every problem rather than stopping at the first."""
     directory = Path(directory)
@@ -134,8 +140,7 @@ def read_library(directory: str | Path) -> Library:
             library.programs[data["slug"]] = data
     rules = directory / "safety.yaml"
     if rules.exists():
-        read = _read_file(rules, SafetyFileSchema(), library, slug=False)
-        library.safety = read[0] if read else None
+        library.problems += read_safety(rules)[1]
     elif library.exercises or library.programs:
         library.problems.append(
             Problem(str(rules), 1, "", "the safety rules file is missing")

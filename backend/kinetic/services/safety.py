@@ -35,8 +35,7 @@ _cache: dict[Path, tuple[float, dict]] = {}
 
 def rules() -> dict[str, Any]:
     """The validated rules, read again when the file changes."""
-    from kinetic.schemas.safety_file import SafetyFileSchema
-    from kinetic.services.library import Library, _read_file
+    from kinetic.services.library import read_safety
 
     path = Path(current_app.config["PROGRAMS_DIR"]) / "safety.yaml"
     try:
@@ -46,12 +45,11 @@ def rules() -> dict[str, Any]:
     cached = _cache.get(path)
     if cached and cached[0] == mtime:
         return cached[1]
-    found = Library()
-    read = _read_file(path, SafetyFileSchema(), found, slug=False)
-    if not read:
-        raise SafetyRulesError("\n".join(map(str, found.problems)))
-    _cache[path] = (mtime, read[0])
-    return read[0]
+    data, problems = read_safety(path)
+    if data is None:
+        raise SafetyRulesError("\n".join(map(str, problems)))
+    _cache[path] = (mtime, data)
+    return data
 
 
 def checklist() -> dict:
@@ -143,17 +141,23 @@ def _advice(level: str, code: str, text: str) -> dict:
     return {"level": level, "code": code, "text": " ".join(text.split())}
 
 
-def worsening(daily: Daily, base: dict, today: date, cfg: dict) -> Finding | None:
+@dataclass(frozen=True)
+class Baseline:
+    """Each region's mean over the first days of the program (regions with too
+    few scores are missing), and the last day of that window."""
+
+    means: dict[str, float]
+    end: date
+
+
+def worsening(daily: Daily, base: Baseline, today: date, cfg: dict) -> Finding | None:
     recent_start = today - timedelta(days=cfg["window_days"] - 1)
     regions = {}
     for region in REGIONS:
         recent, days = daily.mean_over(region, recent_start, today)
-        baseline = base.get(region)
-        if (
-            baseline is None
-            or days < cfg["min_days"]
-            or not base["before"](recent_start)
-        ):
+        baseline = base.means.get(region)
+        # Compared only once the recent window no longer overlaps the baseline.
+        if baseline is None or days < cfg["min_days"] or recent_start <= base.end:
             continue
         if recent - baseline >= cfg["mean_rise"]:
             regions[region] = {
@@ -188,14 +192,19 @@ def worsening(daily: Daily, base: dict, today: date, cfg: dict) -> Finding | Non
 
 
 def no_improvement(
-    daily: Daily, base: dict, today: date, cfg: dict, window: int, started: date | None
+    daily: Daily,
+    base: Baseline,
+    today: date,
+    cfg: dict,
+    window: int,
+    started: date | None,
 ) -> Finding | None:
     if started is None or (today - started).days < cfg["after_days"]:
         return None
     recent_start = today - timedelta(days=window - 1)
     regions = {}
     for region in REGIONS:
-        baseline = base.get(region)
+        baseline = base.means.get(region)
         recent, days = daily.mean_over(region, recent_start, today)
         if baseline is None or baseline < cfg["min_baseline"] or not days:
             continue
@@ -243,29 +252,18 @@ def findings(patient: User, today: date) -> list[Finding]:
     start = _baseline_start(patient.id, started)
     found = []
     if start is not None:
-        base_end = start + timedelta(days=data["baseline_days"] - 1)
-        daily = _daily(
-            patient.id,
-            min(start, today - timedelta(days=window)),
-            today,
-        )
-        base = {
-            region: mean
-            for region in REGIONS
-            if (mean_days := daily.mean_over(region, start, base_end))[1]
-            >= w["min_days"]
-            for mean in [mean_days[0]]
-        }
-        # The recent window is compared with the baseline only once they no
-        # longer overlap.
-        base["before"] = lambda recent_start: recent_start > base_end
-        found += filter(None, [worsening(daily, base, today, w)])
-        found += filter(
-            None,
-            [no_improvement(daily, base, today, n, window, started)],
-        )
-    found += filter(None, [disengaged(patient.id, today, data["disengaged"])])
-    return found
+        end = start + timedelta(days=data["baseline_days"] - 1)
+        daily = _daily(patient.id, min(start, today - timedelta(days=window)), today)
+        means = {}
+        for region in REGIONS:
+            mean, days = daily.mean_over(region, start, end)
+            if days >= w["min_days"]:
+                means[region] = mean
+        base = Baseline(means, end)
+        found += [worsening(daily, base, today, w)]
+        found += [no_improvement(daily, base, today, n, window, started)]
+    found += [disengaged(patient.id, today, data["disengaged"])]
+    return [finding for finding in found if finding]
 
 
 # -- advice and alerts -----------------------------------------------------------------
