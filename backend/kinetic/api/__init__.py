@@ -6,10 +6,13 @@ from werkzeug.routing import IntegerConverter
 from kinetic.api import (
     accounts,
     alerts,
+    calendar,
     diary,
     health,
     library,
+    messages,
     patients,
+    records,
     reminders,
 )
 from kinetic.api.errors import register_error_handlers
@@ -32,6 +35,17 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
-    for module in (accounts, library, patients, alerts, diary, reminders, health):
+    for module in (
+        accounts,
+        library,
+        patients,
+        alerts,
+        diary,
+        reminders,
+        messages,
+        records,
+        calendar,
+        health,
+    ):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

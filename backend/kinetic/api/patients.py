@@ -17,7 +17,7 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import plans
+from kinetic.services import messages, plans
 from kinetic.services.patients import patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
@@ -40,13 +40,26 @@ def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
     return list(db.session.scalars(query.order_by(Assignment.start_date.desc())))
 
 
+def summaries(patients: list[User]) -> list[dict]:
+    """Latest scores, adherence and alerts, with each thread's unread messages."""
+    threads = messages.thread_summaries([p.id for p in patients])
+    out = []
+    for summary in patient_summaries(patients):
+        thread = threads.get(summary["id"], {})
+        summary["unread_messages"] = thread.get("unread", 0)
+        summary["last_message"] = thread.get("last")
+        out.append(summary)
+    return out
+
+
 @blp.route("/patients")
 class Patients(MethodView):
     @therapist_only
     @blp.response(200, PatientSummarySchema(many=True))
     def get(self):
-        """The therapist's own patients, with latest scores, adherence and alerts."""
-        return patient_summaries(patients_of(current_user()))
+        """The therapist's own patients, with latest scores, adherence, alerts and
+        unread messages."""
+        return summaries(patients_of(current_user()))
 
 
 @blp.route("/patients/<id:patient_id>")
@@ -57,7 +70,7 @@ class PatientById(MethodView):
     def get(self, patient_id):
         """One patient with the plans that are active or paused."""
         patient = own_patient(patient_id)
-        (summary,) = patient_summaries([patient])
+        (summary,) = summaries([patient])
         return {**summary, "assignments": _assignments(patient, include_stopped=False)}
 
 

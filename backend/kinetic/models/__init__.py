@@ -1,6 +1,7 @@
 from kinetic.models.alerts import Alert
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
+from kinetic.models.messages import CalendarFeed, Message
 from kinetic.models.plans import Assignment, ScheduledSession
 from kinetic.models.reminders import (
     Notification,
@@ -17,8 +18,10 @@ __all__ = [
     "Alert",
     "Assignment",
     "AuthToken",
+    "CalendarFeed",
     "Exercise",
     "Invite",
+    "Message",
     "Notification",
     "PainEntry",
     "Program",

@@ -2,7 +2,9 @@
 
 from marshmallow import Schema, fields
 
+from kinetic.schemas.calendar import CalendarStateSchema
 from kinetic.schemas.diary import PainEntrySchema
+from kinetic.schemas.messages import MessageSchema
 from kinetic.schemas.plans import AssignmentSchema
 from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
 from kinetic.schemas.users import UserSchema
@@ -53,5 +55,7 @@ class ExportSchema(Schema):
     invites = fields.List(fields.Nested(ExportInviteSchema))
     reminders = fields.Nested(RemindersSchema)
     alerts = fields.List(fields.Nested(ExportAlertSchema))
+    messages = fields.List(fields.Nested(MessageSchema))
+    calendar = fields.Nested(CalendarStateSchema)
     notifications = fields.List(fields.Nested(NotificationSchema))
     push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))

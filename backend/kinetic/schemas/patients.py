@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields
 
+from kinetic.schemas.messages import LastMessageSchema
 from kinetic.schemas.plans import AssignmentSchema
 
 
@@ -18,6 +19,10 @@ class PatientSummarySchema(Schema):
     latest = fields.Nested(LatestSchema, required=True)
     adherence_7d = fields.Float(allow_none=True, required=True)
     open_alerts = fields.Int(required=True)
+    unread_messages = fields.Int(
+        required=True, metadata={"description": "messages from the patient not read"}
+    )
+    last_message = fields.Nested(LastMessageSchema, allow_none=True)
 
 
 class PatientDetailSchema(PatientSummarySchema):

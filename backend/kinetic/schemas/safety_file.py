@@ -33,10 +33,22 @@ def _unique_codes(items: list[dict], name: str) -> None:
         raise ValidationError("Codes must not repeat.", name)
 
 
+# A phrase: lowercase words (apostrophes allowed), each optionally ending in *
+# (any ending), stems of at least three letters.
+PHRASE = validate.Regexp(
+    r"^[a-z][a-z']{2,}\*?( [a-z][a-z']{1,}\*?){0,5}$",
+    error="Lowercase words (up to six), each may end in * for any ending.",
+)
+
+
 class RedFlagSchema(Schema):
     code = fields.Str(required=True, validate=SLUG_CODE)
     question = fields.Str(required=True, validate=validate.Length(min=5, max=200))
     label = fields.Str(required=True, validate=validate.Length(min=3, max=120))
+    # Words that bring the urgent advice when a patient writes them in a message.
+    phrases = fields.List(
+        fields.Str(validate=PHRASE), load_default=list, validate=validate.Length(max=50)
+    )
     source = Source
 
 
@@ -85,6 +97,7 @@ class HighPainSchema(Schema):
 
 class SafetyFileSchema(Schema):
     urgent_advice = Text
+    urgent_message_advice = fields.Str(validate=validate.Length(min=1, max=1000))
     red_flags = fields.List(fields.Nested(RedFlagSchema), required=True)
     symptoms = fields.List(fields.Nested(SymptomSchema), load_default=list)
     worsening = fields.Nested(WorseningSchema, required=True)
@@ -95,8 +108,9 @@ class SafetyFileSchema(Schema):
 
     @validates_schema
     def _codes(self, data, **kwargs):
-        if "{signs}" not in data.get("urgent_advice", "{signs}"):
-            raise ValidationError("Must contain {signs}.", "urgent_advice")
+        for key in ("urgent_advice", "urgent_message_advice"):
+            if "{signs}" not in data.get(key, "{signs}"):
+                raise ValidationError("Must contain {signs}.", key)
         flags = data.get("red_flags", [])
         _unique_codes(flags, "red_flags")
         missing = sorted(set(CONTRACT_RED_FLAGS) - {f["code"] for f in flags})

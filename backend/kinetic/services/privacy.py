@@ -7,7 +7,9 @@ from kinetic.models import (
     Alert,
     Assignment,
     AuthToken,
+    CalendarFeed,
     Invite,
+    Message,
     Notification,
     PainEntry,
     PushAttempt,
@@ -36,9 +38,16 @@ def export_user(user: User) -> dict:
         data["assignments"] = rows(Assignment, Assignment.patient_id)
         data["reminders"] = reminder_settings(user)
         data["alerts"] = rows(Alert, Alert.patient_id)
+        data["messages"] = rows(Message, Message.patient_id)
+        feed = db.session.get(CalendarFeed, user.id)
+        data["calendar"] = {
+            "active": feed is not None,
+            "created_at": feed and feed.created_at,
+        }
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
+        data["messages"] = rows(Message, Message.sender_id)
     data["notifications"] = rows(Notification, Notification.user_id)
     data["push_subscriptions"] = rows(PushSubscription, PushSubscription.user_id)
     return ExportSchema().dump(data)
@@ -67,7 +76,8 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == pid))
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
-    for model in (ScheduledSession, Assignment, Alert, PainEntry):
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.patient_id == pid))
+    for model in (ScheduledSession, Assignment, Alert, PainEntry, Message):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
     db.session.delete(patient)

@@ -300,7 +300,22 @@ class PushSender:
         return classify(response.status, response.headers, text)
 
 
-# -- sending what is pending -----------------------------------------------------------
+# -- queueing and sending --------------------------------------------------------------
+
+
+def queue_deliveries(notifications) -> None:
+    """One pending delivery, due at once, to every subscription of the user of each
+    notification that `notifications` (a WHERE clause on Notification) selects.
+    Reminders and messages both go out this way; the scheduler's dispatch sends
+    them, with leases and retries."""
+    db.session.execute(
+        insert(PushDelivery).from_select(
+            ["notification_id", "subscription_id", "next_attempt_at"],
+            select(Notification.id, PushSubscription.id, Notification.created_at)
+            .join(PushSubscription, PushSubscription.user_id == Notification.user_id)
+            .where(notifications),
+        )
+    )
 
 
 def payload_of(row) -> bytes:

@@ -19,8 +19,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kinetic.extensions import db
 from kinetic.models import (
     Notification,
-    PushDelivery,
-    PushSubscription,
     Reminder,
     ReminderSetting,
     ScheduledSession,
@@ -210,17 +208,7 @@ def _claim(at: datetime, group: DueGroup, patients: list[int]) -> int:
     )
     reminder_ids = [reminder_id for reminder_id, _ in won]
     for ids in _chunks(reminder_ids, 1000):
-        db.session.execute(
-            insert(PushDelivery).from_select(
-                ["notification_id", "subscription_id", "next_attempt_at"],
-                select(Notification.id, PushSubscription.id, Notification.created_at)
-                .join(
-                    PushSubscription,
-                    PushSubscription.user_id == Notification.user_id,
-                )
-                .where(Notification.reminder_id.in_(ids)),
-            )
-        )
+        push.queue_deliveries(Notification.reminder_id.in_(ids))
     db.session.commit()
     return len(won)
 

@@ -1,0 +1,61 @@
+"""The calendar feed: the patient makes or revokes a secret URL; the feed itself
+needs no bearer token, since calendar apps cannot send one (the URL is the
+secret)."""
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from kinetic.api.auth import current_user, login_required
+from kinetic.extensions import db
+from kinetic.schemas.calendar import CalendarLinkSchema, CalendarStateSchema
+from kinetic.services import calendar
+
+blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="Calendar")
+
+patient_only = login_required(blp, role="patient")
+
+
+@blp.route("/me/calendar")
+class MyCalendar(MethodView):
+    @patient_only
+    @blp.response(200, CalendarStateSchema)
+    def get(self):
+        """Whether a calendar link is active (its URL cannot be shown again)."""
+        found = calendar.feed_of(current_user())
+        return {"active": found is not None, "created_at": found and found.created_at}
+
+    @patient_only
+    @blp.response(201, CalendarLinkSchema)
+    def post(self):
+        """A new secret calendar URL; the previous one stops working."""
+        token = calendar.create_feed(current_user())
+        db.session.commit()
+        url = url_for("calendar.feed", token=token, _external=True)
+        webcal = "webcal://" + url.split("://", 1)[1]
+        return {"url": url, "webcal_url": webcal}
+
+    @patient_only
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self):
+        """Revoke the calendar URL: calendars subscribed to it get nothing more."""
+        if not calendar.revoke_feed(current_user()):
+            abort(404, message="No calendar link to revoke.")
+        db.session.commit()
+
+
+@blp.route("/calendar/<token>.ics")
+@blp.response(200, content_type="text/calendar")
+@blp.alt_response(404, response="NOT_FOUND")
+def feed(token):
+    """The iCalendar feed behind a secret URL (no bearer token)."""
+    patient = calendar.patient_for_token(token) if len(token) <= 100 else None
+    if patient is None:
+        abort(404, message="No such calendar.")
+    body = calendar.feed(patient, request.url_root)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="kinetic-chain.ics"'},
+    )

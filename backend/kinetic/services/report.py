@@ -1,0 +1,328 @@
+"""A progress report on one patient over a period, for the therapist to print or
+attach: a list of sections, each made by one function from the report's context.
+
+A section is plain data: a title, `blocks` any renderer can draw (text, figures,
+tables, an SVG chart) and `data` with the raw figures. The PWA page and the PDF
+draw the same blocks, so a new section is one function added to SECTIONS."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from kinetic.extensions import db
+from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
+from kinetic.models.plans import session_exercises
+from kinetic.services import alerts as alert_words
+from kinetic.services.chart import pain_chart_svg
+from kinetic.services.clock import now, today_in
+
+REGION_LABELS = {"low_back": "Low back", "neck": "Neck", "headache": "Headache"}
+SCALE = "0 (no pain) to 10 (worst imaginable)"
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+ALERT_KINDS = {
+    "red_flag": "Red flag",
+    "worsening": "Worsening pain",
+    "no_improvement": "No improvement",
+    "disengaged": "Missed sessions",
+    "neck_flexion": "Back pain on neck flexion",
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    patient: User
+    start: date
+    end: date
+    today: date
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.patient.timezone)
+
+    def local_bounds(self) -> tuple[datetime, datetime]:
+        """The period as UTC instants: from the first day's start to the last's end."""
+        first = datetime.combine(self.start, time(0), tzinfo=self.zone)
+        after = datetime.combine(self.end + timedelta(days=1), time(0), self.zone)
+        return first.astimezone(UTC), after.astimezone(UTC)
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def percent(done: int, due: int) -> str:
+    return f"{round(100 * done / due)} %" if due else "–"
+
+
+def one_decimal(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def section(key: str, title: str, blocks: list[dict], data: dict) -> dict:
+    return {"key": key, "title": title, "blocks": blocks, "data": data}
+
+
+# -- the sections ----------------------------------------------------------------------
+
+
+def plan_section(ctx: ReportContext) -> dict:
+    plans = db.session.scalars(
+        select(Assignment)
+        .where(
+            Assignment.patient_id == ctx.patient.id,
+            Assignment.start_date <= ctx.end,
+            Assignment.end_date >= ctx.start,
+        )
+        .order_by(Assignment.start_date)
+    ).all()
+    rows = [
+        [
+            f"{a.program_title} (v{a.program_version_number})",
+            f"{day(a.start_date)} to {day(a.end_date)}",
+            ", ".join(DAY_NAMES[d] for d in a.days_of_week),
+            str(a.sessions_per_day),
+            a.status,
+        ]
+        for a in plans
+    ]
+    blocks = [
+        {
+            "type": "table",
+            "columns": ["Program", "Dates", "Days", "A day", "Status"],
+            "rows": rows,
+        }
+        if rows
+        else {"type": "text", "text": "No program in this period."}
+    ]
+    data = {"assignments": [{"id": a.id, "program": a.program} for a in plans]}
+    return section("plan", "Plan", blocks, data)
+
+
+def _due_sessions(ctx: ReportContext) -> list[ScheduledSession]:
+    """Sessions the patient could have done: past days, and today's if done."""
+    found = db.session.scalars(
+        select(ScheduledSession).where(
+            ScheduledSession.patient_id == ctx.patient.id,
+            ScheduledSession.date.between(ctx.start, ctx.end),
+            ScheduledSession.status != "cancelled",
+        )
+    ).all()
+    return [
+        s
+        for s in found
+        if s.date < ctx.today or (s.date == ctx.today and s.status == "done")
+    ]
+
+
+def _exercise_counts(sessions: list[ScheduledSession]) -> dict[str, list]:
+    """Per exercise: [name, planned, done]. A session marked done without ticks
+    counts every exercise in it as done."""
+    counts: dict[str, list] = {}
+    for session in sessions:
+        planned = session_exercises(session)
+        ticked = session.exercises_done
+        if session.status == "done" and ticked is None:
+            ticked = [e["slug"] for e in planned]
+        for exercise in planned:
+            row = counts.setdefault(exercise["slug"], [exercise["name"], 0, 0])
+            row[1] += 1
+            row[2] += exercise["slug"] in (ticked or [])
+    return counts
+
+
+def adherence_section(ctx: ReportContext) -> dict:
+    sessions = _due_sessions(ctx)
+    done = sum(s.status == "done" for s in sessions)
+    counts = _exercise_counts(sessions)
+    rows = [
+        [name, str(finished), str(planned), percent(finished, planned)]
+        for name, planned, finished in sorted(counts.values(), key=lambda r: r[0])
+    ]
+    figures = [
+        {"label": "Sessions done", "value": f"{done} of {len(sessions)}"},
+        {"label": "Adherence", "value": percent(done, len(sessions))},
+    ]
+    blocks = [{"type": "figures", "figures": figures}]
+    if rows:
+        blocks.append(
+            {
+                "type": "table",
+                "columns": ["Exercise", "Done", "Planned", "Adherence"],
+                "rows": rows,
+            }
+        )
+    data = {
+        "sessions_due": len(sessions),
+        "sessions_done": done,
+        "adherence": round(done / len(sessions), 3) if sessions else None,
+        "exercises": {
+            slug: {"planned": planned, "done": finished}
+            for slug, (_, planned, finished) in counts.items()
+        },
+    }
+    return section("adherence", "Adherence", blocks, data)
+
+
+def _region_figures(entries: list[PainEntry], region: str, ctx: ReportContext):
+    scores = [(e.local_date, getattr(e, region)) for e in entries]
+    scores = [(d, s) for d, s in scores if s is not None]
+    if not scores:
+        return None
+
+    def mean(values):
+        return sum(values) / len(values) if values else None
+
+    first_week = [s for d, s in scores if d < ctx.start + timedelta(days=7)]
+    last_week = [s for d, s in scores if d > ctx.end - timedelta(days=7)]
+    values = [s for _, s in scores]
+    return {
+        "entries": len(values),
+        "mean": round(mean(values), 1),
+        "lowest": min(values),
+        "highest": max(values),
+        "first_week_mean": first_week and round(mean(first_week), 1) or None,
+        "last_week_mean": last_week and round(mean(last_week), 1) or None,
+    }
+
+
+def _daily_means(entries: list[PainEntry], ctx: ReportContext) -> dict:
+    days = [
+        ctx.start + timedelta(days=n) for n in range((ctx.end - ctx.start).days + 1)
+    ]
+    series = {}
+    for region in REGIONS:
+        by_day: dict[date, list[int]] = {}
+        for entry in entries:
+            if (score := getattr(entry, region)) is not None:
+                by_day.setdefault(entry.local_date, []).append(score)
+        series[region] = [
+            sum(by_day[d]) / len(by_day[d]) if d in by_day else None for d in days
+        ]
+    return {"days": days, "series": series}
+
+
+def pain_section(ctx: ReportContext) -> dict:
+    entries = db.session.scalars(
+        select(PainEntry)
+        .where(
+            PainEntry.patient_id == ctx.patient.id,
+            PainEntry.local_date.between(ctx.start, ctx.end),
+        )
+        .order_by(PainEntry.recorded_at)
+    ).all()
+    figures = {r: _region_figures(entries, r, ctx) for r in REGIONS}
+    rows = [
+        [
+            REGION_LABELS[r],
+            str(f["entries"]),
+            one_decimal(f["mean"]),
+            f"{f['lowest']}–{f['highest']}",
+            one_decimal(f["first_week_mean"]),
+            one_decimal(f["last_week_mean"]),
+        ]
+        for r, f in figures.items()
+        if f
+    ]
+    if not rows:
+        blocks = [{"type": "text", "text": "No pain scores in this period."}]
+    else:
+        daily = _daily_means(entries, ctx)
+        blocks = [
+            {
+                "type": "table",
+                "columns": [
+                    "Region",
+                    "Entries",
+                    "Mean",
+                    "Range",
+                    "First 7 days",
+                    "Last 7 days",
+                ],
+                "rows": rows,
+            },
+            {
+                "type": "chart",
+                "svg": pain_chart_svg(daily["days"], daily["series"]),
+                "alt": f"Daily mean pain per region, {SCALE}",
+            },
+            {
+                "type": "text",
+                "text": f"Scores {SCALE}; dots are daily means.",
+            },
+        ]
+    data = {"regions": {r: f for r, f in figures.items() if f}}
+    return section("pain", "Pain by region", blocks, data)
+
+
+def _handled(alert: Alert, names: dict[int, str], zone: ZoneInfo) -> str:
+    if alert.status != "acknowledged":
+        return "Open"
+    who = names.get(alert.acknowledged_by_id, "a therapist")
+    when = alert.acknowledged_at.astimezone(zone).date()
+    return f"Acknowledged by {who}, {day(when)}"
+
+
+def alerts_section(ctx: ReportContext) -> dict:
+    first, after = ctx.local_bounds()
+    found = db.session.scalars(
+        select(Alert)
+        .where(
+            Alert.patient_id == ctx.patient.id,
+            Alert.created_at >= first,
+            Alert.created_at < after,
+        )
+        .order_by(Alert.created_at)
+    ).all()
+    ids = {a.acknowledged_by_id for a in found if a.acknowledged_by_id}
+    names = dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()
+    )
+    rows = [
+        [
+            day(a.created_at.astimezone(ctx.zone).date()),
+            ALERT_KINDS.get(a.kind, a.kind),
+            alert_words.summary(a.kind, a.detail),
+            _handled(a, names, ctx.zone),
+        ]
+        for a in found
+    ]
+    blocks = [
+        {
+            "type": "table",
+            "columns": ["Raised", "Alert", "What", "Handled"],
+            "rows": rows,
+        }
+        if rows
+        else {"type": "text", "text": "No alerts in this period."}
+    ]
+    data = {"alerts": [{"id": a.id, "kind": a.kind, "status": a.status} for a in found]}
+    return section("alerts", "Alerts and how they were handled", blocks, data)
+
+
+# Issues 12 (prescription changes) and 14 (questionnaire scores) add theirs here.
+SECTIONS: list[Callable[[ReportContext], dict | None]] = [
+    plan_section,
+    adherence_section,
+    pain_section,
+    alerts_section,
+]
+
+
+def build_report(patient: User, start: date, end: date) -> dict:
+    ctx = ReportContext(patient, start, end, today_in(patient.timezone))
+    therapist = (
+        db.session.get(User, patient.therapist_id) if patient.therapist_id else None
+    )
+    made = [make(ctx) for make in SECTIONS]
+    return {
+        "patient": {"id": patient.id, "name": patient.name, "email": patient.email},
+        "therapist": therapist.name if therapist else None,
+        "from": start,
+        "to": end,
+        "timezone": patient.timezone,
+        "generated_at": now(),
+        "sections": [s for s in made if s],
+    }
