@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import push, safety
+from kinetic.services import calendar, messages, push, safety
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -27,6 +27,8 @@ PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/healthz"),
+    # The calendar feed: its secret URL is the credential (tests below).
+    ("GET", "/api/v1/calendar/<token>.ics"),
 }
 
 
@@ -67,6 +69,7 @@ MATRIX = [
     Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
     Route("GET", "/api/v1/push/public-key", ANY),
     Route("GET", "/api/v1/safety/checklist", ANY),
+    Route("POST", "/api/v1/messages/<id:message_id>/read", ANY),
     # Therapists only.
     Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
     Route("GET", "/api/v1/patients", THERAPIST),
@@ -95,6 +98,17 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/trends", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/messages", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/messages",
+        THERAPIST,
+        body={"body": "How did it go?"},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/patients/<id:patient_id>/report", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/report.pdf", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/fhir", THERAPIST),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
@@ -124,6 +138,12 @@ MATRIX = [
         PATIENT,
         body={"difficulty": 4},
     ),
+    Route("GET", "/api/v1/me/messages", PATIENT),
+    Route("POST", "/api/v1/me/messages", PATIENT, body={"body": "Hello"}, ok=201),
+    Route("GET", "/api/v1/me/fhir", PATIENT),
+    Route("GET", "/api/v1/me/calendar", PATIENT),
+    Route("POST", "/api/v1/me/calendar", PATIENT, ok=201),
+    Route("DELETE", "/api/v1/me/calendar", PATIENT, ok=204),
 ]
 
 GUARDED = [r for r in MATRIX if r.who != ANY]
@@ -144,13 +164,19 @@ class Practice:
     assignment_id: int
     session_id: int
     alert_id: int
+    # A message to each side: only its recipient may mark it read.
+    to_therapist_id: int
+    to_patient_id: int
 
-    def ids(self) -> dict:
+    def ids(self, role: str = PATIENT) -> dict:
         return {
             "patient_id": self.patient.id,
             "assignment_id": self.assignment_id,
             "session_id": self.session_id,
             "alert_id": self.alert_id,
+            "message_id": (
+                self.to_therapist_id if role == THERAPIST else self.to_patient_id
+            ),
         }
 
     def caller(self, role: str):
@@ -184,13 +210,18 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
         session_id = first_session(app, assignment_id)
         with app.app_context():
             alert = safety.raise_alert(patient.id, "disengaged", {"missed": []})
+            patient_user = db.session.get(User, patient.id)
+            therapist_user = db.session.get(User, therapist.id)
+            asked, _ = messages.send(patient_user, patient_user, {"body": "Q"})
+            answered, _ = messages.send(patient_user, therapist_user, {"body": "A"})
             db.session.commit()
-            alert_id = alert.id
-        return Practice(therapist, patient, assignment_id, session_id, alert_id)
+            ids = (alert.id, asked.id, answered.id)
+        return Practice(therapist, patient, assignment_id, session_id, *ids)
 
     mine = practice(make_therapist())
     with app.app_context():
         push.subscribe(db.session.get(User, mine.patient.id), MY_DEVICE)
+        calendar.create_feed(db.session.get(User, mine.patient.id))
         db.session.commit()
     return World(mine, practice(make_therapist()), practice(mine.therapist))
 
@@ -254,7 +285,7 @@ def test_the_allowed_role_succeeds_on_its_own_objects(app, client, world, route,
     caller = world.mine.caller(role)
     before = snapshot(app)
 
-    response = call(client, route, caller.headers, **world.mine.ids())
+    response = call(client, route, caller.headers, **world.mine.ids(role))
 
     assert response.status_code == route.ok, response.get_data(as_text=True)
     if route.method != "GET":
@@ -518,3 +549,69 @@ def test_a_therapist_cannot_erase_a_patient_or_read_their_diary_as_them(client, 
     assert me.status_code == 200 and me.json["id"] == mine.patient.id
     pain = client.get(f"{API}/me/pain", headers=mine.patient.headers)
     assert [e["neck"] for e in pain.json] == [2]
+
+
+# -- (f) messages, reports, records and the calendar feed ------------------------------
+
+
+def test_a_patient_cannot_mark_their_own_message_read(client, world):
+    mine = world.mine
+
+    response = client.post(
+        f"{API}/messages/{mine.to_therapist_id}/read", headers=mine.patient.headers
+    )
+
+    assert_error(response, 403)
+    thread = client.get(f"{API}/me/messages", headers=mine.patient.headers).json
+    assert all(m["read_at"] is None for m in thread)
+
+
+def test_a_therapist_never_reads_another_therapists_thread(client, world):
+    mine, theirs = world.mine, world.theirs
+    path = f"{API}/patients/{mine.patient.id}/messages"
+
+    read = client.get(path, headers=theirs.therapist.headers)
+    write = client.post(path, json={"body": "hi"}, headers=theirs.therapist.headers)
+    mark = client.post(
+        f"{API}/messages/{mine.to_therapist_id}/read",
+        headers=theirs.therapist.headers,
+    )
+
+    for response in (read, write, mark):
+        assert_error(response, 404)
+    thread = client.get(f"{API}/me/messages", headers=mine.patient.headers).json
+    assert [m["body"] for m in thread] == ["Q", "A"]
+
+
+def feed_path(client, patient) -> str:
+    answer = client.post(f"{API}/me/calendar", headers=patient.headers)
+    assert answer.status_code == 201, answer.json
+    return answer.json["url"].removeprefix("http://localhost")
+
+
+def test_the_calendar_feed_needs_no_token_but_a_revoked_one_is_404(client, world):
+    patient = world.mine.patient
+    path = feed_path(client, patient)
+
+    assert client.get(path).status_code == 200  # no Authorization header needed
+    assert (
+        client.delete(f"{API}/me/calendar", headers=patient.headers).status_code == 204
+    )
+
+    assert_error(client.get(path), 404)
+    unknown = client.get(f"{API}/calendar/{'A' * 43}.ics")
+    assert_error(unknown, 404)
+    assert unknown.json == client.get(path).json
+
+
+def test_one_patients_calendar_link_never_shows_anothers_sessions(client, world):
+    mine_path = feed_path(client, world.mine.patient)
+    neighbour_path = feed_path(client, world.neighbour.patient)
+
+    mine = client.get(mine_path).get_data(as_text=True)
+    neighbour = client.get(neighbour_path).get_data(as_text=True)
+
+    assert mine_path != neighbour_path
+    uids = {line for line in mine.splitlines() if line.startswith("UID:")}
+    other = {line for line in neighbour.splitlines() if line.startswith("UID:")}
+    assert uids and other and not uids & other
