@@ -1,7 +1,7 @@
 // The app shell comes from the cache first; /api/ goes to the network first and
 // falls back to the last answer cached for the same URL. Bump VERSION whenever a
 // shell file changes: the new worker then fetches them all again.
-const VERSION = '2026-11-21.5';
+const VERSION = '2026-11-22.15';
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = `api-${VERSION}`;
 
@@ -24,6 +24,8 @@ const SHELL = [
   '/js/patient.js',
   '/js/invite.js',
   '/js/alerts.js',
+  '/js/messages.js',
+  '/js/report.js',
   '/icons/icon-192.png',
   '/vendor/uPlot.iife.min.js',
   '/vendor/uPlot.min.css',
@@ -93,7 +95,8 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(cacheFirst(request));
 });
 
-// A reminder from the server (Web Push): show it; a tap opens Today.
+// A reminder or a message from the server (Web Push): show it, and tell open
+// windows so a message thread on screen updates at once; a tap opens its page.
 self.addEventListener('push', (event) => {
   let data = {};
   try {
@@ -101,12 +104,16 @@ self.addEventListener('push', (event) => {
   } catch {
     data = { body: event.data ? event.data.text() : '' };
   }
-  event.waitUntil(self.registration.showNotification(data.title || 'Kinetic Chain', {
-    body: data.body || 'Open the app to see today\'s session.',
-    tag: data.tag || 'kinetic-reminder',
-    icon: '/icons/icon-192.png',
-    data: { url: data.url || '/#/today' },
-  }));
+  event.waitUntil((async () => {
+    await self.registration.showNotification(data.title || 'Kinetic Chain', {
+      body: data.body || 'Open the app to see today\'s session.',
+      tag: data.tag || 'kinetic-reminder',
+      icon: '/icons/icon-192.png',
+      data: { url: data.url || '/#/today' },
+    });
+    const windows = await self.clients.matchAll({ type: 'window' });
+    for (const client of windows) client.postMessage({ type: 'push', tag: data.tag || '' });
+  })());
 });
 
 self.addEventListener('notificationclick', (event) => {

@@ -1,5 +1,5 @@
 // Talks to /api/v1: keeps the token, turns errors into plain words, and holds the
-// offline queue (IndexedDB) of pain entries and session completions.
+// offline queue (IndexedDB) of pain entries, session completions and messages.
 
 const BASE = '/api/v1';
 const TOKEN = 'kc.token';
@@ -79,6 +79,28 @@ export async function api(path, { method = 'GET', body } = {}) {
   return data;
 }
 
+/** Fetches a file (a PDF, a FHIR bundle) with the token; resolves with a Blob. */
+export async function apiBlob(path) {
+  let response;
+  try {
+    response = await fetch(BASE + path, { headers: headers(false), cache: 'no-store' });
+  } catch {
+    throw new ApiError(0);
+  }
+  if (!response.ok) throw new ApiError(response.status, (await readBody(response)) || {});
+  return response.blob();
+}
+
+/** Saves a Blob as a file on the device. */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 // ---- The offline queue -------------------------------------------------------
 
 let dbPromise;
@@ -102,12 +124,14 @@ async function store(mode, work) {
   });
 }
 
-/** The current user's queued items, oldest first. */
-export async function queued() {
+/** The current user's queued items, oldest first; `path` keeps those for one
+ * endpoint (e.g. the messages waiting to be sent). */
+export async function queued(path) {
   const user = auth.user;
   if (!user) return [];
   const all = (await store('readonly', (s) => s.getAll())) || [];
-  return all.filter((item) => item.user === user.id).sort((a, b) => a.created - b.created);
+  return all.filter((item) => item.user === user.id && (!path || item.path === path))
+    .sort((a, b) => a.created - b.created);
 }
 
 async function announce() {
@@ -131,6 +155,8 @@ async function deliver(item) {
   if (!settled(response.status)) return { offline: response.status !== 401, kept: true };
   await store('readwrite', (s) => s.delete(item.id));
   if (!response.ok) return { error: new ApiError(response.status, data || {}) };
+  // Screens showing what was waiting (a message thread) update from this.
+  window.dispatchEvent(new CustomEvent('synced', { detail: { item, data } }));
   return { data };
 }
 

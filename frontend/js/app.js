@@ -15,15 +15,17 @@ const SCREENS = {
   patient: () => import('./patient.js'),
   invite: () => import('./invite.js'),
   alerts: () => import('./alerts.js'),
+  messages: () => import('./messages.js'),
+  report: () => import('./report.js'),
 };
 
 const NAV = {
-  patient: [['today', 'Today'], ['pain', 'Log pain'], ['trends', 'Trends'], ['reminders', 'Reminders']],
-  therapist: [['patients', 'Patients'], ['alerts', 'Alerts']],
+  patient: [['today', 'Today'], ['pain', 'Log pain'], ['trends', 'Trends'], ['messages', 'Messages'], ['reminders', 'Reminders']],
+  therapist: [['patients', 'Patients'], ['messages', 'Messages'], ['alerts', 'Alerts']],
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist' };
+const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', messages: 'any' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -35,7 +37,9 @@ function parseHash() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean);
   const params = Object.fromEntries(new URLSearchParams(query));
+  if (parts[0] === 'patients' && parts[1] && parts[2] === 'report') return { name: 'report', params: { ...params, id: parts[1] } };
   if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1] } };
+  if (parts[0] === 'messages' && parts[1]) return { name: 'messages', params: { ...params, id: parts[1] } };
   return { name: parts[0] || '', params };
 }
 
@@ -55,34 +59,50 @@ function drawChrome(user, current) {
   document.getElementById('who').textContent = user ? `Signed in as ${user.name} (${user.email})` : '';
   nav.replaceChildren(...(user ? NAV[user.role] || [] : []).map(([name, label]) => h('a', {
     href: `#/${name}`,
-    'aria-current': name === current || (name === 'patients' && ['patient', 'invite'].includes(current)) ? 'page' : null,
-  }, label, name === 'alerts' ? h('span', { class: 'badge', id: 'alert-badge', hidden: true }) : null)));
-  if (user?.role === 'therapist') countAlerts();
-  else alertCount = { value: 0, at: 0 };
+    'aria-current': name === current || (name === 'patients' && ['patient', 'invite', 'report'].includes(current)) ? 'page' : null,
+  }, label, BADGES[name] ? h('span', { class: 'badge', id: `${name}-badge`, hidden: true }) : null)));
+  if (!user) return;
+  for (const [name, badge] of Object.entries(BADGES)) {
+    if (NAV[user.role].some(([n]) => n === name)) countFor(name, badge);
+  }
 }
 
-/** The number of open alerts, next to "Alerts" in the menu. */
-let alertCount = { value: 0, at: 0 };
+/** Counts beside menu items: open alerts (therapist) and unread messages. Each
+ * is asked of the server at most once a minute while moving between screens,
+ * and at once when a screen says it changed. */
+const BADGES = {
+  alerts: { event: 'alertschange', value: 0, at: 0, load: async () => (await api('/alerts?status=open')).length },
+  messages: {
+    event: 'messageschange',
+    value: 0,
+    at: 0,
+    load: async () => (auth.user?.role === 'therapist'
+      ? (await api('/patients')).reduce((n, p) => n + p.unread_messages, 0)
+      : (await api('/me/messages')).filter((m) => !m.from_patient && !m.read_at).length),
+  },
+};
 
-function showAlertCount() {
-  const badge = document.getElementById('alert-badge');
-  if (!badge) return;
-  badge.textContent = String(alertCount.value);
-  badge.hidden = !alertCount.value;
-  badge.setAttribute('aria-label', `${alertCount.value} open`);
+function showCount(name, badge) {
+  const el = document.getElementById(`${name}-badge`);
+  if (!el) return;
+  el.textContent = String(badge.value);
+  el.hidden = !badge.value;
+  el.setAttribute('aria-label', `${badge.value} ${name === 'alerts' ? 'open' : 'unread'}`);
 }
 
-/** The number of open alerts next to "Alerts": asked of the server at most once a
- * minute while moving between screens, and at once after an acknowledgement. */
-async function countAlerts(fresh = false) {
-  showAlertCount();
-  if (!fresh && Date.now() - alertCount.at < 60000) return;
+async function countFor(name, badge, fresh = false) {
+  showCount(name, badge);
+  if (!fresh && Date.now() - badge.at < 60000) return;
   try {
-    alertCount = { value: (await api('/alerts?status=open')).length, at: Date.now() };
-    showAlertCount();
+    Object.assign(badge, { value: await badge.load(), at: Date.now() });
+    showCount(name, badge);
   } catch { /* offline: keep what was shown */ }
 }
-window.addEventListener('alertschange', () => countAlerts(true));
+for (const [name, badge] of Object.entries(BADGES)) {
+  window.addEventListener(badge.event, () => { if (auth.token) countFor(name, badge, true); });
+}
+const forgetCounts = () => { for (const badge of Object.values(BADGES)) Object.assign(badge, { value: 0, at: 0 }); };
+window.addEventListener('signedout', forgetCounts);
 
 async function route() {
   const count = ++renderCount;
@@ -90,7 +110,7 @@ async function route() {
   let { name, params } = parseHash();
   if (!user && !PUBLIC.has(name)) name = 'signin';
   else if (user && name === 'signin') return go(HOME[user.role] || 'today');
-  else if (user && !PUBLIC.has(name) && ROLE_OF[name] !== user.role) {
+  else if (user && !PUBLIC.has(name) && ROLE_OF[name] !== user.role && ROLE_OF[name] !== 'any') {
     const home = HOME[user.role] || 'signin';
     if (name !== home) return go(home);
   }
@@ -154,6 +174,7 @@ window.addEventListener('signedout', () => {
 document.getElementById('signout').addEventListener('click', async () => {
   await forgetPush();
   await signOut();
+  forgetCounts();
   showQueue([]);
   go('signin');
 });
@@ -173,8 +194,10 @@ if ('serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/sw.js').catch(() => {});
   });
-  // A tapped reminder asks an open window to show Today (see sw.js).
+  // A tapped reminder asks an open window to show Today (see sw.js); a pushed
+  // message refreshes the unread count.
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'open' && typeof event.data.hash === 'string') location.hash = event.data.hash;
+    if (event.data?.type === 'push') window.dispatchEvent(new Event('messageschange'));
   });
 }

@@ -1,5 +1,6 @@
-import { api } from './api.js';
+import { api, apiBlob, saveBlob } from './api.js';
 import { alertCard } from './alerts.js';
+import { therapistPanel } from './messages.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -22,16 +23,33 @@ export async function render(screen, { id }) {
   const plans = h('section', { class: 'card' });
   const alerts = h('div');
   screen.append(
-    heading(patient.name),
+    h('div', { class: 'title-row' }, heading(patient.name), records(patient, status)),
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
     alerts,
     h('div', { class: 'columns' },
       h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
     h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
+    h('h2', { id: 'messages' }, 'Messages'),
+    therapistPanel(patient),
   );
   drawPlans(plans, patient, patient.assignments);
   drawAlerts(alerts, patient.id);
+}
+
+/** The printable report, and the record as FHIR R4 for another system. */
+function records(patient, status) {
+  const fhir = h('button', { type: 'button', class: 'secondary' }, 'FHIR record');
+  fhir.setAttribute('aria-label', `Download ${patient.name}'s record as FHIR R4 JSON`);
+  fhir.addEventListener('click', async () => {
+    try {
+      saveBlob(await apiBlob(`/patients/${patient.id}/fhir`), `${patient.name} FHIR R4.json`);
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+  });
+  return h('div', { class: 'actions' },
+    h('a', { class: 'button', href: `#/patients/${patient.id}/report` }, 'Progress report'), fhir);
 }
 
 async function drawAlerts(box, patientId) {

@@ -28,10 +28,12 @@ export async function render(screen) {
     h('td', { 'data-label': 'Headache' }, score(p.latest?.headache)),
     h('td', { 'data-label': 'Adherence, 7 days' }, pct(p.adherence_7d)),
     h('td', { 'data-label': 'Open alerts' }, p.open_alerts ? h('strong', { class: 'alert-count' }, String(p.open_alerts)) : '0'),
+    h('td', { 'data-label': 'Unread messages' }, p.unread_messages
+      ? h('a', { href: `#/messages/${p.id}`, class: 'unread-count' }, String(p.unread_messages)) : '0'),
   );
   screen.append(h('div', { class: 'card table-wrap' }, h('table', { class: 'patients' },
-    h('caption', { class: 'sr-only' }, 'Your patients with their latest pain scores (0 to 10), 7-day adherence and open alerts'),
+    h('caption', { class: 'sr-only' }, 'Your patients with their latest pain scores (0 to 10), 7-day adherence, open alerts and unread messages'),
     h('thead', {}, h('tr', {},
-      ['Patient', 'Low back', 'Neck', 'Headache', 'Adherence, 7 days', 'Open alerts'].map((t) => h('th', { scope: 'col' }, t)))),
+      ['Patient', 'Low back', 'Neck', 'Headache', 'Adherence, 7 days', 'Open alerts', 'Unread messages'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, patients.map(row)))));
 }

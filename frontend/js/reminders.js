@@ -82,8 +82,70 @@ export async function render(screen) {
     h('p', { class: 'lead' }, 'A daily nudge to do your exercises, on this phone and in the app.'),
     ...(isIos() && !isStandalone() ? [h('p', { class: 'hint narrow' }, HOME_SCREEN_HELP)] : []),
     form,
+    calendarCard(),
     h('section', { class: 'card narrow', 'aria-labelledby': 'recent-h' },
       h('h2', { id: 'recent-h' }, 'Recent reminders'), list),
   );
   recent(list);
+}
+
+/** "Add to calendar": a private link to a calendar feed of the next four weeks of
+ * sessions at the reminder time, each with an alarm. It is the reminder for
+ * phones that cannot get notifications. */
+function calendarCard() {
+  const status = statusLine();
+  const body = h('div');
+  const card = h('section', { class: 'card narrow', 'aria-labelledby': 'cal-h' },
+    h('h2', { id: 'cal-h' }, 'Add to calendar'),
+    h('p', { class: 'hint' }, 'Your calendar app shows the next four weeks of sessions at your reminder time, '
+      + 'with an alarm, and keeps up as your plan changes. Handy where notifications do not work, such as an '
+      + 'iPhone without the app on the Home Screen. Anyone with the link can see when you exercise: keep it private.'),
+    body, status);
+
+  const make = h('button', { type: 'button' }, 'Add to calendar');
+  const stop = h('button', { type: 'button', class: 'danger' }, 'Stop the calendar link');
+  function idle(active, since) {
+    make.textContent = active ? 'Make a new link' : 'Add to calendar';
+    body.replaceChildren(
+      active ? h('p', {}, `A calendar link is active since ${formatTime(since)}. A new link stops the old one.`) : '',
+      h('div', { class: 'actions' }, make, active ? stop : ''));
+  }
+  function shown(link) {
+    const input = h('input', { readonly: true, value: link.url, id: 'cal-url', 'aria-describedby': 'cal-url-hint' });
+    const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy link');
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(link.url);
+        say(status, 'Link copied. Paste it where your calendar app adds a calendar by URL (subscribe).', 'ok');
+      } catch {
+        input.select();
+        say(status, 'Select the link and copy it.', 'info');
+      }
+    });
+    body.replaceChildren(
+      h('div', { class: 'field' }, h('label', { for: 'cal-url' }, 'Your private calendar link'), input,
+        h('p', { class: 'hint', id: 'cal-url-hint' }, 'This link is shown once. Subscribe to it, do not share it.')),
+      h('div', { class: 'actions' }, h('a', { class: 'button', href: link.webcal_url }, 'Open in calendar app'), copy, stop));
+  }
+  make.addEventListener('click', async () => {
+    make.disabled = true;
+    try {
+      shown(await api('/me/calendar', { method: 'POST' }));
+      say(status, '');
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+    make.disabled = false;
+  });
+  stop.addEventListener('click', async () => {
+    try {
+      await api('/me/calendar', { method: 'DELETE' });
+      say(status, 'The calendar link is stopped. Calendars subscribed to it get no more sessions.', 'ok');
+      idle(false);
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+  });
+  api('/me/calendar').then((state) => idle(state.active, state.created_at), () => idle(false));
+  return card;
 }

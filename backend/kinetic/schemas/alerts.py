@@ -36,9 +36,13 @@ class ChecklistItemSchema(Schema):
     code = fields.Str(required=True)
     question = fields.Str(required=True)
     label = fields.Str(required=True)
+    phrases = fields.List(
+        fields.Str(), metadata={"description": "words that flag it in a message"}
+    )
 
 
 class ChecklistSchema(Schema):
     urgent_advice = fields.Str(required=True)
+    urgent_message_advice = fields.Str()
     red_flags = fields.List(fields.Nested(ChecklistItemSchema), required=True)
     symptoms = fields.List(fields.Nested(ChecklistItemSchema), required=True)

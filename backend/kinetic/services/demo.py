@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import PainEntry, Program, ReminderSetting, User
+from kinetic.models import Message, PainEntry, Program, ReminderSetting, User
 from kinetic.services import accounts, plans
 from kinetic.services.clock import now, today_in
 
@@ -75,6 +75,50 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
             session.pain_during = rng.randint(1, 4)
 
 
+# (days ago, from the patient?, text): the last one is still unread.
+THREAD = (
+    (
+        29,
+        False,
+        "Welcome, Pat! Your whole-spine program starts today. Go gently, "
+        "and tell me here how the first sessions feel.",
+    ),
+    (
+        28,
+        True,
+        "Thanks! The chin tucks feel odd but fine. Should the bird dog "
+        "wobble this much?",
+    ),
+    (
+        28,
+        False,
+        "A little wobble is normal. Move slowly and keep your back still; "
+        "it gets steadier within a week or two.",
+    ),
+    (
+        1,
+        True,
+        "My back has been much better this week. Could we add something "
+        "for sitting at my desk?",
+    ),
+)
+
+
+def _thread(patient: User, therapist: User) -> None:
+    for days, from_patient, text in THREAD:
+        at = now() - timedelta(days=days, hours=2)
+        last = days == THREAD[-1][0]
+        db.session.add(
+            Message(
+                patient_id=patient.id,
+                sender_id=patient.id if from_patient else therapist.id,
+                body=text,
+                created_at=at,
+                read_at=None if last else at + timedelta(hours=1),
+            )
+        )
+
+
 def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     """Creates the demo accounts unless they exist; the caller commits."""
     credentials = {"therapist": THERAPIST, "patient": PATIENT}
@@ -105,6 +149,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
         )
         _complete_past_sessions(patient, rng)
     _history(patient, rng)
+    _thread(patient, therapist)
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
     db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()

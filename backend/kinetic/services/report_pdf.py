@@ -101,7 +101,10 @@ def _figures(pdf: ReportPDF, block: dict) -> None:
 def _table(pdf: ReportPDF, block: dict) -> None:
     pdf.set_font(pdf.family, "", 9)
     heading = FontFace(emphasis="BOLD", fill_color=(232, 241, 240))
+    # The first column holds names (exercise, program): give it more room.
+    widths = (2.4,) + (1,) * (len(block["columns"]) - 1)
     with pdf.table(
+        col_widths=widths,
         headings_style=heading,
         line_height=5.5,
         padding=1.2,
@@ -142,6 +145,7 @@ def report_pdf(report: dict, paper: str = "a4") -> bytes:
     for section in report["sections"]:
         if pdf.get_y() > pdf.page_break_trigger - 30:
             pdf.add_page()
+        pdf.ln(2)
         pdf.set_font(pdf.family, "B", 13)
         pdf.set_text_color(*BRAND)
         pdf.cell(0, 8, pdf.text_of(section["title"]), new_x="LMARGIN", new_y="NEXT")

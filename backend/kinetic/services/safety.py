@@ -58,7 +58,12 @@ def checklist() -> dict:
     keep = ("code", "question", "label")
     return {
         "urgent_advice": data["urgent_advice"],
-        "red_flags": [{k: f[k] for k in keep} for f in data["red_flags"]],
+        "urgent_message_advice": data.get("urgent_message_advice")
+        or data["urgent_advice"],
+        "red_flags": [
+            {**{k: f[k] for k in keep}, "phrases": f.get("phrases", [])}
+            for f in data["red_flags"]
+        ],
         "symptoms": [{k: s[k] for k in keep} for s in data["symptoms"]],
     }
 
