@@ -73,7 +73,7 @@ export function threadPanel({ path, isMine, otherName, label, checkRedFlags = fa
   const button = h('button', { type: 'submit' }, 'Send');
   const form = h('form', { class: 'msg-form', novalidate: true },
     h('label', { for: body.id }, 'Message'), body, count, status, button);
-  const panel = h('section', { class: 'card thread-card', 'aria-label': label }, list, advice, form);
+  const panel = h('section', { class: 'card thread-card' }, list, advice, form);
   let shown = [];
 
   async function draw() {

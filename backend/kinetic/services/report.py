@@ -91,7 +91,7 @@ def plan_section(ctx: ReportContext) -> dict:
     blocks = [
         {
             "type": "table",
-            "columns": ["Program", "Dates", "Days", "A day", "Status"],
+            "columns": ["Program", "Dates", "Days", "Per day", "Status"],
             "rows": rows,
         }
         if rows
