@@ -15,9 +15,9 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     KINETIC_INSTANCE_PATH=/app/instance PROGRAMS_DIR=/app/programs
-# pg_dump for `kinetic backup`.
+# pg_dump for `kinetic backup`; DejaVu for names beyond Latin-1 in report PDFs.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends postgresql-client \
+  && apt-get install -y --no-install-recommends postgresql-client fonts-dejavu-core \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
