@@ -200,6 +200,8 @@ def test_red_flag_words_bring_urgent_advice_and_an_alert(
     [alert] = [a for a in alerts if a["kind"] == "red_flag"]
     assert alert["detail"]["message_id"] == answer.json["id"]
     assert alert["detail"]["codes"] == ["saddle_numbness"]
+    assert alert["summary"].startswith("Wrote in a message: “Since last night")
+    assert "plans not paused" in alert["summary"]
     with app.app_context():  # plans stay as they were: the therapist decides
         statuses = db.session.scalars(select(Assignment.status)).all()
         assert statuses == ["active"]

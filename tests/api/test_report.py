@@ -38,7 +38,8 @@ def history(app, client, clock, make_therapist, make_patient, make_assignment):
         json={"status": "acknowledged"},
         headers=therapist.headers,
     )
-    for days_back, scores in ((8, {"low_back": 7, "neck": 4}), (1, {"low_back": 3})):
+    entries = ((8, {"low_back": 7, "neck": 4, "headache": 0}), (1, {"low_back": 3}))
+    for days_back, scores in entries:
         recorded = clock.now - timedelta(days=days_back)
         body = {**scores, "recorded_at": recorded.isoformat()}
         assert (
@@ -81,6 +82,8 @@ def test_the_report_has_plan_adherence_pain_and_alerts(client, history):
         "first_week_mean": 4.0,
         "last_week_mean": None,
     }
+    # A mean of 0 is a figure, not a missing one.
+    assert pain["headache"]["first_week_mean"] == 0.0
     chart = [b for b in sections["pain"]["blocks"] if b["type"] == "chart"]
     assert chart[0]["svg"].startswith("<svg") and "<circle" in chart[0]["svg"]
     [row] = [b for b in sections["alerts"]["blocks"] if b["type"] == "table"][0]["rows"]

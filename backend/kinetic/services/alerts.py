@@ -91,6 +91,12 @@ def _worse(region: str, f: dict) -> str:
 
 def summary(kind: str, detail: dict) -> str:
     """The figures behind an alert as one line for the therapist."""
+    if kind == "red_flag" and detail.get("message_id"):
+        return (
+            f"Wrote in a message: “{detail.get('excerpt', '')}” It mentions "
+            f"{', '.join(detail.get('signs', []))}. Advised to seek urgent care; "
+            "plans not paused: please review the message and the plan."
+        )
     if kind == "red_flag":
         paused = len(detail.get("paused_assignments", []))
         return (

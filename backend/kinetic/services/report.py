@@ -173,18 +173,18 @@ def _region_figures(entries: list[PainEntry], region: str, ctx: ReportContext):
         return None
 
     def mean(values):
-        return sum(values) / len(values) if values else None
+        return round(sum(values) / len(values), 1) if values else None
 
     first_week = [s for d, s in scores if d < ctx.start + timedelta(days=7)]
     last_week = [s for d, s in scores if d > ctx.end - timedelta(days=7)]
     values = [s for _, s in scores]
     return {
         "entries": len(values),
-        "mean": round(mean(values), 1),
+        "mean": mean(values),
         "lowest": min(values),
         "highest": max(values),
-        "first_week_mean": first_week and round(mean(first_week), 1) or None,
-        "last_week_mean": last_week and round(mean(last_week), 1) or None,
+        "first_week_mean": mean(first_week),
+        "last_week_mean": mean(last_week),
     }
 
 
