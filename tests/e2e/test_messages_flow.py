@@ -113,7 +113,9 @@ def test_a_message_written_offline_is_sent_once(phone, live_server, new_patient)
     assert [m["body"] for m in sent] == ["Written on the train"]
 
 
-def test_red_flag_words_bring_urgent_advice_on_the_phone(phone, new_patient):
+def test_red_flag_words_bring_urgent_advice_on_the_phone(
+    phone, live_server, new_patient
+):
     patient = new_patient("Worried Writer")
     mobile = phone.new_page()
     sign_in(mobile, patient["email"], patient["password"])
@@ -128,3 +130,13 @@ def test_red_flag_words_bring_urgent_advice_on_the_phone(phone, new_patient):
     expect(urgent).to_be_visible()
     expect(urgent).to_contain_text("numbness between the legs")
     expect(urgent).to_be_focused()
+
+    # The therapist has a red_flag alert quoting it; they acknowledge it (which
+    # also leaves the shared demo therapist's alert list as it was).
+    login = {"email": DEMO["therapist"][0], "password": DEMO["therapist"][1]}
+    token = call(live_server, "POST", "/auth/login", login)["token"]
+    open_alerts = call(live_server, "GET", "/alerts?status=open", token=token)
+    [alert] = [a for a in open_alerts if a["patient_id"] == patient["id"]]
+    assert alert["kind"] == "red_flag" and "saddle area" in alert["summary"]
+    body = {"status": "acknowledged"}
+    call(live_server, "PATCH", f"/alerts/{alert['id']}", body, token)
