@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import push, safety
+from kinetic.services import diary, push, safety
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -95,12 +95,15 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/trends", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/exercise-feedback", THERAPIST),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
     Route("GET", "/api/v1/me/sessions", PATIENT),
     Route("GET", "/api/v1/me/pain", PATIENT),
     Route("POST", "/api/v1/me/pain", PATIENT, body={"low_back": 3}, ok=201),
+    Route("PATCH", "/api/v1/me/pain/<id:entry_id>", PATIENT, body={"low_back": 2}),
+    Route("DELETE", "/api/v1/me/pain/<id:entry_id>", PATIENT, ok=204),
     Route("GET", "/api/v1/me/trends", PATIENT),
     Route("GET", "/api/v1/me/reminders", PATIENT),
     Route(
@@ -144,6 +147,7 @@ class Practice:
     assignment_id: int
     session_id: int
     alert_id: int
+    entry_id: int
 
     def ids(self) -> dict:
         return {
@@ -151,6 +155,7 @@ class Practice:
             "assignment_id": self.assignment_id,
             "session_id": self.session_id,
             "alert_id": self.alert_id,
+            "entry_id": self.entry_id,
         }
 
     def caller(self, role: str):
@@ -184,9 +189,13 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
         session_id = first_session(app, assignment_id)
         with app.app_context():
             alert = safety.raise_alert(patient.id, "disengaged", {"missed": []})
+            user = db.session.get(User, patient.id)
+            entry, _ = diary.record_pain(user, {"low_back": 4})
             db.session.commit()
-            alert_id = alert.id
-        return Practice(therapist, patient, assignment_id, session_id, alert_id)
+            alert_id, entry_id = alert.id, entry.id
+        return Practice(
+            therapist, patient, assignment_id, session_id, alert_id, entry_id
+        )
 
     mine = practice(make_therapist())
     with app.app_context():
@@ -517,4 +526,4 @@ def test_a_therapist_cannot_erase_a_patient_or_read_their_diary_as_them(client, 
     me = client.get(f"{API}/me", headers=mine.patient.headers)
     assert me.status_code == 200 and me.json["id"] == mine.patient.id
     pain = client.get(f"{API}/me/pain", headers=mine.patient.headers)
-    assert [e["neck"] for e in pain.json] == [2]
+    assert [e["neck"] for e in pain.json] == [None, 2]  # the world's entry, then this
