@@ -27,6 +27,22 @@ class DosageSchema(Schema):
     rest_seconds = fields.Int()
 
 
+class KeyframeSchema(Schema):
+    label = fields.Str(required=True)
+    joints = fields.Dict(keys=fields.Str(), values=fields.Float(), required=True)
+
+
+class FigureSchema(Schema):
+    """A jointed figure for frontend/js/figure.js (format: programs/README.md)."""
+
+    view = fields.Str(required=True)
+    base = fields.Str(required=True)
+    props = fields.List(fields.Str(), required=True)
+    joints = fields.Dict(keys=fields.Str(), values=fields.Float())
+    hold = fields.Int(required=True)
+    keyframes = fields.List(fields.Nested(KeyframeSchema), required=True)
+
+
 class ExerciseSchema(Schema):
     slug = fields.Str(required=True)
     name = fields.Str(required=True)
@@ -37,6 +53,12 @@ class ExerciseSchema(Schema):
     cues = fields.List(fields.Str(), required=True)
     cautions = fields.List(fields.Str(), required=True)
     dosage = fields.Nested(DosageSchema, required=True)
+    figure = fields.Nested(
+        FigureSchema,
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the figure to draw, or null when it has none"},
+    )
     source = fields.List(fields.Str())
     sources = Sources()
 
