@@ -18,7 +18,7 @@ const BASES = {
   crook_lying: { turn: 90, joints: { hip: 45, knee: 105, ankle: -30 } },
   prone: { turn: -90, joints: { ankle: -60 } },
   four_point_kneeling: { turn: -90, joints: { hip: 90, knee: 90, ankle: -50, shoulder: 90 } },
-  side_lying: { turn: 90, flip: true, stack: 3, joints: { hip: 50, knee: 90, ankle: -20, shoulder: 70, elbow: 60 } },
+  side_lying: { turn: 90, flip: true, stack: 3, joints: { hip: 50, knee: 90, ankle: -20, shoulder: 90, elbow: 100 } },
 };
 
 const LIMB_JOINTS = ['shoulder', 'elbow', 'hip', 'knee', 'ankle', 'shoulder_out', 'hip_out'];
@@ -44,7 +44,7 @@ function anglesOf(figure, keyframe) {
       else out[name] = value;
     }
   };
-  out.stack = BASES[figure.base].stack || 0;
+  out.stack = (BASES[figure.base].stack || 0) * (figure.props.includes('knee_pillow') ? 2.5 : 1);
   apply(BASES[figure.base].joints);
   apply(figure.joints);
   apply(keyframe.joints);
@@ -67,7 +67,7 @@ const L = { pelvis: 9, lowBack: 13, upperBack: 17, neck: 6.5, head: 6.8, upperAr
 
 function sideLimbs(j, side, c7, ub, pel) {
   const g = (n) => get(j, `${side}_${n}`);
-  const shoulder = add(at(c7, ub + 180, 3.5), dir(ub - 90, 1.8 - 0.14 * get(j, 'shoulder_blades')));
+  const shoulder = add(at(c7, ub + 180, 3.5), dir(ub - 90, 1.8 - 0.2 * get(j, 'shoulder_blades')));
   const ua = ub + 180 + g('shoulder');
   const elbow = at(shoulder, ua, L.upperArm);
   const fa = ua + g('elbow');
@@ -78,7 +78,7 @@ function sideLimbs(j, side, c7, ub, pel) {
   // Side-lying, the top knee opens towards the ceiling: drawn as the thigh turning
   // up off the bottom one while the feet stay together.
   const turn = side === 'near' ? get(j, 'hip_turn') : 0;
-  const knee = back(at(at([0, 0], thigh, L.thigh), pel + 90, L.thigh * Math.sin(rad(turn))));
+  const knee = back(at(at([0, 0], thigh, L.thigh), pel + 90, 0.6 * L.thigh * Math.sin(rad(turn))));
   const ankle = back(at(at([0, 0], thigh, L.thigh), shank, L.shank));
   const foot = shank + 90 + g('ankle');
   return {
@@ -149,8 +149,7 @@ function frontModel(j) {
 function topModel(j) {
   const turn = get(j, 'trunk_turn');
   const r = (p) => rotate(p, turn);
-  const arm = (s) => ({ arm: [r([s * 15, 2]), r([s * 9, -8]), r([-s * 11, -3])], hand: [r([-s * 11, -3]), r([-s * 13, 0])] });
-  return { shoulders: [r([-15, 3]), r([15, 3])], head: r([0, 3]), face: -90 + turn + get(j, 'head_turn'), left: arm(1), right: arm(-1) };
+  return { shoulders: [r([-15, 3]), r([15, 3])], arms: [r([-11, -5]), r([11, -5])], head: r([0, 3]), face: -90 + turn + get(j, 'head_turn') };
 }
 
 // ---- from a model to shapes: polylines, circles and ellipses in model units ----
@@ -220,10 +219,10 @@ function topShapes(m) {
     { kind: 'line', pts: [[5, -1], [5, -23]], w: W.thigh, fill: FAR },
     { kind: 'ellipse', c: [0, 0], rx: 10, ry: 5.5, angle: 0, fill: '#2a7a73', part: 'pelvis' },
     { kind: 'line', pts: m.shoulders, w: W.trunk, fill: NEAR, part: 'trunk' },
+    { kind: 'line', pts: m.arms, w: 6, fill: '#5fa39b' },
+    { kind: 'circle', c: m.head, r: 7.4, fill: '#fff' },
     { kind: 'circle', c: m.head, r: 6.2, fill: SKIN, part: 'head' },
-    { kind: 'line', pts: [at(m.head, m.face, 5), at(m.head, m.face, 9)], w: 3.5, fill: SKIN },
-    ...limbShapes({ arm: m.right.arm, hand: m.right.hand }, '#3f8c85', '#3f8c85'),
-    ...limbShapes({ arm: m.left.arm, hand: m.left.hand }, '#5fa39b', '#5fa39b'),
+    { kind: 'line', pts: [at(m.head, m.face, 5), at(m.head, m.face, 9.5)], w: 3.5, fill: SKIN },
   ];
 }
 
@@ -357,6 +356,7 @@ function element(s) {
     el.setAttribute('stroke-linecap', 'round');
     el.setAttribute('stroke-linejoin', 'round');
   } else el.setAttribute('fill', s.fill);
+  if (s.part) el.setAttribute('data-part', s.part);
   return el;
 }
 
@@ -445,7 +445,7 @@ export function mountStills(container, figure, { title, all = false } = {}) {
   const shown = all ? frames.map((_, i) => i) : [0, figure.hold];
   const longest = Math.max(...shown.map((i) => figure.keyframes[i].label.length));
   const [h, gap, text] = [box.y1 - box.y0, 8, 11];
-  const w = Math.max(box.x1 - box.x0, longest * 4.6);
+  const w = Math.max(box.x1 - box.x0, longest * 4.3);
   const svg = svgRoot(shown.length * w + (shown.length - 1) * gap, h + text + 4, title);
   shown.forEach((index, n) => {
     const g = frameGroup(svg, box, n * (w + gap) + (w - (box.x1 - box.x0)) / 2);

@@ -73,7 +73,7 @@ class Angle(fields.Float):
 
 
 class KeyframeSchema(Schema):
-    label = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    label = fields.Str(required=True, validate=validate.Length(min=1, max=40))
     joints = fields.Dict(
         keys=fields.Str(), values=Angle(allow_nan=False), load_default=dict
     )

@@ -57,7 +57,10 @@ document.body.dataset.ready = 'yes';
 
 
 def render_sheet(
-    exercises: dict[str, dict[str, Any]], output: Path, chromium: str | None = None
+    exercises: dict[str, dict[str, Any]],
+    output: Path,
+    chromium: str | None = None,
+    columns: int = 2,
 ) -> Path:
     """Writes the contact sheet as a PNG; needs Chromium and Playwright."""
     chromium = chromium or find_chromium()
@@ -71,7 +74,7 @@ def render_sheet(
         raise SheetError(
             "Playwright is needed: pip install -e '.[dev]' (or make install)."
         ) from error
-    page_html = sheet_html(exercises)
+    page_html = sheet_html(exercises, columns)
     script = (FRONTEND / "js" / "figure.js").read_text(encoding="utf-8")
 
     def serve(route):
