@@ -72,7 +72,7 @@ def _check_link(patient: User, data: dict) -> None:
 
 
 def _editable(entry: PainEntry) -> None:
-    if now() - entry.created_at > EDITABLE:
+    if now() - entry.recorded_at > EDITABLE:
         raise AccountError(
             409, "Entries can be changed only in the first 24 hours after saving them."
         )
