@@ -1,14 +1,18 @@
 """Exercise figures: the schema and its reports, every shipped figure, the API
 answers that carry them, and the contact sheet."""
 
+import copy
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from kinetic.extensions import db
+from kinetic.models import ProgramVersion
+from kinetic.schemas import plans as plan_schemas
 from kinetic.schemas.figure_file import JOINTS, FigureSchema
 from kinetic.schemas.program_files import ExerciseFileSchema
 from kinetic.services import figure_sheet, library
@@ -150,9 +154,18 @@ def test_figure_schema_accepts_side_prefixes_only_for_limbs():
 
 @pytest.fixture
 def real_library(app):
+    # Session exercises are cached per program version id, which restarts with
+    # every test database: start clean, leave clean.
+    plan_schemas._dumped.clear()
+    yield from _load_real_library(app)
+    plan_schemas._dumped.clear()
+
+
+def _load_real_library(app):
     with app.app_context():
         library.load_library(library.read_library(ROOT))
         db.session.commit()
+    yield
 
 
 def shipped_figure(slug: str) -> dict:
@@ -176,9 +189,7 @@ def test_exercise_without_a_figure_answers_null(client, make_therapist, programs
     assert response.json["figure"] is None
 
 
-def test_todays_session_exercises_carry_their_figures(
-    client, clock, make_therapist, make_patient, real_library
-):
+def assign_posture_program(client, clock, make_therapist, make_patient):
     therapist = make_therapist()
     patient = make_patient(therapist)
     clock.set(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
@@ -192,10 +203,36 @@ def test_todays_session_exercises_carry_their_figures(
         headers=therapist.headers,
     )
     assert created.status_code == 201, created.json
+    return patient
+
+
+def test_todays_session_exercises_carry_their_figures(
+    client, clock, make_therapist, make_patient, real_library
+):
+    patient = assign_posture_program(client, clock, make_therapist, make_patient)
     today = client.get(f"{API}/me/today", headers=patient.headers)
     assert today.status_code == 200
     (session, *_) = today.json["sessions"]
     assert session["exercises"]
+    for exercise in session["exercises"]:
+        assert exercise["figure"] == shipped_figure(exercise["slug"]), exercise["slug"]
+
+
+def test_a_plan_stored_before_figures_shows_the_current_ones(
+    app, client, clock, make_therapist, make_patient, real_library
+):
+    patient = assign_posture_program(client, clock, make_therapist, make_patient)
+    with app.app_context():
+        for version in db.session.scalars(select(ProgramVersion)):
+            content = copy.deepcopy(version.content)
+            for phase in content["sessions"]:
+                for exercise in phase["exercises"]:
+                    exercise.pop("figure")
+            version.content = content
+        db.session.commit()
+    today = client.get(f"{API}/me/today", headers=patient.headers)
+    assert today.status_code == 200
+    (session, *_) = today.json["sessions"]
     for exercise in session["exercises"]:
         assert exercise["figure"] == shipped_figure(exercise["slug"]), exercise["slug"]
 

@@ -1,5 +1,8 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_dump
+from sqlalchemy import select
 
+from kinetic.extensions import db
+from kinetic.models import Exercise
 from kinetic.schemas.program_files import SOURCES
 
 
@@ -61,6 +64,17 @@ class ExerciseSchema(Schema):
     )
     source = fields.List(fields.Str())
     sources = Sources()
+
+    @pre_dump
+    def figure_of_an_older_version(self, exercise: dict, **kwargs) -> dict:
+        """A program version stored before its exercises had figures shows the
+        exercise's current figure: a plan keeps its text and dosage, and gains the
+        picture."""
+        if "figure" in exercise:
+            return exercise
+        query = select(Exercise.content).where(Exercise.slug == exercise["slug"])
+        current = db.session.scalar(query) or {}
+        return {**exercise, "figure": current.get("figure")}
 
 
 class PhaseSchema(Schema):
