@@ -60,7 +60,7 @@ def pick(page, group: str, value: str) -> None:
 
 
 def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
-    phone, live_server, new_patient
+    phone, desktop, live_server, new_patient
 ):
     patient = new_patient("Player Patient", PROGRAM)
     page = phone.new_page()
@@ -151,6 +151,21 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     assert alert["summary"].startswith(f"Pain 8/10 (neck) during {third['name']}")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert not violations
+
+    # The therapist sees the alert and how each exercise went.
+    desk = desktop.new_page()
+    sign_in(desk, email, password)
+    expect(desk.get_by_role("heading", name="Patients")).to_be_visible()
+    desk.get_by_role("link", name="Player Patient").click()
+    expect(desk.get_by_text("Pain during an exercise:")).to_be_visible()
+    table = desk.get_by_role("table", name="Feedback per exercise, last 30 days")
+    row = table.get_by_role("row", name=re.compile(re.escape(first["name"])))
+    expect(row).to_contain_text("2 (mean of 1)")
+    expect(row).to_contain_text("1 about right")
+    hurt = table.get_by_role("row", name=re.compile(re.escape(third["name"])))
+    expect(hurt.locator("td").last).to_have_text("1×")
+    table.scroll_into_view_if_needed()
+    screenshot(desk, "exercise-feedback")
 
 
 def test_a_reload_mid_session_resumes_where_it_was(phone, live_server, new_patient):
