@@ -150,6 +150,10 @@ def test_figure_schema_accepts_side_prefixes_only_for_limbs():
     assert "left_shrug" in FigureSchema().validate(bad)["joints"]
     side = {**base, "keyframes": frames, "joints": {"near_elbow": 10}}
     assert "near_elbow" in FigureSchema().validate(side)["joints"]
+    clam = {**base, "view": "side", "keyframes": frames, "joints": {"hip_turn": 20}}
+    assert "side-lying" in FigureSchema().validate(clam)["joints"]["hip_turn"][0]
+    lying = {**clam, "base": "side_lying"}
+    assert FigureSchema().validate(lying) == {}
 
 
 @pytest.fixture

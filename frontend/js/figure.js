@@ -16,7 +16,7 @@ const BASES = {
   half_kneeling: { turn: 0, joints: { near_hip: 85, near_knee: 85, far_hip: -5, far_knee: 95, far_ankle: -40 } },
   supine: { turn: 90, joints: { ankle: -25 } },
   crook_lying: { turn: 90, joints: { hip: 45, knee: 105, ankle: -30 } },
-  prone: { turn: -90, joints: { ankle: -60 } },
+  prone: { turn: -90, joints: { ankle: -50 } },
   four_point_kneeling: { turn: -90, joints: { hip: 90, knee: 90, ankle: -50, shoulder: 90 } },
   side_lying: { turn: 90, flip: true, stack: 3, joints: { hip: 50, knee: 90, ankle: -20, shoulder: 90, elbow: 100 } },
 };
@@ -92,6 +92,9 @@ function sideModel(j) {
   const sacrum = at([0, 0], pel, L.pelvis);
   const lb = pel - get(j, 'low_back');
   const l1 = at(sacrum, lb, L.lowBack);
+  // The lower back's curve: hollow (towards the front) when arched, rounded when bent.
+  const curve = Math.min(Math.max(2.5 - 0.25 * get(j, 'low_back'), -5), 8);
+  const lumbar = add(at(sacrum, lb, L.lowBack / 2), dir(lb - 90, curve));
   const ub = lb - get(j, 'upper_back');
   const c7 = at(l1, ub, L.upperBack);
   const nk = ub - get(j, 'neck');
@@ -99,7 +102,7 @@ function sideModel(j) {
   const hd = nk - get(j, 'head');
   const head = add(at(skull, hd, 4.6), dir(hd - 90, 1.2));
   return {
-    spine: [[0, 0], sacrum, l1, c7], neck: [c7, skull], head, face: hd - 90, up: hd,
+    spine: [[0, 0], sacrum, lumbar, l1, c7], neck: [c7, skull], head, face: hd - 90, up: hd,
     pelvis: { at: at([0, 0], pel, 3.5), angle: pel },
     near: sideLimbs(j, 'near', c7, ub, pel), far: sideLimbs(j, 'far', c7, ub, pel),
   };
@@ -110,7 +113,7 @@ function sideModel(j) {
 function frontArm(j, side, neckBase, trunk) {
   const s = side === 'left' ? 1 : -1;
   const g = (n) => get(j, `${side}_${n}`);
-  const shoulder = at(neckBase, trunk - s * (90 + 14 - get(j, 'shrug') * 0.9), 10.5);
+  const shoulder = at(neckBase, trunk - s * (90 + 14 - get(j, 'shrug') * 1.2), 10.5);
   const ua = trunk + 180 + s * g('shoulder_out');
   const elbow = at(shoulder, ua, L.upperArm);
   const fa = ua + s * g('elbow');
@@ -138,7 +141,7 @@ function frontModel(j) {
   const skull = at(neckBase, nk, 6.5 * Math.cos(rad(get(j, 'neck'))));
   const hd = nk - get(j, 'head_tilt');
   return {
-    waist, neckBase, neck: [neckBase, skull], head: at(skull, hd, 6.2), up: hd, nod,
+    neck: [neckBase, skull], head: at(skull, hd, 6.2), up: hd, nod,
     left: { ...frontArm(j, 'left', neckBase, trunk), ...frontLeg(j, 'left') },
     right: { ...frontArm(j, 'right', neckBase, trunk), ...frontLeg(j, 'right') },
   };
@@ -156,7 +159,7 @@ function topModel(j) {
 
 const W = { trunk: 11, neck: 5.5, upperArm: 6, forearm: 5, hand: 4.5, thigh: 8.5, shank: 7, foot: 4 };
 
-function limbShapes(limb, color, shade, side = '') {
+function limbShapes(limb, color, side = '') {
   const line = (pts, w, fill = color, part = '') => ({ kind: 'line', pts, w, fill, part });
   const out = [];
   if (limb.leg) {
@@ -165,7 +168,7 @@ function limbShapes(limb, color, shade, side = '') {
   }
   if (limb.arm) {
     out.push(line(limb.arm.slice(0, 2), W.upperArm), line(limb.arm.slice(1), W.forearm));
-    out.push(line(limb.hand, W.hand, shade));
+    out.push(line(limb.hand, W.hand));
   }
   return out;
 }
@@ -186,15 +189,15 @@ function headShapes(center, face, up, eyes, nod = 0) {
 function sideShapes(m) {
   const [near, far] = [m.near, m.far];
   return [
-    ...limbShapes({ leg: far.leg, foot: far.foot }, FAR, FAR, 'far'),
-    ...limbShapes({ arm: far.arm, hand: far.hand }, FAR, FAR),
+    ...limbShapes({ leg: far.leg, foot: far.foot }, FAR, 'far'),
+    ...limbShapes({ arm: far.arm, hand: far.hand }, FAR),
     { kind: 'line', pts: m.spine.slice(1), w: W.trunk, fill: NEAR, part: 'trunk' },
     { kind: 'ellipse', c: m.pelvis.at, rx: 9, ry: 5.5, angle: m.pelvis.angle, fill: '#2a7a73', part: 'pelvis' },
     { kind: 'circle', c: at(m.pelvis.at, m.pelvis.angle - 55, 6), r: 1.5, fill: '#e9f3f1' },
     { kind: 'line', pts: m.neck, w: W.neck, fill: NEAR },
     ...headShapes(m.head, m.face, m.up, false),
-    ...limbShapes({ leg: near.leg, foot: near.foot }, NEAR, NEAR, 'near'),
-    ...limbShapes({ arm: near.arm, hand: near.hand }, NEAR, NEAR),
+    ...limbShapes({ leg: near.leg, foot: near.foot }, NEAR, 'near'),
+    ...limbShapes({ arm: near.arm, hand: near.hand }, NEAR),
   ];
 }
 
@@ -202,14 +205,14 @@ function frontShapes(m) {
   const { left, right } = m;
   const torso = [left.arm[0], right.arm[0], [-7, 2], [7, 2], left.arm[0]];
   return [
-    ...limbShapes({ leg: left.leg, foot: left.foot }, NEAR, NEAR),
-    ...limbShapes({ leg: right.leg, foot: right.foot }, NEAR, NEAR),
+    ...limbShapes({ leg: left.leg, foot: left.foot }, NEAR),
+    ...limbShapes({ leg: right.leg, foot: right.foot }, NEAR),
     { kind: 'ellipse', c: [0, 1], rx: 10, ry: 5.5, angle: 0, fill: '#2a7a73', part: 'pelvis' },
     { kind: 'poly', pts: torso, w: 7, fill: NEAR, part: 'trunk' },
     { kind: 'line', pts: m.neck, w: W.neck, fill: NEAR },
     ...headShapes(m.head, 0, m.up, true, m.nod),
-    ...limbShapes({ arm: left.arm, hand: left.hand }, NEAR, NEAR),
-    ...limbShapes({ arm: right.arm, hand: right.hand }, NEAR, NEAR),
+    ...limbShapes({ arm: left.arm, hand: left.hand }, NEAR),
+    ...limbShapes({ arm: right.arm, hand: right.hand }, NEAR),
   ];
 }
 
@@ -264,6 +267,7 @@ function placed(figure, angles) {
     shapes = shapes.map((s) => mapShape(s, f, base.turn, base.flip));
     if (base.flip) return shapes;
   }
+  if (figure.view === 'top') return shapes; // seen from above: nothing to stand on
   const lift = -lowest(shapes, figure);
   return shapes.map((s) => mapShape(s, (p) => [p[0], p[1] + lift]));
 }

@@ -79,9 +79,11 @@ class KeyframeSchema(Schema):
     )
 
 
-def joint_problem(view: str, name: str, value: float) -> str | None:
-    """Why a joint angle cannot be drawn in this view, or None."""
+def joint_problem(view: str, base: str, name: str, value: float) -> str | None:
+    """Why a joint angle cannot be drawn in this view and base, or None."""
     known = JOINTS[view]
+    if name == "hip_turn" and base != "side_lying":
+        return "hip_turn (the clam's knee opening) is drawn only side-lying."
     side, _, limb = name.partition("_")
     if name not in known and side in SIDES[view] and limb in LIMBS:
         name = limb
@@ -125,12 +127,13 @@ class FigureSchema(Schema):
     @validates_schema
     def joints_in_range(self, data, **kwargs):
         errors: dict = {}
+        view, base = data["view"], data["base"]
         for name, value in data["joints"].items():
-            if message := joint_problem(data["view"], name, value):
+            if message := joint_problem(view, base, name, value):
                 errors.setdefault("joints", {})[name] = [message]
         for index, keyframe in enumerate(data["keyframes"]):
             for name, value in keyframe["joints"].items():
-                if message := joint_problem(data["view"], name, value):
+                if message := joint_problem(view, base, name, value):
                     frame = errors.setdefault("keyframes", {}).setdefault(index, {})
                     frame.setdefault("joints", {})[name] = [message]
         if errors:
