@@ -332,7 +332,7 @@ class Player {
       h('details', { class: 'how' },
         h('summary', {}, `Steps and tips (${exercise.instructions.length} steps)`),
         h('ol', { class: 'steps' }, exercise.instructions.map((text) => h('li', {}, text))),
-        exercise.cues?.length ? [h('h3', {}, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
+        exercise.cues?.length ? [h('h2', { class: 'minor' }, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
       confirmed ? h('details', { class: 'how' },
         h('summary', {}, 'Cautions'),
         h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null);
