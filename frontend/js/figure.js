@@ -449,7 +449,7 @@ export function mountStills(container, figure, { title, all = false } = {}) {
   const shown = all ? frames.map((_, i) => i) : [0, figure.hold];
   const longest = Math.max(...shown.map((i) => figure.keyframes[i].label.length));
   const [h, gap, text] = [box.y1 - box.y0, 8, 11];
-  const w = Math.max(box.x1 - box.x0, longest * 4.3);
+  const w = Math.max(box.x1 - box.x0, longest * 5);
   const svg = svgRoot(shown.length * w + (shown.length - 1) * gap, h + text + 4, title);
   shown.forEach((index, n) => {
     const g = frameGroup(svg, box, n * (w + gap) + (w - (box.x1 - box.x0)) / 2);

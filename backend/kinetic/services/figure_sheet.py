@@ -39,7 +39,7 @@ body {{ font: 14px system-ui, sans-serif; color: #1d2630; margin: 16px;
 h1 {{ grid-column: 1 / -1; font-size: 20px; margin: 0 0 4px; }}
 h2 {{ font-size: 14px; margin: 0 0 4px; }} small {{ color: #6b7480; font-weight: 400; }}
 section {{ border: 1px solid #d5dadf; border-radius: 8px; padding: 8px; }}
-.fig svg {{ display: block; max-height: 190px; }}
+.fig svg {{ display: block; margin: auto; }}
 .none {{ color: #a33; }}
 </style></head><body><h1>Kinetic Chain: exercise figures (every keyframe)</h1>
 {cells}
@@ -49,8 +49,15 @@ import {{ mountStills }} from '/js/figure.js';
 const figures = JSON.parse(document.getElementById('figures').textContent);
 for (const el of document.querySelectorAll('.fig')) {{
   const figure = figures[el.dataset.slug];
-  if (figure) mountStills(el, figure, {{ title: el.dataset.slug, all: true }});
-  else el.innerHTML = '<p class="none">No figure.</p>';
+  if (!figure) {{
+    el.innerHTML = '<p class="none">No figure.</p>';
+    continue;
+  }}
+  const title = el.dataset.slug;
+  const svg = mountStills(el, figure, {{ title, all: true }}).element;
+  // One scale for every figure, so sizes compare across the sheet.
+  const width = Math.min(svg.viewBox.baseVal.width * 2.4, el.clientWidth);
+  svg.style.width = `${{width}}px`;
 }}
 document.body.dataset.ready = 'yes';
 </script></body></html>"""
