@@ -116,6 +116,7 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     pick(page, "How much does it hurt?", "8")
     dialog.get_by_role("button", name="Record it").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Your therapist will be told")
+    screenshot(page, "player-hurt")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     dialog.get_by_role("button", name="End the session").click()
 
