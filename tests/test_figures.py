@@ -253,6 +253,21 @@ def test_figures_sheet_writes_a_png(runner, tmp_path):
     assert "26 of 26 exercises drawn" in result.output
 
 
+def test_figures_sheet_reports_a_broken_renderer(runner, tmp_path, monkeypatch):
+    if figure_sheet.find_chromium() is None:
+        pytest.skip("Chromium is not installed")
+    (tmp_path / "js").mkdir()
+    broken = "export function mountStills() { throw new Error('no figures'); }"
+    (tmp_path / "js" / "figure.js").write_text(broken)
+    monkeypatch.setattr(figure_sheet, "FRONTEND", tmp_path)
+    output = tmp_path / "figures.png"
+    args = ["figures", "sheet", "--output", str(output), str(ROOT)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert "figure.js failed" in result.output and "no figures" in result.output
+    assert not output.exists()
+
+
 def test_figures_sheet_says_when_chromium_is_missing(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(figure_sheet, "find_chromium", lambda: None)
     output = tmp_path / "figures.png"

@@ -11,6 +11,15 @@ from kinetic.frontend import FRONTEND
 
 ORIGIN = "http://figures.invalid"
 CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser")
+# Headless on a closed network: no sandbox as root, no background connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class SheetError(Exception):
@@ -41,7 +50,11 @@ h2 {{ font-size: 14px; margin: 0 0 4px; }} small {{ color: #6b7480; font-weight:
 section {{ border: 1px solid #d5dadf; border-radius: 8px; padding: 8px; }}
 .fig svg {{ display: block; margin: auto; }}
 .none {{ color: #a33; }}
-</style></head><body><h1>Kinetic Chain: exercise figures (every keyframe)</h1>
+</style></head><body>
+<script>
+addEventListener('error', () => {{ document.body.dataset.ready = 'no'; }});
+</script>
+<h1>Kinetic Chain: exercise figures (every keyframe)</h1>
 {cells}
 <script type="application/json" id="figures">{json.dumps(figures)}</script>
 <script type="module">
@@ -76,6 +89,7 @@ def render_sheet(
             "Chromium is needed to draw the sheet (Debian: apt-get install chromium)."
         )
     try:
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as error:
         raise SheetError(
@@ -91,22 +105,25 @@ def render_sheet(
             route.fulfill(body=page_html, content_type="text/html")
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route(f"{ORIGIN}/**", serve)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{ORIGIN}/sheet.html")
-            page.wait_for_selector("body[data-ready]", timeout=10_000)
-            if errors:
-                raise SheetError(f"figure.js failed: {errors[0]}")
-            page.screenshot(path=str(output), full_page=True)
-        finally:
-            browser.close()
+    errors: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.route(f"{ORIGIN}/**", serve)
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(f"{ORIGIN}/sheet.html")
+                page.wait_for_selector("body[data-ready]", timeout=20_000)
+                if not errors:
+                    page.screenshot(path=str(output), full_page=True)
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        detail = errors[0] if errors else str(error).splitlines()[0]
+        raise SheetError(f"Chromium could not draw the sheet: {detail}") from error
+    if errors:
+        raise SheetError(f"figure.js failed: {errors[0]}")
     return output
