@@ -92,6 +92,7 @@ def figure_line(text: str, needle: str) -> int:
         ("hold: 1", "hold: 0", "hold:", "figure.hold", "greater than or equal to 1"),
         ("[floor, chair]", "[floor, sofa]", "props:", "figure.props[1]", "one of"),
         ("[floor, chair]", "[floor]", "props:", "figure.props", "chair prop"),
+        ("[floor, chair]", "[chair, wall]", "props:", "figure.props", "side view only"),
         ("base: sitting", "base: prone", "base:", "figure.base", "front view draws"),
         ("{neck: 20, head: -20}", "{neck: '20'}", "'20'", "", "Not a valid number"),
     ],

@@ -318,8 +318,9 @@ function pillows(figure, shapes) {
 function staticProps(figure, shapes) {
   const out = [];
   if (figure.props.includes('chair')) out.push(...chair(figure, shapes));
-  if (figure.props.includes('wall')) {
-    const hip = find(shapes, 'thigh near').pts[0];
+  const near = find(shapes, 'thigh near');
+  if (figure.props.includes('wall') && near) {
+    const hip = near.pts[0];
     out.push(rect(hip[0] - 12, 0, 4, 105, 0));
   }
   return [...out, ...pillows(figure, shapes)];

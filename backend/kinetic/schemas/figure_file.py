@@ -115,6 +115,8 @@ class FigureSchema(Schema):
         if base not in VIEW_BASES[view]:
             allowed = ", ".join(VIEW_BASES[view])
             raise ValidationError(f"The {view} view draws only: {allowed}.", "base")
+        if view != "side" and "wall" in data["props"]:
+            raise ValidationError("The wall is drawn in the side view only.", "props")
         if base == "sitting" and "chair" not in data["props"]:
             raise ValidationError("A sitting figure needs the chair prop.", "props")
         if data["hold"] >= len(data["keyframes"]):
