@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from kinetic.frontend import FRONTEND
+from kinetic.schemas.figure_file import JOINTS, PROPS, VIEW_BASES, FigureSchema
 from kinetic.schemas.program_files import ExerciseFileSchema
 
 ROOT = Path(__file__).resolve().parents[2] / "programs" / "exercises"
@@ -145,3 +146,52 @@ def test_the_figure_json_round_trips_as_the_api_sends_it(page):
         [figure, floats],
     )
     assert points[0] == points[1]
+
+
+def every_drawable_figure() -> list[dict]:
+    """Every base in every view that may draw it, with every prop it may have, moving
+    each of the view's joints from one end of its range to the other."""
+    figures = []
+    for view, bases in VIEW_BASES.items():
+        props = [p for p in PROPS if view == "side" or p != "wall"]
+        low = {name: lo for name, (lo, _) in JOINTS[view].items()}
+        high = {name: hi for name, (_, hi) in JOINTS[view].items()}
+        for base in bases:
+            if base != "side_lying":
+                low.pop("hip_turn", None)
+                high.pop("hip_turn", None)
+            figure = {
+                "view": view,
+                "base": base,
+                "props": props,
+                "hold": 1,
+                "keyframes": [
+                    {"label": "low", "joints": dict(low)},
+                    {"label": "high", "joints": dict(high)},
+                ],
+            }
+            assert FigureSchema().validate(figure) == {}, (view, base)
+            figures.append(figure)
+    return figures
+
+
+def test_every_base_view_and_prop_draws_at_the_ends_of_every_range(page):
+    figures = every_drawable_figure()
+    finite = page.evaluate(
+        """async (figures) => {
+          const { mountFigure } = await import('/js/figure.js');
+          const main = document.querySelector('main');
+          return figures.map((figure) => {
+            const fig = mountFigure(main, figure, { title: figure.base });
+            const ok = [0, 0.5, 1].every((t) => {
+              fig.pose(t);
+              return !fig.element.outerHTML.includes('NaN');
+            });
+            fig.destroy();
+            return ok;
+          });
+        }""",
+        figures,
+    )
+    assert len(finite) == sum(len(bases) for bases in VIEW_BASES.values())
+    assert all(finite)
