@@ -13,12 +13,17 @@ const SKIN = '#0f4f4c';
 const BASES = {
   standing: { turn: 0, joints: { ankle: 0 } },
   sitting: { turn: 0, joints: { hip: 90, knee: 90, ankle: 0 } },
-  half_kneeling: { turn: 0, joints: { near_hip: 85, near_knee: 85, far_hip: -5, far_knee: 95, far_ankle: -40 } },
+  half_kneeling: {
+    turn: 0, joints: { near_hip: 85, near_knee: 85, far_hip: -5, far_knee: 95, far_ankle: -40 },
+  },
   supine: { turn: 90, joints: { ankle: -25 } },
   crook_lying: { turn: 90, joints: { hip: 45, knee: 105, ankle: -30 } },
   prone: { turn: -90, joints: { ankle: -50 } },
   four_point_kneeling: { turn: -90, joints: { hip: 90, knee: 90, ankle: -50, shoulder: 90 } },
-  side_lying: { turn: 90, flip: true, stack: 3, joints: { hip: 50, knee: 90, ankle: -20, shoulder: 90, elbow: 100 } },
+  // Seen from above, the back towards the top; `stack` lifts the top leg off the bottom one.
+  side_lying: {
+    turn: 90, flip: true, stack: 3, joints: { hip: 50, knee: 90, ankle: -20, shoulder: 90, elbow: 100 },
+  },
 };
 
 const LIMB_JOINTS = ['shoulder', 'elbow', 'hip', 'knee', 'ankle', 'shoulder_out', 'hip_out'];
@@ -63,7 +68,11 @@ function lerpAngles(a, b, f) {
 
 // ---- side view: the model stands facing +x (y up) with the hip at the origin ----
 
-const L = { pelvis: 9, lowBack: 13, upperBack: 17, neck: 6.5, head: 6.8, upperArm: 16, forearm: 13.5, hand: 4, thigh: 24, shank: 23, foot: 8 };
+// Segment lengths in model units (a standing figure is about 110 tall).
+const L = {
+  pelvis: 9, lowBack: 13, upperBack: 17, neck: 6.5, head: 6.8,
+  upperArm: 16, forearm: 13.5, hand: 4, thigh: 24, shank: 23, foot: 8,
+};
 
 function sideLimbs(j, side, c7, ub, pel) {
   const g = (n) => get(j, `${side}_${n}`);
@@ -78,8 +87,9 @@ function sideLimbs(j, side, c7, ub, pel) {
   // Side-lying, the top knee opens towards the ceiling: drawn as the thigh turning
   // up off the bottom one while the feet stay together.
   const turn = side === 'near' ? get(j, 'hip_turn') : 0;
-  const knee = back(at(at([0, 0], thigh, L.thigh), pel + 90, 0.6 * L.thigh * Math.sin(rad(turn))));
-  const ankle = back(at(at([0, 0], thigh, L.thigh), shank, L.shank));
+  const bentKnee = at([0, 0], thigh, L.thigh);
+  const knee = back(at(bentKnee, pel + 90, 0.6 * L.thigh * Math.sin(rad(turn))));
+  const ankle = back(at(bentKnee, shank, L.shank));
   const foot = shank + 90 + g('ankle');
   return {
     arm: [shoulder, elbow, wrist], hand: [wrist, at(wrist, fa, L.hand)],
@@ -152,7 +162,10 @@ function frontModel(j) {
 function topModel(j) {
   const turn = get(j, 'trunk_turn');
   const r = (p) => rotate(p, turn);
-  return { shoulders: [r([-15, 3]), r([15, 3])], arms: [r([-11, -5]), r([11, -5])], head: r([0, 3]), face: -90 + turn + get(j, 'head_turn') };
+  return {
+    shoulders: [r([-15, 3]), r([15, 3])], arms: [r([-11, -5]), r([11, -5])], head: r([0, 3]),
+    face: -90 + turn + get(j, 'head_turn'),
+  };
 }
 
 // ---- from a model to shapes: polylines, circles and ellipses in model units ----
@@ -163,7 +176,8 @@ function limbShapes(limb, color, side = '') {
   const line = (pts, w, fill = color, part = '') => ({ kind: 'line', pts, w, fill, part });
   const out = [];
   if (limb.leg) {
-    out.push(line(limb.leg.slice(0, 2), W.thigh, color, `thigh ${side}`), line(limb.leg.slice(1), W.shank));
+    out.push(line(limb.leg.slice(0, 2), W.thigh, color, `thigh ${side}`));
+    out.push(line(limb.leg.slice(1), W.shank));
     out.push(line(limb.foot, W.foot));
   }
   if (limb.arm) {
@@ -180,8 +194,10 @@ function headShapes(center, face, up, eyes, nod = 0) {
     const eye = (s) => add(center, add(dir(up - 90, s * 2.6), dir(up, 1 - 0.09 * nod)));
     for (const s of [-1, 1]) shapes.push({ kind: 'circle', c: eye(s), r: 1.1, fill: '#fff' });
   } else {
-    shapes.push({ kind: 'circle', c: add(center, add(dir(face, 3.6), dir(up, 1.2))), r: 1.1, fill: '#fff' });
-    shapes.push({ kind: 'line', pts: [at(center, face - 12, r - 0.8), at(center, face - 22, r + 1.6)], w: 2.6, fill: SKIN });
+    const eye = add(center, add(dir(face, 3.6), dir(up, 1.2)));
+    const nose = [at(center, face - 12, r - 0.8), at(center, face - 22, r + 1.6)];
+    shapes.push({ kind: 'circle', c: eye, r: 1.1, fill: '#fff' });
+    shapes.push({ kind: 'line', pts: nose, w: 2.6, fill: SKIN });
   }
   return shapes;
 }
@@ -299,14 +315,15 @@ function pillows(figure, shapes) {
   const knees = ['near', 'far'].map((s) => find(shapes, `thigh ${s}`)?.pts[1]).filter(Boolean);
   const has = (p) => figure.props.includes(p);
   if (has('pillow') && LYING.includes(figure.base)) out.push(rect(head.c[0] - 9, 0, 18, 5, 2.5));
-  if (has('pillow') && figure.base === 'side_lying') out.push({ kind: 'ellipse', c: head.c, rx: 11, ry: 8, angle: 0, fill: PROP });
+  const oval = (c, rx, ry) => ({ kind: 'ellipse', c, rx, ry, angle: 0, fill: PROP });
+  if (has('pillow') && figure.base === 'side_lying') out.push(oval(head.c, 11, 8));
   if (has('pillow') && figure.base === 'half_kneeling') {
     const knee = knees.reduce((a, b) => (a[1] < b[1] ? a : b));
     out.push(rect(knee[0] - 7, 0, 14, 3, 1.5));
   }
   if (has('knee_pillow') && figure.base === 'side_lying') {
     const [a, b] = knees;
-    out.push({ kind: 'ellipse', c: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], rx: 6, ry: 4, angle: 0, fill: PROP });
+    out.push(oval([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], 6, 4));
   }
   if (has('knee_pillow') && LYING.includes(figure.base)) {
     const knee = knees[0];
@@ -327,9 +344,10 @@ function staticProps(figure, shapes) {
 }
 
 function floor(figure, box) {
-  if (BASES[figure.base].flip) return [rect(box.x0 + 1, box.y0 + 1, box.x1 - box.x0 - 2, box.y1 - box.y0 - 2, 6, '#eef1f3')];
-  if (!figure.props.includes('floor') && figure.view === 'top') return [];
-  return [rect(box.x0, -3, box.x1 - box.x0, 3, 0, '#e4e7ea'), bar([box.x0, 0], [box.x1, 0], 1.5)];
+  const [width, height] = [box.x1 - box.x0, box.y1 - box.y0];
+  if (BASES[figure.base].flip) return [rect(box.x0 + 1, box.y0 + 1, width - 2, height - 2, 6, '#eef1f3')];
+  if (figure.view === 'top') return [];
+  return [rect(box.x0, -3, width, 3, 0, '#e4e7ea'), bar([box.x0, 0], [box.x1, 0], 1.5)];
 }
 
 function bounds(shapeLists) {
