@@ -469,7 +469,9 @@ export function mountStills(container, figure, { title, all = false } = {}) {
   const longest = Math.max(...shown.map((i) => figure.keyframes[i].label.length));
   const [h, gap, text] = [box.y1 - box.y0, 8, 11];
   const w = Math.max(box.x1 - box.x0, longest * 5);
-  const svg = svgRoot(shown.length * w + (shown.length - 1) * gap, h + text + 4, title);
+  const labels = shown.map((i) => figure.keyframes[i].label).join(', then ');
+  const name = title ? `${title}: ${labels}` : labels;
+  const svg = svgRoot(shown.length * w + (shown.length - 1) * gap, h + text + 4, name);
   shown.forEach((index, n) => {
     const g = frameGroup(svg, box, n * (w + gap) + (w - (box.x1 - box.x0)) / 2);
     layer(g, props);

@@ -95,6 +95,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
               [...svg.querySelectorAll('text')].map((t) => t.textContent),
               [...svg.querySelectorAll('[points]')]
                 .every((p) => !p.getAttribute('points').includes('NaN')),
+              svg.getAttribute('aria-label'),
             ];
             stills.destroy();
           }
@@ -103,7 +104,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
         figures,
     )
     assert len(counts) == 26
-    for slug, (heads, labels, finite) in counts.items():
+    for slug, (heads, labels, finite, name) in counts.items():
         figure = figures[slug]
         assert heads == 2, slug
         expected = [
@@ -112,6 +113,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
         ]
         assert labels == expected, slug
         assert finite, slug
+        assert name == f"{slug}: {expected[0]}, then {expected[1]}"
 
 
 def test_no_figure_draws_nothing(page):
