@@ -77,6 +77,7 @@ function exerciseItem(session, exercise, ticks, done) {
   return h('li', { class: 'exercise' },
     h('div', { class: 'tick-row' }, box,
       h('label', { for: id }, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage)))),
+    exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
     exercise.cautions?.length ? h('div', { class: 'caution' },
       h('h3', {}, 'Before your first set'),
       h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null,
