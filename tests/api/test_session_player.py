@@ -316,6 +316,22 @@ def test_alerts_of_a_corrected_or_deleted_entry_stay_and_say_so(client, setup):
     assert alert["summary"].endswith("The patient later deleted the entry.")
 
 
+def test_a_correction_up_to_the_threshold_alerts(client, setup):
+    therapist, patient = setup
+    session = today_session(client, patient)
+    entry = pain(
+        client, patient, neck=1, session_id=session["id"], exercise="test-chin-tuck"
+    ).json
+    assert open_alerts(client, therapist) == []
+    response = patch(client, patient, entry["id"], neck=7)
+    assert response.status_code == 200
+    assert "Your therapist will be told" in response.json["advice"][0]["text"]
+    (alert,) = open_alerts(client, therapist)
+    assert alert["detail"]["exercise"] == "test-chin-tuck"
+    assert patch(client, patient, entry["id"], neck=8).status_code == 200
+    assert len(open_alerts(client, therapist)) == 1  # still once that day
+
+
 def test_another_patients_entry_is_404(client, setup, make_patient):
     therapist, patient = setup
     other = make_patient(therapist)

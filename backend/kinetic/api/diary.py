@@ -113,6 +113,7 @@ class MyPainEntry(MethodView):
         patient = current_user()
         entry = _own_entry(patient, entry_id)
         diary.correct_pain(entry, data)
+        feedback.after_exercise_entry(entry, patient)  # corrected up to the threshold
         found = safety.findings(patient, today_in(patient.timezone))
         db.session.commit()
         entry.advice = _advice(entry, patient, found)
