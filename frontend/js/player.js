@@ -355,10 +355,11 @@ class Player {
     finish.addEventListener('click', () => this.finish(finish, status));
     this.root.replaceChildren(
       heading('Session done'),
-      h('p', { class: 'lead' }, `You did ${done.length} of ${this.exercises.length} exercises.`),
-      h('ul', { class: 'entries' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name),
-        h('span', { class: 'when' }, done.includes(e) ? `${results[e.slug].sets_done} ${results[e.slug].sets_done === 1 ? 'set' : 'sets'}` : 'skipped')))),
-      status, finish,
+      h('section', { class: 'card summary' },
+        h('p', { class: 'lead' }, `You did ${done.length} of ${this.exercises.length} exercises.`),
+        h('ul', { class: 'entries' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name),
+          h('span', { class: 'when' }, done.includes(e) ? `${results[e.slug].sets_done} ${results[e.slug].sets_done === 1 ? 'set' : 'sets'}` : 'skipped')))),
+        status, finish),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.toExercise(this.exercises.length - 1) }, 'Back to the last exercise')),
     );
     this.focusTop();
