@@ -51,6 +51,7 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
     expect(page.locator("form .status")).to_have_text("Corrected.")
     expect(newest).to_contain_text("Low back 4 · Neck 2")
     expect(newest).to_contain_text("Corrected")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
     page.get_by_role("link", name="Trends").click()
     chart = page.get_by_role("img", name=re.compile("trend", re.IGNORECASE))
