@@ -1,5 +1,7 @@
-"""Bytes the patient app costs on a phone: the first load and a repeat visit, as
-Chromium counts them on the wire (gzip), plus Lighthouse's mobile scores.
+"""Bytes the patient app costs on a phone: the first load, a repeat visit and
+opening the session player, as Chromium counts them on the wire (gzip), the
+service worker's precached shell, plus Lighthouse's mobile scores on the sign-in
+page and on the player.
 
     python bench/frontend.py [--lighthouse]
 
@@ -8,10 +10,15 @@ the demo patient, so the figures include the Today screen's data and the chart.
 """
 
 import argparse
+import gzip
 import json
 import os
+import re
+import socket
 import subprocess
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -65,10 +72,44 @@ def measure_bytes(url: str) -> dict:
         "first load (sign-in page)": first,
         "sign-in page, sign in and Today, no service worker": cold,
         "repeat visit (service worker)": repeat,
+        "Today → Start: the player screen, no service worker": _player_bytes(url),
     }
 
 
-def lighthouse(url: str) -> dict | None:
+def _player_bytes(url: str) -> tuple[int, int]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            service_workers="block",
+        )
+        page = context.new_page()
+        page.goto(url)
+        _sign_in(page)
+        page.wait_for_load_state("networkidle")
+        start = page.get_by_role("link", name="Start").first
+        player = transferred(page, lambda: (start.click(), _player_shown(page)))
+        browser.close()
+    return player
+
+
+def _player_shown(page) -> None:
+    page.locator(".player .controls").wait_for()
+
+
+def shell_bytes(url: str) -> tuple[int, int]:
+    """The service worker's precache: each shell file gzipped, as served."""
+    sw = urllib.request.urlopen(f"{url}/sw.js").read().decode()
+    files = re.findall(r"^  '(/[^']*)',$", sw, re.MULTILINE)
+    total = 0
+    for path in files:
+        body = urllib.request.urlopen(f"{url}{path}").read()
+        total += len(gzip.compress(body, 6))
+    return total, len(files)
+
+
+def _lighthouse_cli() -> Path:
     cli = HERE / "node_modules" / ".bin" / "lighthouse"
     if not cli.exists():
         subprocess.run(
@@ -76,6 +117,85 @@ def lighthouse(url: str) -> dict | None:
             cwd=HERE,
             check=True,
         )
+    return cli
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def lighthouse_player(url: str) -> dict:
+    """Lighthouse on the player screen: a Chromium signed in as the demo patient
+    (the token lives in localStorage), kept as it is (--disable-storage-reset)."""
+    cli = _lighthouse_cli()
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as profile:
+        chrome = subprocess.Popen(
+            [
+                CHROMIUM,
+                *ARGS,
+                "--headless=new",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            target = _sign_in_over_cdp(port, url)
+            out = Path(profile) / "player.json"
+            subprocess.run(
+                [
+                    cli,
+                    target,
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={out}",
+                    f"--port={port}",
+                    "--disable-storage-reset",
+                    "--only-categories=performance,accessibility,best-practices",
+                ],
+                check=True,
+            )
+            report = json.loads(out.read_text())
+        finally:
+            chrome.terminate()
+            chrome.wait()
+    failed = [
+        audit["id"]
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") == "binary" and audit.get("score") == 0
+    ]
+    if failed:
+        print("Lighthouse audits failed on the player:", ", ".join(failed))
+    return {k: v["score"] for k, v in report["categories"].items()}
+
+
+def _sign_in_over_cdp(port: int, url: str) -> str:
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        page = browser.contexts[0].new_page()
+        page.goto(url)
+        _sign_in(page)
+        start = page.get_by_role("link", name="Start").first
+        target = url + "/" + start.get_attribute("href")
+        start.click()
+        _player_shown(page)
+        page.close()
+    return target
+
+
+def lighthouse(url: str) -> dict | None:
+    cli = _lighthouse_cli()
     with tempfile.TemporaryDirectory() as profile:
         out = Path(profile) / "report.json"
         flags = " ".join([*ARGS, "--headless=new", f"--user-data-dir={profile}/chrome"])
@@ -102,18 +222,22 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir, live_server(workdir) as url:
         figures = measure_bytes(url)
+        shell = shell_bytes(url)
         scores = lighthouse(url) if args.lighthouse else None
+        player = lighthouse_player(url) if args.lighthouse else None
     print("## Patient app on a phone (390 px), bytes on the wire")
     print("| visit | KB transferred | requests |")
     print("|---|---:|---:|")
+    figures["the service worker's precached shell (gzip, files)"] = shell
     for name, (size, count) in figures.items():
         print(f"| {name} | {size / 1024:.1f} | {count} |")
-    if scores:
-        print("\n## Lighthouse, mobile profile, sign-in page")
-        print("| category | score |")
-        print("|---|---:|")
-        for name, score in scores.items():
-            print(f"| {name} | {score:.2f} |")
+    for title, found in (("sign-in page", scores), ("session player", player)):
+        if found:
+            print(f"\n## Lighthouse, mobile profile, {title}")
+            print("| category | score |")
+            print("|---|---:|")
+            for name, score in found.items():
+                print(f"| {name} | {score:.2f} |")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from kinetic.services import (
     accounts,
     backup,
     demo,
+    figure_sheet,
     library,
     push,
     reminders,
@@ -142,6 +143,36 @@ def evaluate_command(at: datetime | None, everyone: bool) -> None:
     click.echo(f"{raised} alert(s) raised.")
 
 
+figures_cli = AppGroup("figures", help="The exercise figures.")
+
+
+@figures_cli.command("sheet")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="docs/figures.png",
+    show_default=True,
+    help="The PNG to write.",
+)
+@click.argument("directory", required=False)
+def figures_sheet_command(output: str, directory: str | None) -> None:
+    """Draw every exercise's keyframes on one contact sheet, with figure.js in
+    headless Chromium (needs Chromium and Playwright)."""
+    found = library.read_library(_directory(directory))
+    if found.problems:
+        for problem in found.problems:
+            click.echo(str(problem), err=True)
+        click.echo("No sheet drawn: fix the problems above first.", err=True)
+        sys.exit(1)
+    try:
+        path = figure_sheet.render_sheet(found.exercises, Path(output))
+    except figure_sheet.SheetError as error:
+        click.echo(f"No sheet drawn: {error}", err=True)
+        sys.exit(1)
+    drawn = sum(1 for e in found.exercises.values() if e.get("figure"))
+    click.echo(f"Wrote {path}: {drawn} of {len(found.exercises)} exercises drawn.")
+
+
 users_cli = AppGroup("users", help="Accounts.")
 
 
@@ -201,6 +232,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(safety_cli)
+    app.cli.add_command(figures_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(scheduler_command)

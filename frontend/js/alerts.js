@@ -9,6 +9,7 @@ export const KIND = {
   no_improvement: 'No improvement',
   disengaged: 'Missed sessions',
   neck_flexion: 'Back pain on neck flexion',
+  exercise_pain: 'Pain during an exercise',
 };
 
 /** One alert as a card; `withPatient` links to the patient's page. */

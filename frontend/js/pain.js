@@ -1,61 +1,81 @@
 import { api, queued, submit, uuid } from './api.js';
-import { addDays, field, formatTime, h, heading, isoDay, say, score, scoreField, showError, statusLine } from './ui.js';
+import { addDays, field, formatTime, h, heading, isoDay, say, score, scoreButtons, showError, statusLine } from './ui.js';
 
 const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']];
 
+const EDITABLE_MS = 24 * 3600 * 1000;
+
 export function render(screen) {
-  const inputs = {};
-  const fields = REGIONS.map(([name, label]) => {
-    const { wrap, input } = scoreField(label, name);
-    inputs[name] = input;
-    return wrap;
-  });
+  const scores = Object.fromEntries(REGIONS.map(([name, label]) => [name, scoreButtons(label, name, { describedBy: 'scale' })]));
   const notes = h('textarea', { name: 'notes', rows: '3', maxlength: '2000' });
   const signs = warningSigns();
   const status = statusLine();
   const advice = h('div', { class: 'advice', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit' }, 'Save');
+  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Cancel correction');
+  const legend = h('legend', {}, 'How much does it hurt right now?');
   const recent = h('ul', { class: 'entries' });
   const form = h('form', { class: 'card', novalidate: true },
     h('fieldset', {},
-      h('legend', {}, 'How much does it hurt right now?'),
-      h('p', { class: 'scale', id: 'scale' }, h('strong', {}, '0'), ' = no pain, ', h('strong', {}, '10'), ' = worst imaginable. Leave a region empty if you have nothing to report.'),
-      fields),
+      legend,
+      h('p', { class: 'scale', id: 'scale' }, h('strong', {}, '0'), ' = no pain, ', h('strong', {}, '10'), ' = worst imaginable. Choose “Not today” for a region you have nothing to report.'),
+      REGIONS.map(([name]) => scores[name].group)),
     signs.box,
     field('Notes (optional)', notes),
     status,
     button,
+    cancel,
   );
-  for (const input of Object.values(inputs)) input.setAttribute('aria-describedby', `scale ${input.getAttribute('aria-describedby')}`);
+  let editing = null; // the entry being corrected
+  const reset = () => {
+    editing = null;
+    form.reset();
+    for (const [name] of REGIONS) scores[name].set(null);
+    legend.textContent = 'How much does it hurt right now?';
+    signs.box.hidden = false;
+    cancel.hidden = true;
+    button.textContent = 'Save';
+  };
+  const correct = (entry) => {
+    editing = entry;
+    for (const [name] of REGIONS) scores[name].set(entry[name]);
+    notes.value = entry.notes || '';
+    legend.textContent = `Correct your entry from ${formatTime(entry.recorded_at)}`;
+    signs.box.hidden = true; // warning signs given cannot be taken back
+    cancel.hidden = false;
+    button.textContent = 'Save correction';
+    advice.replaceChildren();
+    say(status, '');
+    form.scrollIntoView({ block: 'start' });
+    scores.low_back.focus();
+  };
+  cancel.addEventListener('click', reset);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     advice.replaceChildren();
-    const body = { client_id: uuid(), recorded_at: new Date().toISOString() };
-    for (const [name] of REGIONS) if (inputs[name].value !== '') body[name] = Number(inputs[name].value);
-    if (notes.value.trim()) body.notes = notes.value.trim();
-    const ticked = signs.ticked();
-    if (ticked.red_flags.length) body.red_flags = ticked.red_flags;
-    if (ticked.symptoms.length) body.symptoms = ticked.symptoms;
-    if (REGIONS.every(([name]) => body[name] === undefined)) {
+    const body = {};
+    for (const [name] of REGIONS) {
+      const value = scores[name].value();
+      if (value !== null || editing) body[name] = value;
+    }
+    if (notes.value.trim() || editing) body.notes = notes.value.trim() || null;
+    if (REGIONS.every(([name]) => body[name] == null)) {
       say(status, 'Give at least one score, for low back, neck or headache.', 'error');
-      inputs.low_back.focus();
+      scores.low_back.focus();
       return;
     }
     button.disabled = true;
     try {
-      const result = await submit(body.client_id, '/me/pain', body, 'Pain entry');
-      if (result.queued) {
-        say(status, 'Saved on this phone. It will be sent when you are back online.', 'ok');
-        // Urgent advice cannot wait for the network.
-        showAdvice(advice, signs.offlineAdvice(ticked.red_flags));
+      if (editing) {
+        const data = await api(`/me/pain/${editing.id}`, { method: 'PATCH', body });
+        say(status, 'Corrected.', 'ok');
+        showAdvice(advice, data.advice);
       } else {
-        say(status, 'Saved.', 'ok');
-        showAdvice(advice, result.data.advice);
+        await saveNew(body, signs, status, advice);
       }
-      form.reset();
-      signs.box.open = false;
-      loadRecent(recent);
+      reset();
+      loadRecent(recent, correct);
     } catch (error) {
       showError(form, status, error);
     }
@@ -63,8 +83,27 @@ export function render(screen) {
   });
 
   screen.append(heading('Log pain'), form, advice,
-    h('section', { class: 'card' }, h('h2', {}, 'Recent entries'), recent));
-  loadRecent(recent);
+    h('section', { class: 'card' }, h('h2', {}, 'Recent entries'),
+      h('p', { class: 'hint' }, 'You can correct or delete an entry for 24 hours.'), recent));
+  loadRecent(recent, correct);
+}
+
+async function saveNew(body, signs, status, advice) {
+  Object.assign(body, { client_id: uuid(), recorded_at: new Date().toISOString() });
+  for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
+  const ticked = signs.ticked();
+  if (ticked.red_flags.length) body.red_flags = ticked.red_flags;
+  if (ticked.symptoms.length) body.symptoms = ticked.symptoms;
+  const result = await submit(body.client_id, '/me/pain', body, 'Pain entry');
+  if (result.queued) {
+    say(status, 'Saved on this phone. It will be sent when you are back online.', 'ok');
+    // Urgent advice cannot wait for the network.
+    showAdvice(advice, signs.offlineAdvice(ticked.red_flags));
+  } else {
+    say(status, 'Saved.', 'ok');
+    showAdvice(advice, result.data.advice);
+  }
+  signs.box.open = false;
 }
 
 /** The red-flag checklist and reportable symptoms, one tap away on the form. */
@@ -121,7 +160,7 @@ const line = (entry) => REGIONS
   .map(([name, label]) => `${label} ${score(entry[name])}`)
   .join(' · ');
 
-async function loadRecent(list) {
+async function loadRecent(list, correct) {
   const waiting = (await queued().catch(() => [])).filter((item) => item.path === '/me/pain');
   let entries = [];
   let offline = false;
@@ -133,8 +172,41 @@ async function loadRecent(list) {
   }
   const rows = [
     ...waiting.map((item) => h('li', {}, h('span', {}, line(item.body)), h('span', { class: 'when' }, `${formatTime(item.body.recorded_at)}, not sent yet`))),
-    ...entries.slice(-10).reverse().map((entry) => h('li', {}, h('span', {}, line(entry)), h('span', { class: 'when' }, formatTime(entry.recorded_at)))),
+    ...entries.slice(-10).reverse().map((entry) => entryRow(entry, list, correct)),
   ];
   if (!rows.length) rows.push(h('li', {}, offline ? 'Not available offline yet.' : 'No entries in the last two weeks.'));
   list.replaceChildren(...rows);
+}
+
+function entryRow(entry, list, correct) {
+  const when = formatTime(entry.recorded_at);
+  const row = h('li', { class: 'entry' },
+    h('span', {}, line(entry), entry.red_flags?.length ? h('strong', { class: 'flag' }, ' · warning sign') : null,
+      entry.corrected_at ? h('span', { class: 'sub' }, 'Corrected') : null),
+    h('span', { class: 'when' }, when));
+  if (Date.now() - new Date(entry.recorded_at).getTime() > EDITABLE_MS) return row;
+  const status = statusLine();
+  const edit = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Correct entry from ${when}`, onclick: () => correct(entry) }, 'Correct');
+  const remove = h('button', { type: 'button', class: 'danger small', 'aria-label': `Delete entry from ${when}` }, 'Delete');
+  const actions = h('div', { class: 'actions' }, edit, remove);
+  remove.addEventListener('click', () => {
+    const yes = h('button', { type: 'button', class: 'danger small' }, 'Yes, delete');
+    const no = h('button', { type: 'button', class: 'secondary small' }, 'Keep it');
+    const ask = h('div', { class: 'actions', role: 'group', 'aria-label': 'Delete this entry?' }, h('span', {}, 'Delete this entry?'), yes, no);
+    no.addEventListener('click', () => { ask.replaceWith(actions); remove.focus(); });
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await api(`/me/pain/${entry.id}`, { method: 'DELETE' });
+        loadRecent(list, correct);
+      } catch (error) {
+        say(status, error.message, 'error');
+        ask.replaceWith(actions);
+      }
+    });
+    actions.replaceWith(ask);
+    yes.focus();
+  });
+  row.append(h('div', { class: 'entry-tools' }, actions, status));
+  return row;
 }

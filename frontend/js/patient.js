@@ -30,6 +30,7 @@ export async function render(screen, { id }) {
       h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
     h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
+    exerciseFeedback(base),
     h('h2', { id: 'messages' }, 'Messages'),
     therapistPanel(patient),
   );
@@ -202,4 +203,34 @@ function recentSessions(base) {
     list.replaceChildren(...(rows.length ? rows : [h('li', {}, 'No sessions in these three weeks.')]));
   }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
   return h('section', { class: 'card' }, h('h2', {}, 'Sessions, last 2 weeks and next week'), list);
+}
+
+const EFFORT_WORDS = [['too_easy', 'too easy'], ['right', 'about right'], ['too_hard', 'too hard']];
+
+/** How each exercise went over the last 30 days, from the session player. */
+function exerciseFeedback(base) {
+  const body = h('tbody', {}, h('tr', {}, h('td', { colspan: '5' }, 'Loading…')));
+  const table = h('table', { class: 'feedback-table' },
+    h('caption', { class: 'sr-only' }, 'Feedback per exercise, last 30 days'),
+    h('thead', {}, h('tr', {}, ['Exercise', 'Done', 'Pain during', 'Effort', 'Stopped for pain'].map((t) => h('th', { scope: 'col' }, t)))),
+    body);
+  api(`${base}/exercise-feedback?days=30`).then((rows) => {
+    if (!rows.length) {
+      body.replaceChildren(h('tr', {}, h('td', { colspan: '5' }, 'No sessions done in the last 30 days.')));
+      return;
+    }
+    body.replaceChildren(...rows.map((row) => {
+      const effort = EFFORT_WORDS.filter(([key]) => row.effort[key]).map(([key, word]) => `${row.effort[key]} ${word}`).join(', ');
+      return h('tr', { class: row.stopped_for_pain || (row.mean_pain ?? 0) >= 5 ? 'alerting' : null },
+        h('th', { scope: 'row' }, row.name),
+        h('td', { 'data-label': 'Done' }, `${row.sessions}×`, row.skipped ? h('span', { class: 'sub' }, `skipped ${row.skipped}×`) : null),
+        h('td', { 'data-label': 'Pain during' }, row.mean_pain == null ? '–' : `${score(row.mean_pain)} (mean of ${row.pain_reports})`),
+        h('td', { 'data-label': 'Effort' }, effort || '–'),
+        h('td', { 'data-label': 'Stopped for pain' }, row.stopped_for_pain ? h('strong', { class: 'flag' }, `${row.stopped_for_pain}×`) : '0'));
+    }));
+  }, (error) => body.replaceChildren(h('tr', {}, h('td', { colspan: '5', class: 'error' }, error.message))));
+  return h('section', { class: 'card table-wrap' },
+    h('h2', { class: 'pad' }, 'How each exercise went (last 30 days)'),
+    h('p', { class: 'hint pad' }, 'From the session player: pain during each exercise (0-10), the effort the patient felt, and “Stop: this hurts”.'),
+    table);
 }

@@ -1,11 +1,16 @@
 import { api, queued, submit } from './api.js';
+import { minutes } from './dose.js';
 import { dosage, field, formatDay, h, heading, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
 const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
 const saveTicks = (id, ticks) => localStorage.setItem(ticksKey(id), JSON.stringify([...ticks]));
 
-export async function render(screen) {
+export async function render(screen, params = {}) {
+  if (params.play) {
+    const player = await import('./player.js');
+    return player.render(screen, params.play);
+  }
   const status = statusLine();
   screen.append(heading('Today'), status);
   let today;
@@ -34,20 +39,29 @@ export async function render(screen) {
 function sessionCard(session, many, waitingToSync) {
   const title = `${session.program_title || session.program}${many ? `, session ${session.slot}` : ''}`;
   const done = session.status === 'done' || waitingToSync;
-  const card = h('section', { class: 'card session' },
-    h('h2', { id: `s${session.id}` }, title));
+  const count = session.exercises.length;
+  const card = h('section', { class: 'card session', 'aria-labelledby': `s${session.id}` },
+    h('h2', { id: `s${session.id}` }, title),
+    h('p', { class: 'facts' }, `${count} ${count === 1 ? 'exercise' : 'exercises'} · about ${minutes(session.exercises)} min`));
   if (done) {
     card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
       ? 'Finished. Saved on this phone; it will be sent when you are back online.'
       : 'Finished. Well done!'));
-  } else if (session.status === 'missed') {
-    card.append(h('p', { class: 'hint' }, 'This session is overdue; you can still do it and tick it off.'));
+  } else {
+    if (session.status === 'missed') card.append(h('p', { class: 'hint' }, 'This session is overdue; you can still do it and tick it off.'));
+    const resumable = localStorage.getItem(`kc.player.${session.id}`);
+    card.append(h('a', { class: 'button start', href: `#/today?play=${session.id}`, 'aria-describedby': `s${session.id}` }, resumable ? 'Continue' : 'Start'));
   }
-  const ticks = loadTicks(session.id);
-  const list = h('ol', { class: 'exercises' });
-  for (const exercise of session.exercises) list.append(exerciseItem(session, exercise, ticks, done));
-  card.append(list);
-  if (!done) card.append(finishForm(session, ticks, card));
+  const all = h('details', { class: 'all' }, h('summary', {}, 'Show all exercises'));
+  all.addEventListener('toggle', () => {
+    if (!all.open || all.childElementCount > 1) return;
+    const ticks = loadTicks(session.id);
+    const list = h('ol', { class: 'exercises' });
+    for (const exercise of session.exercises) list.append(exerciseItem(session, exercise, ticks, done));
+    all.append(list);
+    if (!done) all.append(finishForm(session, ticks, card));
+  });
+  card.append(all);
   return card;
 }
 
@@ -63,6 +77,7 @@ function exerciseItem(session, exercise, ticks, done) {
   return h('li', { class: 'exercise' },
     h('div', { class: 'tick-row' }, box,
       h('label', { for: id }, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage)))),
+    exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
     exercise.cautions?.length ? h('div', { class: 'caution' },
       h('h3', {}, 'Before your first set'),
       h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null,
@@ -93,6 +108,7 @@ function finishForm(session, ticks, card) {
     try {
       const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
       localStorage.removeItem(ticksKey(session.id));
+      localStorage.removeItem(`kc.player.${session.id}`);
       const fresh = sessionCard(result.data || { ...session, status: 'done' }, false, !!result.queued);
       fresh.querySelector('h2').textContent = card.querySelector('h2').textContent;
       card.replaceWith(fresh);

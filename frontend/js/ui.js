@@ -133,3 +133,42 @@ export function sourceLine(sources = []) {
   if (!sources.length) return null;
   return h('span', { class: 'source' }, `Source: ${sources.map((s) => s.title).join('; ')}.`);
 }
+
+/**
+ * A 0-10 score as a row of large buttons: a radio group named `label`, radios
+ * named 0 … 10, and `none` (e.g. "Not today") for no score, chosen at first.
+ */
+export function scoreButtons(label, name, { none = 'Not today', describedBy } = {}) {
+  const id = nextId(name);
+  const radios = [];
+  const option = (value, text, extra = '') => {
+    const input = h('input', { type: 'radio', class: 'pick', name: id, value, id: `${id}-${value === '' ? 'none' : value}` });
+    radios.push(input);
+    return h('span', { class: 'pick-wrap' }, input, h('label', { for: input.id, class: `pick-label ${extra}`.trim() }, text));
+  };
+  const group = h('div', { role: 'radiogroup', class: 'scores', 'aria-labelledby': `${id}-label`, 'aria-describedby': describedBy, 'data-name': name },
+    h('span', { class: 'group-label', id: `${id}-label` }, label),
+    h('div', { class: 'score-row' }, Array.from({ length: 11 }, (_, n) => option(String(n), String(n), `s${n}`))),
+    none ? h('div', { class: 'none-row' }, option('', none, 'none')) : null);
+  const set = (value) => {
+    for (const radio of radios) radio.checked = radio.value === (value == null ? '' : String(value));
+  };
+  set(null);
+  const value = () => {
+    const chosen = radios.find((radio) => radio.checked);
+    return !chosen || chosen.value === '' ? null : Number(chosen.value);
+  };
+  return { group, value, set, focus: () => (radios.find((r) => r.checked) || radios[0]).focus() };
+}
+
+/** A few named choices as large buttons (a radio group), none chosen at first. */
+export function choiceButtons(label, choices) {
+  const id = nextId('choice');
+  const radios = choices.map(([value]) => h('input', { type: 'radio', class: 'pick', name: id, value, id: `${id}-${value}` }));
+  const group = h('div', { role: 'radiogroup', class: 'scores choices', 'aria-labelledby': `${id}-label` },
+    h('span', { class: 'group-label', id: `${id}-label` }, label),
+    h('div', { class: 'choice-row' }, choices.map(([, text], i) => h('span', { class: 'pick-wrap' }, radios[i], h('label', { for: radios[i].id, class: 'pick-label' }, text)))));
+  const value = () => radios.find((radio) => radio.checked)?.value || null;
+  const set = (v) => radios.forEach((radio) => { radio.checked = radio.value === v; });
+  return { group, value, set };
+}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import calendar, messages, push, safety
+from kinetic.services import calendar, diary, messages, push, safety
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -109,12 +109,15 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/report", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/report.pdf", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/fhir", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/exercise-feedback", THERAPIST),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
     Route("GET", "/api/v1/me/sessions", PATIENT),
     Route("GET", "/api/v1/me/pain", PATIENT),
     Route("POST", "/api/v1/me/pain", PATIENT, body={"low_back": 3}, ok=201),
+    Route("PATCH", "/api/v1/me/pain/<id:entry_id>", PATIENT, body={"low_back": 2}),
+    Route("DELETE", "/api/v1/me/pain/<id:entry_id>", PATIENT, ok=204),
     Route("GET", "/api/v1/me/trends", PATIENT),
     Route("GET", "/api/v1/me/reminders", PATIENT),
     Route(
@@ -167,6 +170,7 @@ class Practice:
     # A message to each side: only its recipient may mark it read.
     to_therapist_id: int
     to_patient_id: int
+    entry_id: int
 
     def ids(self, role: str = PATIENT) -> dict:
         return {
@@ -177,6 +181,7 @@ class Practice:
             "message_id": (
                 self.to_therapist_id if role == THERAPIST else self.to_patient_id
             ),
+            "entry_id": self.entry_id,
         }
 
     def caller(self, role: str):
@@ -214,8 +219,9 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
             therapist_user = db.session.get(User, therapist.id)
             asked, _ = messages.send(patient_user, patient_user, {"body": "Q"})
             answered, _ = messages.send(patient_user, therapist_user, {"body": "A"})
+            entry, _ = diary.record_pain(patient_user, {"low_back": 4})
             db.session.commit()
-            ids = (alert.id, asked.id, answered.id)
+            ids = (alert.id, asked.id, answered.id, entry.id)
         return Practice(therapist, patient, assignment_id, session_id, *ids)
 
     mine = practice(make_therapist())
@@ -548,7 +554,7 @@ def test_a_therapist_cannot_erase_a_patient_or_read_their_diary_as_them(client, 
     me = client.get(f"{API}/me", headers=mine.patient.headers)
     assert me.status_code == 200 and me.json["id"] == mine.patient.id
     pain = client.get(f"{API}/me/pain", headers=mine.patient.headers)
-    assert [e["neck"] for e in pain.json] == [2]
+    assert [e["neck"] for e in pain.json] == [None, 2]  # the world's entry, then this
 
 
 # -- (f) messages, reports, records and the calendar feed ------------------------------

@@ -20,6 +20,7 @@ def test_work_done_offline_syncs_exactly_once(phone, live_server, new_patient):
     marker = f"offline {uuid.uuid4()}"
 
     phone.set_offline(True)
+    session.get_by_text("Show all exercises").click()
     session.get_by_role("checkbox").first.check()
     session.get_by_label("How hard was it?").fill("3")
     session.get_by_role("button", name="Finish session").click()
@@ -27,13 +28,14 @@ def test_work_done_offline_syncs_exactly_once(phone, live_server, new_patient):
     expect(waiting).to_have_text("1 waiting to sync")
     page.get_by_role("link", name="Log pain").click()
     expect(page.get_by_role("heading", name="Log pain")).to_be_visible()
-    page.get_by_label("Headache", exact=True).fill("6")
+    headache = page.get_by_role("radiogroup", name="Headache", exact=True)
+    headache.get_by_role("radio", name="6", exact=True).check()
     page.get_by_label("Notes (optional)").fill(marker)
     page.get_by_role("button", name="Save").click()
     expect(waiting).to_have_text("2 waiting to sync")
 
     page.reload()  # the shell comes from the cache, the queue from IndexedDB
-    expect(page.get_by_label("Headache", exact=True)).to_be_visible()
+    expect(page.get_by_role("radiogroup", name="Headache")).to_be_visible()
     expect(waiting).to_have_text("2 waiting to sync")
     page.get_by_role("link", name="Today").click()
     expect(page.get_by_text("Saved on this phone")).to_be_visible()

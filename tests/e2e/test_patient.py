@@ -19,11 +19,14 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     session = page.locator("section.session").first
     expect(session).to_be_visible()
+    expect(session.get_by_role("link", name="Start")).to_be_visible()
+    expect(session).to_contain_text(re.compile(r"\d+ exercises · about \d+ min"))
+    screenshot(page, "today")
+    session.get_by_text("Show all exercises").click()
     expect(session.locator(".caution").first).to_be_visible()
     tick = session.get_by_role("checkbox").first
     tick.check()
     expect(tick).to_be_checked()
-    screenshot(page, "today")
     session.get_by_label("How hard was it?").fill("4")
     session.get_by_label("Pain during the session").fill("2")
     session.get_by_role("button", name="Finish session").click()
@@ -31,13 +34,24 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
 
     page.get_by_role("link", name="Log pain").click()
     expect(page.get_by_role("heading", name="Log pain")).to_be_visible()
-    page.get_by_label("Low back", exact=True).fill("3")
-    page.get_by_label("Neck", exact=True).fill("2")
+    score(page, "Low back", "3").check()
+    score(page, "Neck", "2").check()
     page.get_by_role("button", name="Save").click()
     expect(page.locator("form .status")).to_have_text("Saved.")
-    expect(page.locator(".entries li").first).to_contain_text("Low back 3 · Neck 2")
+    newest = page.locator(".entries li").first
+    expect(newest).to_contain_text("Low back 3 · Neck 2")
     page.locator("form .status").evaluate("el => el.scrollIntoView({block: 'center'})")
     screenshot(page, "pain")
+
+    # A mistyped score is corrected.
+    newest.get_by_role("button", name=re.compile("^Correct entry")).click()
+    expect(score(page, "Low back", "3")).to_be_checked()
+    score(page, "Low back", "4").check()
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator("form .status")).to_have_text("Corrected.")
+    expect(newest).to_contain_text("Low back 4 · Neck 2")
+    expect(newest).to_contain_text("Corrected")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
     page.get_by_role("link", name="Trends").click()
     chart = page.get_by_role("img", name=re.compile("trend", re.IGNORECASE))
@@ -51,6 +65,12 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
     screenshot(page, "trends")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert not violations
+
+
+def score(page, region: str, value: str):
+    """The button for one score of a region: a radio in a group named for it."""
+    group = page.get_by_role("radiogroup", name=region, exact=True)
+    return group.get_by_role("radio", name=value, exact=True)
 
 
 def test_wrong_password_is_told_in_plain_words(phone):

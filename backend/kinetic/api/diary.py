@@ -11,6 +11,7 @@ from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
     PainEntryWithAdviceSchema,
+    PainPatchSchema,
     TrendArgsSchema,
     TrendsSchema,
 )
@@ -20,7 +21,7 @@ from kinetic.schemas.plans import (
     SessionSchema,
     TodaySchema,
 )
-from kinetic.services import diary, plans, safety
+from kinetic.services import diary, feedback, plans, safety
 from kinetic.services.clock import today_in
 
 blp = Blueprint("diary", __name__, url_prefix="/api/v1", description="Patients")
@@ -60,7 +61,10 @@ def complete(data, session_id):
     session = db.session.get(ScheduledSession, session_id)
     if session is None or session.patient_id != patient.id:
         abort(404, message="No such session.")
+    first = session.status != "done"
     plans.complete_session(session, data)
+    if first:
+        feedback.after_completion(session, patient)
     db.session.commit()
     return plans.with_status([session], today_in(patient.timezone))[0]
 
@@ -75,9 +79,12 @@ class MyPain(MethodView):
         """Record pain scores; the same client_id again returns the first entry."""
         patient = current_user()
         entry, created = diary.record_pain(patient, data)
-        found = safety.after_entry(entry, patient) if created else None
+        found = None
+        if created:
+            found = safety.after_entry(entry, patient)
+            feedback.after_exercise_entry(entry, patient)
         db.session.commit()
-        entry.advice = safety.advice_for(entry, patient, found)
+        entry.advice = _advice(entry, patient, found)
         return entry, 201 if created else 200
 
     @patient_only
@@ -86,6 +93,47 @@ class MyPain(MethodView):
     def get(self, args):
         """Pain entries between two dates, oldest first (default: the last 30 days)."""
         return pain_of(current_user(), args)
+
+
+def _advice(entry, patient, found=None) -> list[dict]:
+    return feedback.exercise_pain_advice(entry) + safety.advice_for(
+        entry, patient, found
+    )
+
+
+@blp.route("/me/pain/<id:entry_id>")
+class MyPainEntry(MethodView):
+    @patient_only
+    @blp.arguments(PainPatchSchema)
+    @blp.response(200, PainEntryWithAdviceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, entry_id):
+        """Correct one's own entry within 24 hours of saving it."""
+        patient = current_user()
+        entry = _own_entry(patient, entry_id)
+        diary.correct_pain(entry, data)
+        feedback.after_exercise_entry(entry, patient)  # corrected up to the threshold
+        found = safety.findings(patient, today_in(patient.timezone))
+        db.session.commit()
+        entry.advice = _advice(entry, patient, found)
+        return entry
+
+    @patient_only
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete(self, entry_id):
+        """Delete one's own entry within 24 hours; never one with a red flag."""
+        diary.delete_pain(_own_entry(current_user(), entry_id))
+        db.session.commit()
+
+
+def _own_entry(patient, entry_id):
+    entry = diary.own_entry(patient, entry_id)
+    if entry is None:
+        abort(404, message="No such pain entry.")
+    return entry
 
 
 @blp.route("/me/trends")

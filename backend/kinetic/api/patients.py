@@ -14,10 +14,11 @@ from kinetic.schemas.plans import (
     AssignmentCreateSchema,
     AssignmentPatchSchema,
     AssignmentSchema,
+    ExerciseFeedbackSummarySchema,
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import messages, plans
+from kinetic.services import feedback, messages, plans
 from kinetic.services.patients import patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
@@ -139,3 +140,14 @@ def patient_sessions(args, patient_id):
 def patient_trends(args, patient_id):
     """The patient's daily means, rolling means and adherence."""
     return trends_of(own_patient(patient_id), args)
+
+
+@blp.route("/patients/<id:patient_id>/exercise-feedback")
+@therapist_only
+@blp.arguments(TrendArgsSchema, location="query")
+@blp.response(200, ExerciseFeedbackSummarySchema(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def patient_exercise_feedback(args, patient_id):
+    """Per exercise over the last `days` days: sessions, mean pain during, effort
+    and times stopped for pain."""
+    return feedback.exercise_feedback(own_patient(patient_id), args["days"])

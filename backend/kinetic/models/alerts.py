@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kinetic.extensions import db
 from kinetic.models.types import UTCDateTime, utcnow
 
-OPEN_ONCE = text("status = 'open' AND kind <> 'red_flag'")
+# Red flags are one alert per entry, exercise pain one per exercise and day.
+OPEN_ONCE = text("status = 'open' AND kind NOT IN ('red_flag', 'exercise_pain')")
 
 
 class Alert(db.Model):

@@ -26,6 +26,14 @@ class PainEntry(db.Model):
     # Reportable symptoms that are not red flags (programs/safety.yaml).
     symptoms: Mapped[list[str]] = mapped_column(JSON, default=list)
     client_id: Mapped[str | None] = mapped_column(String(36))
+    # Logged from the session player ("Stop: this hurts"): which session and exercise.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "scheduled_sessions.id", ondelete="SET NULL", name="fk_pain_entries_session"
+        )
+    )
+    exercise: Mapped[str | None] = mapped_column(String(80))
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

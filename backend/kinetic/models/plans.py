@@ -63,6 +63,8 @@ class ScheduledSession(db.Model):
     difficulty: Mapped[int | None]
     pain_during: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(String(2000))
+    # Per exercise: [{exercise, sets_done, reps_done, seconds, pain, effort, skipped}].
+    exercise_feedback: Mapped[list[dict] | None] = mapped_column(JSON)
 
     assignment: Mapped[Assignment] = relationship(lazy="joined")
 

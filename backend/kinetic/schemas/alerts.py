@@ -10,8 +10,8 @@ class AlertSchema(Schema):
     kind = fields.Str(
         required=True,
         metadata={
-            "description": "red_flag, worsening, no_improvement, disengaged or "
-            "neck_flexion"
+            "description": "red_flag, worsening, no_improvement, disengaged, "
+            "neck_flexion or exercise_pain"
         },
     )
     detail = fields.Dict(
@@ -41,8 +41,18 @@ class ChecklistItemSchema(Schema):
     )
 
 
+class ExercisePainAdviceSchema(Schema):
+    score = fields.Int(required=True)
+    advice = fields.Str(required=True)
+    stop_advice = fields.Str(required=True)
+
+
 class ChecklistSchema(Schema):
     urgent_advice = fields.Str(required=True)
     urgent_message_advice = fields.Str()
     red_flags = fields.List(fields.Nested(ChecklistItemSchema), required=True)
     symptoms = fields.List(fields.Nested(ChecklistItemSchema), required=True)
+    exercise_pain = fields.Nested(
+        ExercisePainAdviceSchema,
+        metadata={"description": "what the session player says after pain"},
+    )

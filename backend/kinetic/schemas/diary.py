@@ -42,6 +42,14 @@ class PainCreateSchema(Schema):
         validate=[validate.Length(max=20), unique_items],
         metadata={"description": "symptom codes (GET /safety/checklist)"},
     )
+    session_id = fields.Int(
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "the session it was logged in (the player)"},
+    )
+    exercise = fields.Str(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "the exercise that hurt: a slug in that session"},
+    )
 
     @validates("red_flags")
     def known_red_flags(self, value, **kwargs):
@@ -66,6 +74,13 @@ class PainCreateSchema(Schema):
             )
 
 
+class PainPatchSchema(Schema):
+    low_back = Score(allow_none=True)
+    neck = Score(allow_none=True)
+    headache = Score(allow_none=True)
+    notes = fields.Str(validate=validate.Length(max=2000), allow_none=True)
+
+
 class AdviceSchema(Schema):
     level = fields.Str(required=True)
     code = fields.Str(required=True)
@@ -84,6 +99,9 @@ class PainEntrySchema(Schema):
     red_flags = fields.List(fields.Str())
     symptoms = fields.List(fields.Str())
     client_id = fields.Str(allow_none=True)
+    session_id = fields.Int(allow_none=True)
+    exercise = fields.Str(allow_none=True)
+    corrected_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
 
 

@@ -1,5 +1,8 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_dump
+from sqlalchemy import select
 
+from kinetic.extensions import db
+from kinetic.models import Exercise
 from kinetic.schemas.program_files import SOURCES
 
 
@@ -27,6 +30,22 @@ class DosageSchema(Schema):
     rest_seconds = fields.Int()
 
 
+class KeyframeSchema(Schema):
+    label = fields.Str(required=True)
+    joints = fields.Dict(keys=fields.Str(), values=fields.Float(), required=True)
+
+
+class FigureSchema(Schema):
+    """A jointed figure for frontend/js/figure.js (format: programs/README.md)."""
+
+    view = fields.Str(required=True)
+    base = fields.Str(required=True)
+    props = fields.List(fields.Str(), required=True)
+    joints = fields.Dict(keys=fields.Str(), values=fields.Float())
+    hold = fields.Int(required=True)
+    keyframes = fields.List(fields.Nested(KeyframeSchema), required=True)
+
+
 class ExerciseSchema(Schema):
     slug = fields.Str(required=True)
     name = fields.Str(required=True)
@@ -37,8 +56,25 @@ class ExerciseSchema(Schema):
     cues = fields.List(fields.Str(), required=True)
     cautions = fields.List(fields.Str(), required=True)
     dosage = fields.Nested(DosageSchema, required=True)
+    figure = fields.Nested(
+        FigureSchema,
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the figure to draw, or null when it has none"},
+    )
     source = fields.List(fields.Str())
     sources = Sources()
+
+    @pre_dump
+    def figure_of_an_older_version(self, exercise: dict, **kwargs) -> dict:
+        """A program version stored before its exercises had figures shows the
+        exercise's current figure: a plan keeps its text and dosage, and gains the
+        picture."""
+        if "figure" in exercise:
+            return exercise
+        query = select(Exercise.content).where(Exercise.slug == exercise["slug"])
+        current = db.session.scalar(query) or {}
+        return {**exercise, "figure": current.get("figure")}
 
 
 class PhaseSchema(Schema):

@@ -51,6 +51,21 @@ def _exercises(session) -> list[dict]:
     return _dumped[key]
 
 
+EFFORTS = ("too_easy", "right", "too_hard")
+
+
+class ExerciseFeedbackSchema(Schema):
+    """How one exercise of the session went (all but `exercise` optional)."""
+
+    exercise = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    sets_done = StrictInteger(validate=validate.Range(0, 50), allow_none=True)
+    reps_done = StrictInteger(validate=validate.Range(0, 500), allow_none=True)
+    seconds = StrictInteger(validate=validate.Range(0, 4 * 3600), allow_none=True)
+    pain = Score(allow_none=True)
+    effort = fields.Str(validate=validate.OneOf(EFFORTS), allow_none=True)
+    skipped = fields.Bool(load_default=False)
+
+
 class SessionSchema(Schema):
     id = fields.Int(required=True)
     assignment_id = fields.Int(required=True)
@@ -65,6 +80,11 @@ class SessionSchema(Schema):
     pain_during = fields.Int(allow_none=True)
     notes = fields.Str(allow_none=True)
     exercises = fields.Function(lambda s: _exercises(s))
+    exercise_feedback = fields.List(
+        fields.Nested(ExerciseFeedbackSchema),
+        allow_none=True,
+        metadata={"description": "the `exercises` sent with the completion"},
+    )
 
 
 class SessionCompleteSchema(Schema):
@@ -76,6 +96,11 @@ class SessionCompleteSchema(Schema):
     pain_during = Score()
     notes = fields.Str(validate=validate.Length(max=2000))
     client_id = fields.UUID()
+    exercises = fields.List(
+        fields.Nested(ExerciseFeedbackSchema),
+        validate=validate.Length(max=30),
+        metadata={"description": "per exercise, at most one item each"},
+    )
 
 
 class RangeArgsSchema(Schema):
@@ -88,4 +113,27 @@ class TodaySchema(Schema):
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
     paused_plans = fields.Int(
         metadata={"description": "plans on hold until the therapist resumes them"}
+    )
+
+
+class EffortCountsSchema(Schema):
+    too_easy = fields.Int(required=True)
+    right = fields.Int(required=True)
+    too_hard = fields.Int(required=True)
+
+
+class ExerciseFeedbackSummarySchema(Schema):
+    exercise = fields.Str(required=True)
+    name = fields.Str(required=True)
+    sessions = fields.Int(
+        required=True, metadata={"description": "finished sessions it was done in"}
+    )
+    skipped = fields.Int(required=True)
+    mean_pain = fields.Float(
+        required=True, allow_none=True, metadata={"description": "pain during, 0-10"}
+    )
+    pain_reports = fields.Int(required=True)
+    effort = fields.Nested(EffortCountsSchema, required=True)
+    stopped_for_pain = fields.Int(
+        required=True, metadata={"description": '"Stop: this hurts" entries'}
     )

@@ -16,6 +16,7 @@ from kinetic.schemas.common import (
     Regions,
     StrictInteger,
 )
+from kinetic.schemas.figure_file import FigureSchema
 
 # The articles the content is drawn from, by file name, with their titles (the
 # article's own heading, or a plain description where it has none; see
@@ -81,6 +82,7 @@ class ExerciseFileSchema(SourcedSchema):
     cues = _lines(1, 8)
     cautions = _lines(1, 8)
     dosage = fields.Nested(DosageSchema, required=True)
+    figure = fields.Nested(FigureSchema)
 
 
 class PlannedExerciseSchema(Schema):

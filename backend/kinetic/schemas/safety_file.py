@@ -16,7 +16,14 @@ CONTRACT_RED_FLAGS = (
     "headache_worse_upright",
     "stiff_neck_with_fever",
 )
-ALERT_KINDS = ("red_flag", "worsening", "no_improvement", "disengaged", "neck_flexion")
+ALERT_KINDS = (
+    "red_flag",
+    "worsening",
+    "no_improvement",
+    "disengaged",
+    "neck_flexion",
+    "exercise_pain",
+)
 
 Text = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 Days = StrictInteger(required=True, validate=validate.Range(1, 90))
@@ -95,6 +102,12 @@ class HighPainSchema(Schema):
     source = Source
 
 
+class ExercisePainSchema(HighPainSchema):
+    """Pain during an exercise at or above `score` alerts the therapist."""
+
+    stop_advice = Text
+
+
 class SafetyFileSchema(Schema):
     urgent_advice = Text
     urgent_message_advice = fields.Str(validate=validate.Length(min=1, max=1000))
@@ -104,6 +117,7 @@ class SafetyFileSchema(Schema):
     no_improvement = fields.Nested(NoImprovementSchema, required=True)
     disengaged = fields.Nested(DisengagedSchema, required=True)
     high_pain = fields.Nested(HighPainSchema, required=True)
+    exercise_pain = fields.Nested(ExercisePainSchema, required=True)
     baseline_days = Days
 
     @validates_schema

@@ -61,7 +61,7 @@ def present(alerts: list[Alert]) -> list[dict]:
             "patient_name": names.get(a.patient_id),
             "kind": a.kind,
             "detail": a.detail,
-            "summary": summary(a.kind, a.detail),
+            "summary": summary(a.kind, a.detail) + _afterwards(a.detail),
             "created_at": a.created_at,
             "status": a.status,
             "acknowledged_at": a.acknowledged_at,
@@ -87,6 +87,14 @@ def _worse(region: str, f: dict) -> str:
         f"{region} 7-day mean {f['recent_mean']} vs baseline {f['baseline']} "
         f"(+{f['rise']})"
     )
+
+
+def _afterwards(detail: dict) -> str:
+    if detail.get("entry_deleted"):
+        return " The patient later deleted the entry."
+    if detail.get("entry_corrected_at"):
+        return " The patient later corrected the entry."
+    return ""
 
 
 def summary(kind: str, detail: dict) -> str:
@@ -122,6 +130,14 @@ def summary(kind: str, detail: dict) -> str:
         return (
             f"Missed {len(detail.get('missed', []))} sessions in a row: "
             + ", ".join(detail.get("missed", []))
+        )
+    if kind == "exercise_pain":
+        region = REGION_NAMES.get(detail.get("region"), detail.get("region"))
+        where = f" ({region})" if region else ""
+        how = "stopped the exercise" if detail.get("stopped") else "after the exercise"
+        return (
+            f"Pain {detail.get('score')}/10{where} during "
+            f"{detail.get('exercise_name') or detail.get('exercise')}: {how}."
         )
     if kind == "neck_flexion":
         return (

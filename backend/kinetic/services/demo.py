@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Message, PainEntry, Program, ReminderSetting, User
+from kinetic.models.plans import session_exercises
 from kinetic.services import accounts, plans
 from kinetic.services.clock import now, today_in
 
@@ -73,6 +74,25 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
             session.completed_at = now() - timedelta(days=(today - session.date).days)
             session.difficulty = rng.randint(3, 6)
             session.pain_during = rng.randint(1, 4)
+            feedback = [_feedback(e, rng) for e in session_exercises(session)]
+            session.exercise_feedback = feedback
+            done = [f["exercise"] for f in feedback if not f["skipped"]]
+            session.exercises_done = done
+
+
+def _feedback(exercise: dict, rng: random.Random) -> dict:
+    """What the session player would have sent for one exercise."""
+    if rng.random() < 0.1:
+        return {"exercise": exercise["slug"], "skipped": True}
+    sets = exercise["dosage"].get("sets", 1)
+    return {
+        "exercise": exercise["slug"],
+        "sets_done": sets,
+        "reps_done": sets * exercise["dosage"].get("reps", 1),
+        "pain": rng.choice([None, 1, 2, 2, 3, 4]),
+        "effort": rng.choice([None, "too_easy", "right", "right", "right", "too_hard"]),
+        "skipped": False,
+    }
 
 
 # (days ago, from the patient?, text): the last one is still unread.

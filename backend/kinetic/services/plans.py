@@ -123,16 +123,36 @@ def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
     patient = db.session.get(User, session.patient_id)
     if session.date > today_in(patient.timezone):
         raise AccountError(409, "This session is not due yet.")
+    planned = {e["slug"] for e in session_exercises(session)}
     if data.get("exercises_done"):
-        planned = {e["slug"] for e in session_exercises(session)}
         unknown = sorted(set(data["exercises_done"]) - planned)
         if unknown:
             raise AccountError(
                 422, f"Not in this session: {', '.join(unknown)}.", "exercises_done"
             )
+    feedback = data.get("exercises")
+    if feedback is not None:
+        _check_feedback(feedback, planned)
+        if data.get("exercises_done") is None:
+            data = {
+                **data,
+                "exercises_done": [i["exercise"] for i in feedback if not i["skipped"]],
+            }
     session.status = "done"
     session.completed_at = now()
+    session.exercise_feedback = feedback
     for key in ("exercises_done", "difficulty", "pain_during", "notes"):
         setattr(session, key, data.get(key))
     db.session.flush()
     return session
+
+
+def _check_feedback(items: list[dict], planned: set[str]) -> None:
+    seen = set()
+    for index, item in enumerate(items):
+        name = f"exercises.{index}.exercise"
+        if item["exercise"] not in planned:
+            raise AccountError(422, f"Not in this session: {item['exercise']}.", name)
+        if item["exercise"] in seen:
+            raise AccountError(422, f"Given twice: {item['exercise']}.", name)
+        seen.add(item["exercise"])

@@ -55,6 +55,7 @@ def rules() -> dict[str, Any]:
 def checklist() -> dict:
     """What the pain form asks: red flags and reportable symptoms, in plain words."""
     data = rules()
+    pain = data["exercise_pain"]
     keep = ("code", "question", "label")
     return {
         "urgent_advice": data["urgent_advice"],
@@ -65,6 +66,11 @@ def checklist() -> dict:
             for f in data["red_flags"]
         ],
         "symptoms": [{k: s[k] for k in keep} for s in data["symptoms"]],
+        "exercise_pain": {
+            "score": pain["score"],
+            "advice": " ".join(pain["advice"].split()),
+            "stop_advice": " ".join(pain["stop_advice"].split()),
+        },
     }
 
 
@@ -363,7 +369,7 @@ def after_entry(entry: PainEntry, patient: User) -> list[Finding]:
     for symptom in data["symptoms"]:
         if symptom.get("alert") and symptom["code"] in (entry.symptoms or []):
             detail = {"entry_id": entry.id, "symptom": symptom["code"]}
-            raise_alert(patient.id, symptom["alert"], detail, 14)
+            raise_alert(patient.id, symptom["alert"], detail, 14, entry.id)
     today = today_in(patient.timezone)
     found = findings(patient, today)
     _raise_findings(patient, today, found)

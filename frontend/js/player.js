@@ -1,0 +1,456 @@
+// The session player: one exercise at a time, its figure moving in time with the
+// dose, hold and rest timers, sounds, feedback after each exercise and "Stop: this
+// hurts". Progress is kept on the phone (localStorage) so a reload resumes; the
+// completion goes through the offline queue like any other.
+import { api, submit, uuid } from './api.js';
+import { at, shape } from './dose.js';
+import { mountFigure, mountStills } from './figure.js';
+import { choiceButtons, dosage, h, heading, say, scoreButtons, statusLine } from './ui.js';
+import { cues } from './cues.js';
+
+const stateKey = (id) => `kc.player.${id}`;
+const cautionKey = (session, slug) => `kc.cautions.${session.assignment_id}.${slug}`;
+const REGION_CHOICES = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Head']];
+const EFFORTS = [['too_easy', 'Too easy'], ['right', 'About right'], ['too_hard', 'Too hard']];
+const SIDE_WORDS = { left: 'Left side', right: 'Right side', both: 'Both sides', alternate: 'Alternate sides' };
+
+export async function render(screen, sessionId) {
+  const status = statusLine();
+  screen.classList.add('screen-player');
+  let session;
+  try {
+    const today = await api('/me/today');
+    session = today.sessions.find((s) => String(s.id) === String(sessionId));
+  } catch (error) {
+    screen.append(heading('Session'), status);
+    say(status, error.message, 'error');
+    return;
+  }
+  if (!session || session.status === 'done') {
+    screen.append(heading('Session'), h('p', { class: 'card' },
+      session ? 'This session is finished. Well done!' : 'This session is not on today’s plan.',
+      ' ', h('a', { href: '#/today' }, 'Back to Today')));
+    return;
+  }
+  new Player(screen, session).start();
+}
+
+class Player {
+  constructor(screen, session) {
+    this.screen = screen;
+    this.session = session;
+    this.exercises = session.exercises;
+    const saved = JSON.parse(localStorage.getItem(stateKey(session.id)) || 'null');
+    this.state = saved?.v === 1 ? saved : { v: 1, index: 0, stage: 'ready', set: 1, elapsed: 0, results: {} };
+    this.playing = false;
+    this.cues = cues();
+    this.reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.advice = null;
+    api('/safety/checklist').then((data) => { this.advice = data.exercise_pain; }, () => {});
+  }
+
+  start() {
+    this.live = h('p', { class: 'sr-only', 'aria-live': 'assertive' });
+    this.root = h('div', { class: 'player' });
+    this.screen.append(this.root, this.live);
+    const leave = () => { this.stop(); window.removeEventListener('hashchange', leave); };
+    window.addEventListener('hashchange', leave);
+    document.addEventListener('visibilitychange', () => {
+      if (this.playing && document.visibilityState === 'visible') this.cues.wake();
+    });
+    this.draw();
+  }
+
+  get exercise() { return this.exercises[this.state.index]; }
+  get dose() { return shape(this.exercise?.dosage); }
+  get result() {
+    const slug = this.exercise.slug;
+    this.state.results[slug] ||= { sets_done: 0, reps_done: 0, seconds: 0 };
+    return this.state.results[slug];
+  }
+
+  save() {
+    this.state.elapsed = this.elapsed();
+    localStorage.setItem(stateKey(this.session.id), JSON.stringify(this.state));
+  }
+
+  elapsed() { return this.playing ? Date.now() - this.base : this.state.elapsed; }
+
+  play() {
+    this.base = Date.now() - this.state.elapsed;
+    this.playing = true;
+    this.cues.wake();
+    this.drawControls();
+    // Every phase starts on a quarter second: the interval keeps the timers and
+    // beeps exact (and running when frames are not drawn); frames move the figure.
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.tick(), 250);
+    cancelAnimationFrame(this.frame);
+    this.loop();
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.state.elapsed = this.elapsed();
+    this.playing = false;
+    clearInterval(this.timer);
+    cancelAnimationFrame(this.frame);
+    this.cues.sleep();
+    this.save();
+    this.drawControls();
+    this.tick();
+  }
+
+  stop() {
+    this.pause();
+    this.root.remove();
+  }
+
+  loop() {
+    if (!this.playing) return;
+    if (!this.root.isConnected) { this.stop(); return; }
+    this.tick();
+    this.frame = requestAnimationFrame(() => this.loop());
+  }
+
+  /** Moves the figure and the timers to where the clock says; changes stage at
+   * the end of a set or a rest. */
+  tick() {
+    if (!this.playing) clearInterval(this.timer);
+    const { stage } = this.state;
+    const elapsed = this.elapsed();
+    const dose = this.dose;
+    if (stage === 'work') {
+      if (this.playing && elapsed >= dose.setMs) { this.endSet(dose.reps); return; }
+      const now = at(dose, elapsed);
+      this.figure?.pose?.(now.t);
+      this.showWork(now, dose);
+    } else if (stage === 'rest') {
+      const left = Math.ceil((dose.restMs - elapsed) / 1000);
+      if (this.playing && left <= 0) { this.nextSet(); return; }
+      this.show('Rest', String(left), `Next: set ${this.state.set + 1} of ${dose.sets}`);
+    }
+    const second = Math.floor(elapsed / 1000);
+    if (second !== this.second) { this.second = second; if (this.playing) this.save(); }
+  }
+
+  showWork(now, dose) {
+    const words = { in: 'Move into position', hold: 'Hold', out: dose.holdMs ? 'Release' : 'Back to start' };
+    const count = now.phase === 'hold' ? String(now.left) : '';
+    const reps = dose.reps > 1 ? ` · Rep ${now.rep} of ${dose.reps}` : '';
+    this.show(words[now.phase], count, `Set ${this.state.set} of ${dose.sets}${reps}`);
+    const key = `${this.state.set}.${now.rep}.${now.phase}`;
+    if (this.playing && key !== this.lastKey) {
+      if (now.phase === 'hold') this.cues.cue('Hold', 880);
+      else if (now.phase === 'out' && this.lastKey?.endsWith('hold')) this.cues.cue('And release', 660);
+      else if (now.phase === 'in' && now.rep > 1) this.cues.say(String(now.rep));
+    }
+    this.lastKey = key;
+  }
+
+  show(phase, count, where) {
+    if (this.phaseEl.textContent !== phase) {
+      this.phaseEl.textContent = phase;
+      if (this.playing) this.live.textContent = phase === 'Hold' ? `Hold for ${count} seconds` : phase;
+    }
+    if (this.countEl.textContent !== count) this.countEl.textContent = count;
+    if (this.whereEl.textContent !== where) this.whereEl.textContent = where;
+  }
+
+  // -- moving through the session ---------------------------------------------------
+
+  go(stage, changes = {}) {
+    this.playing = false; // a new stage starts its own clock at 0; callers play()
+    Object.assign(this.state, { stage, elapsed: 0 }, changes);
+    this.lastKey = null;
+    this.save();
+    this.draw();
+  }
+
+  begin() {
+    this.cues.unlock();
+    this.result.skipped = false;
+    this.go('work', { set: 1 });
+    this.cues.say(`${this.exercise.name}. Set 1 of ${this.dose.sets}`);
+    this.play();
+  }
+
+  endSet(reps) {
+    const dose = this.dose;
+    const result = this.result;
+    result.sets_done = Math.max(result.sets_done, this.state.set);
+    result.reps_done += reps;
+    result.seconds += Math.round(Math.min(this.elapsed(), dose.setMs) / 1000);
+    this.cues.beep(520);
+    if (this.state.set < dose.sets) {
+      this.go('rest');
+      this.cues.say(`Rest ${Math.round(dose.restMs / 1000)} seconds`);
+      this.play();
+    } else {
+      this.playing = false;
+      this.cues.sleep();
+      this.go('feedback');
+      this.cues.say('Well done. How did it go?');
+    }
+  }
+
+  nextSet() {
+    this.go('work', { set: this.state.set + 1 });
+    this.cues.say(`Set ${this.state.set}`);
+    this.play();
+  }
+
+  next() {
+    const { stage } = this.state;
+    if (stage === 'ready') return this.begin();
+    if (stage === 'work') {
+      const reps = Math.min(this.dose.reps, Math.floor(this.elapsed() / this.dose.repMs));
+      this.playing = false;
+      return this.endSet(reps);
+    }
+    if (stage === 'rest') { this.playing = false; return this.nextSet(); }
+    return this.toExercise(this.state.index + 1);
+  }
+
+  skip() {
+    this.result.skipped = true;
+    this.toExercise(this.state.index + 1);
+  }
+
+  toExercise(index) {
+    this.playing = false;
+    this.cues.sleep();
+    if (index >= this.exercises.length) return this.go('summary');
+    return this.go('ready', { index, set: 1 });
+  }
+
+  // -- drawing ------------------------------------------------------------------------
+
+  draw() {
+    this.figure?.destroy?.();
+    this.figure = null;
+    if (this.state.stage === 'summary') return this.drawSummary();
+    const exercise = this.exercise;
+    const { stage } = this.state;
+    const total = this.exercises.length;
+    const side = SIDE_WORDS[exercise.dosage?.side];
+    this.phaseEl = h('p', { class: 'phase' });
+    this.countEl = h('p', { class: 'count', role: 'timer', 'aria-label': 'Seconds left' });
+    this.whereEl = h('p', { class: 'where' });
+    const art = h('div', { class: 'art' });
+    this.controls = h('div', { class: 'controls' });
+    this.root.replaceChildren(...[
+      h('p', { class: 'lead' }, `Exercise ${this.state.index + 1} of ${total} · ${this.session.program_title || this.session.program}`),
+      h('progress', { max: String(total), value: String(this.state.index), 'aria-label': 'Exercises done' }),
+      heading(exercise.name),
+      h('p', { class: 'dose' }, dosage(exercise.dosage), side ? ` · ${side}` : ''),
+      exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
+      art,
+      h('div', { class: 'clock' }, this.phaseEl, this.countEl, this.whereEl),
+      this.stagePanel(stage),
+      this.controls,
+      stage === 'feedback' ? null : h('button', { type: 'button', class: 'hurt', onclick: () => this.hurt() }, 'Stop: this hurts'),
+      this.howTo(exercise),
+      this.settings(),
+      h('p', {}, h('a', { href: '#/today' }, 'Leave the player'), h('span', { class: 'hint' }, ' (your progress is kept)')),
+    ].filter(Boolean));
+    if (exercise.figure) {
+      this.figure = this.reduced
+        ? mountStills(art, exercise.figure, { title: exercise.name })
+        : mountFigure(art, exercise.figure, { title: exercise.name });
+      this.figure?.pose?.(0);
+    } else {
+      art.remove();
+    }
+    this.drawControls();
+    if (stage === 'ready') this.show('Ready', '', `${this.dose.sets} ${this.dose.sets === 1 ? 'set' : 'sets'}`);
+    else if (stage === 'feedback') this.show('Done', '', `${this.result.sets_done} of ${this.dose.sets} sets`);
+    else this.tick();
+    this.focusTop();
+  }
+
+  focusTop() {
+    window.scrollTo(0, 0);
+    this.root.querySelector('h1').focus({ preventScroll: true });
+  }
+
+  stagePanel(stage) {
+    const exercise = this.exercise;
+    if (stage === 'ready' && exercise.cautions?.length && !localStorage.getItem(cautionKey(this.session, exercise.slug))) {
+      const read = h('button', { type: 'button' }, 'I have read these');
+      read.addEventListener('click', () => {
+        localStorage.setItem(cautionKey(this.session, exercise.slug), '1');
+        this.draw();
+      });
+      return h('section', { class: 'caution', 'aria-labelledby': 'caution-title' },
+        h('h2', { id: 'caution-title' }, 'Before your first set'),
+        h('ul', {}, exercise.cautions.map((text) => h('li', {}, text))), read);
+    }
+    if (stage === 'feedback') return this.feedbackPanel();
+    return null;
+  }
+
+  feedbackPanel() {
+    const result = this.result;
+    const pain = scoreButtons('Pain during this exercise', 'pain', { none: 'Rather not say' });
+    const effort = choiceButtons('How hard was it?', EFFORTS);
+    pain.set(result.pain ?? null);
+    effort.set(result.effort || null);
+    const panel = h('section', { class: 'card feedback', 'aria-labelledby': 'feedback-title' },
+      h('h2', { id: 'feedback-title' }, 'How did it go?'),
+      h('p', { class: 'hint' }, 'Optional: your therapist sees this. 0 = no pain, 10 = worst imaginable.'),
+      pain.group, effort.group);
+    panel.addEventListener('change', () => {
+      result.pain = pain.value();
+      result.effort = effort.value();
+      this.save();
+    });
+    return panel;
+  }
+
+  drawControls() {
+    const { stage, index } = this.state;
+    const button = (label, action, { disabled = false, primary = false } = {}) => h('button', {
+      type: 'button', class: primary ? 'primary' : 'secondary', disabled, onclick: action,
+    }, label);
+    const locked = stage === 'ready' && this.exercise.cautions?.length && !localStorage.getItem(cautionKey(this.session, this.exercise.slug));
+    let toggle;
+    if (stage === 'ready') toggle = button('Start', () => this.begin(), { disabled: locked, primary: true });
+    else if (stage === 'feedback') toggle = button(index + 1 < this.exercises.length ? 'Next exercise' : 'Finish', () => this.next(), { primary: true });
+    else toggle = this.playing ? button('Pause', () => this.pause(), { primary: true }) : button('Resume', () => this.play(), { primary: true });
+    this.controls.replaceChildren(
+      button('Back', () => this.toExercise(Math.max(0, index - 1)), { disabled: index === 0 }),
+      toggle,
+      button('Next', () => this.next(), { disabled: locked || stage === 'feedback' }),
+      button('Skip', () => this.skip(), { disabled: stage === 'feedback' }),
+    );
+  }
+
+  howTo(exercise) {
+    const confirmed = exercise.cautions?.length && localStorage.getItem(cautionKey(this.session, exercise.slug));
+    return h('div', { class: 'how-to' },
+      h('details', { class: 'how' },
+        h('summary', {}, `Steps and tips (${exercise.instructions.length} steps)`),
+        h('ol', { class: 'steps' }, exercise.instructions.map((text) => h('li', {}, text))),
+        exercise.cues?.length ? [h('h2', { class: 'minor' }, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
+      confirmed ? h('details', { class: 'how' },
+        h('summary', {}, 'Cautions'),
+        h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null);
+  }
+
+  settings() {
+    const toggle = (label, key) => {
+      const input = h('input', { type: 'checkbox', class: 'tick', id: `set-${key}`, checked: this.cues.settings[key] });
+      input.addEventListener('change', () => this.cues.set(key, input.checked));
+      return h('div', { class: 'tick-row' }, input, h('label', { for: input.id }, label));
+    };
+    return h('div', { class: 'settings' }, toggle('Beeps at the start and end of a hold', 'beeps'), toggle('Spoken cues', 'speech'));
+  }
+
+  drawSummary() {
+    const results = this.state.results;
+    const done = this.exercises.filter((e) => results[e.slug] && !results[e.slug].skipped && results[e.slug].sets_done);
+    const status = statusLine();
+    const finish = h('button', { type: 'button' }, 'Finish session');
+    finish.addEventListener('click', () => this.finish(finish, status));
+    this.root.replaceChildren(
+      heading('Session done'),
+      h('section', { class: 'card summary' },
+        h('p', { class: 'lead' }, `You did ${done.length} of ${this.exercises.length} exercises.`),
+        h('ul', { class: 'entries' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name),
+          h('span', { class: 'when' }, done.includes(e) ? `${results[e.slug].sets_done} ${results[e.slug].sets_done === 1 ? 'set' : 'sets'}` : 'skipped')))),
+        status, finish),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.toExercise(this.exercises.length - 1) }, 'Back to the last exercise')),
+    );
+    this.focusTop();
+  }
+
+  body() {
+    const exercises = this.exercises.map((e) => {
+      const result = this.state.results[e.slug];
+      if (!result || result.skipped || !result.sets_done) return { exercise: e.slug, skipped: true };
+      const item = { exercise: e.slug, skipped: false };
+      for (const key of ['sets_done', 'reps_done', 'seconds', 'pain', 'effort']) if (result[key] != null) item[key] = result[key];
+      return item;
+    });
+    const pains = exercises.map((e) => e.pain).filter((p) => p != null);
+    return { exercises, ...(pains.length ? { pain_during: Math.max(...pains) } : {}) };
+  }
+
+  async finish(button, status) {
+    button.disabled = true;
+    try {
+      const result = await submit(`session-${this.session.id}`, `/sessions/${this.session.id}/complete`, this.body(), 'Session');
+      localStorage.removeItem(stateKey(this.session.id));
+      this.root.replaceChildren(heading('Well done!'),
+        h('p', { class: 'status ok', role: 'status' }, result.queued
+          ? 'Finished. Saved on this phone; it will be sent when you are back online.'
+          : 'Finished. Your therapist can see how it went.'),
+        h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
+      this.focusTop();
+    } catch (error) {
+      say(status, error.message, 'error');
+      button.disabled = false;
+    }
+  }
+
+  // -- "Stop: this hurts" -------------------------------------------------------------
+
+  hurt() {
+    this.pause();
+    const exercise = this.exercise;
+    const where = choiceButtons('Where does it hurt?', REGION_CHOICES);
+    where.set(exercise.regions?.[0] || 'low_back');
+    const much = scoreButtons('How much does it hurt?', 'hurt', { none: null });
+    const status = statusLine();
+    const save = h('button', { type: 'submit' }, 'Record it');
+    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Back to the exercise');
+    const form = h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: 'hurt-title' }, `Stop: ${exercise.name} hurts`),
+      h('p', { class: 'hint' }, '0 = no pain, 10 = worst imaginable.'),
+      where.group, much.group, status, save, cancel);
+    const dialog = h('dialog', { class: 'hurt-dialog', 'aria-labelledby': 'hurt-title' }, form);
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => dialog.remove());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const score = much.value();
+      if (score === null) { say(status, 'Choose how much it hurts, 0 to 10.', 'error'); much.focus(); return; }
+      save.disabled = true;
+      const body = {
+        client_id: uuid(), recorded_at: new Date().toISOString(), [where.value()]: score,
+        session_id: this.session.id, exercise: exercise.slug,
+      };
+      try {
+        const result = await submit(body.client_id, '/me/pain', body, 'Pain entry');
+        this.afterHurt(dialog, result.data?.advice || this.offlineAdvice(score));
+      } catch (error) {
+        say(status, error.message, 'error');
+        save.disabled = false;
+      }
+    });
+    this.screen.append(dialog);
+    dialog.showModal();
+  }
+
+  offlineAdvice(score) {
+    if (!this.advice) return [{ level: 'caution', text: 'Stop this exercise for now and rest in a comfortable position.' }];
+    return [{ level: 'caution', text: score >= this.advice.score ? this.advice.advice : this.advice.stop_advice }];
+  }
+
+  afterHurt(dialog, advice) {
+    const skip = h('button', { type: 'button' }, 'Skip this exercise');
+    const end = h('button', { type: 'button', class: 'secondary' }, 'End the session');
+    skip.addEventListener('click', () => { dialog.close(); this.skip(); });
+    end.addEventListener('click', () => {
+      dialog.close();
+      this.result.skipped = true;
+      this.toExercise(this.exercises.length);
+    });
+    const box = h('section', { role: 'alert', class: 'hurt-advice' },
+      h('h2', { id: 'hurt-title' }, 'Recorded. Please stop this exercise.'),
+      advice.map((item) => h('p', { class: item.level === 'urgent' ? 'note urgent' : 'note' }, item.text)));
+    dialog.replaceChildren(box, h('div', { class: 'actions stack' }, skip, end));
+    skip.focus();
+  }
+}
