@@ -76,4 +76,6 @@ def test_assignment_days_of_mixed_types_are_refused(
     days = response.json["errors"]["days_of_week"]
     assert days["1"] == ["Not a valid integer."]
     assert days["2"] == ["Not a valid integer."]
-    assert days["3"] == ["Must be greater than or equal to 0 and less than or equal to 6."]
+    assert days["3"] == [
+        "Must be greater than or equal to 0 and less than or equal to 6."
+    ]
