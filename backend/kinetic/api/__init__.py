@@ -13,6 +13,7 @@ from kinetic.api import (
     reminders,
 )
 from kinetic.api.errors import register_error_handlers
+from kinetic.api.openapi import register_openapi
 from kinetic.extensions import api
 
 
@@ -32,6 +33,7 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
+    register_openapi(app)
     for module in (accounts, library, patients, alerts, diary, reminders, health):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

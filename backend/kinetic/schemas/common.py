@@ -14,10 +14,23 @@ CATEGORIES = (
     "positional_relief",
     "headache_relief",
 )
-SLUG_CODE = validate.Regexp(
+
+
+class Pattern(validate.Regexp):
+    """A regular expression the whole value must match. The OpenAPI document
+    states it as the field's `pattern` (JSON Schema reads `$` as the very end,
+    where Python's `re.match` would let a trailing newline through)."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+SLUG_CODE = Pattern(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", error="Use lowercase letters, digits and _."
 )
-SLUG = validate.Regexp(
+SLUG = Pattern(
     r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
 )
 
@@ -52,9 +65,20 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def timezone_names() -> list[str]:
+    return sorted(_timezones())
+
+
 def validate_timezone(value: str) -> None:
     if value not in _timezones():
         raise ValidationError("Not a known IANA timezone name, e.g. Europe/Berlin.")
+
+
+class Timezone(fields.String):
+    """An IANA timezone name; the OpenAPI document lists the names it accepts."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate_timezone, **kwargs)
 
 
 def unique_items(values: list) -> None:

@@ -1,9 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from kinetic.schemas.common import validate_timezone
-
-Name = fields.Str(validate=validate.Length(min=1, max=120))
-Timezone = fields.Str(validate=validate_timezone)
+from kinetic.schemas.common import Timezone
 
 
 class UserSchema(Schema):
@@ -24,7 +21,23 @@ class RegisterSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Str(validate=validate.OneOf(["therapist", "patient"]))
     invite_code = fields.Str(validate=validate.Length(min=1, max=64))
-    timezone = fields.Str(validate=validate_timezone)
+    timezone = Timezone()
+
+    # A patient signs up with an invite code (role patient, or no role); a
+    # therapist with role therapist and no code.
+    openapi_rules = {
+        "anyOf": [
+            {
+                "required": ["invite_code"],
+                "properties": {"role": {"enum": ["patient"]}},
+            },
+            {
+                "required": ["role"],
+                "properties": {"role": {"enum": ["therapist"]}},
+                "not": {"required": ["invite_code"]},
+            },
+        ]
+    }
 
 
 class LoginSchema(Schema):
@@ -39,7 +52,7 @@ class TokenSchema(Schema):
 
 class UserPatchSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
-    timezone = fields.Str(validate=validate_timezone)
+    timezone = Timezone()
 
 
 class InviteCreateSchema(Schema):
