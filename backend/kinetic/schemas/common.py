@@ -27,6 +27,13 @@ class Pattern(validate.Regexp):
         return value
 
 
+# What a browser's <input type=email> accepts (the HTML standard's "valid email
+# address"), so the server takes exactly what the PWA's forms let through.
+EMAIL = Pattern(
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",
+    error="Not a valid email address.",
+)
 SLUG_CODE = Pattern(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", error="Use lowercase letters, digits and _."
 )
@@ -79,6 +86,10 @@ class Timezone(fields.String):
 
     def __init__(self, **kwargs):
         super().__init__(validate=validate_timezone, **kwargs)
+
+
+def Email(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=[validate.Length(max=254), EMAIL], **kwargs)
 
 
 def unique_items(values: list) -> None:

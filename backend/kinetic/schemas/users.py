@@ -1,18 +1,18 @@
 from marshmallow import Schema, fields, validate
 
-from kinetic.schemas.common import Timezone
+from kinetic.schemas.common import Email, Timezone
 
 
 class UserSchema(Schema):
     id = fields.Int(required=True)
-    email = fields.Email(required=True)
+    email = Email(required=True)
     name = fields.Str(required=True)
     role = fields.Str(required=True, validate=validate.OneOf(["therapist", "patient"]))
     timezone = fields.Str(required=True)
 
 
 class RegisterSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True)
     password = fields.Str(
         required=True,
         load_only=True,
@@ -57,7 +57,7 @@ class UserPatchSchema(Schema):
 
 class InviteCreateSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
-    email = fields.Email(validate=validate.Length(max=254))
+    email = Email()
 
 
 class InviteSchema(Schema):
