@@ -30,5 +30,7 @@ RUN useradd --create-home --uid 10001 kinetic \
   && mkdir -p /app/instance && chown kinetic /app/instance
 USER kinetic
 EXPOSE 8000
-# Migrate and load the programs, then hand the process over to gunicorn.
-CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' 'kinetic:create_app()'"]
+# Migrate and load the programs, then hand the process over to gunicorn. Caddy in
+# front bounds a request's size; gunicorn does not cut long URLs, so the app
+# answers them in JSON rather than gunicorn in HTML.
+CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' --limit-request-line 0 'kinetic:create_app()'"]

@@ -26,14 +26,16 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 
 ## run: install, migrate, load programs/, create the demo accounts, then serve on
-## PORT with the reminder scheduler running beside the web server
+## PORT with the reminder scheduler running beside the web server. gunicorn does
+## not cut long URLs (its own answer would be HTML): the app answers them in JSON.
 run: install
 	$(BIN)/kinetic db upgrade
 	$(BIN)/kinetic programs load
 	$(BIN)/kinetic demo --url http://127.0.0.1:$(PORT)
 	@$(BIN)/kinetic scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) "kinetic:create_app()"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+		--limit-request-line 0 "kinetic:create_app()"
 
 ## test: lint, then the whole suite on SQLite and on PostgreSQL
 test: lint test-sqlite test-postgres

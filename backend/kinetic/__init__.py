@@ -32,6 +32,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from kinetic import models  # noqa: F401 - the models must be known to Alembic
+    from kinetic.api.openapi import SchemaRules
     from kinetic.extensions import api, compress, db, limiter, migrate
 
     db.init_app(app)
@@ -42,7 +43,7 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
     )
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [SchemaRules()]})
     limiter.init_app(app)
     compress.init_app(app)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from flask import Flask, abort, request, send_from_directory
+from werkzeug.routing import PathConverter
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 
@@ -23,6 +24,13 @@ CSP = (
 )
 # flask-smorest's Swagger UI page starts itself with an inline script.
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
+
+class ShellPath(PathConverter):
+    """Any path outside /api/: a GET for the app's files must not make an API
+    route look as if it took GET too (405 answers list the allowed methods)."""
+
+    regex = r"(?!api/)[^/].*?"
 
 
 def _security_headers(response):
@@ -46,6 +54,7 @@ def register_frontend(app: Flask) -> None:
     root = Path(app.config.get("FRONTEND_DIR") or FRONTEND)
     modules = root / "node_modules"
     app.after_request(_security_headers)
+    app.url_map.converters["shell"] = ShellPath
 
     @app.get("/api/docs/assets/<path:filename>")
     def docs_assets(filename: str):
@@ -63,7 +72,7 @@ def register_frontend(app: Flask) -> None:
     def index():
         return _revalidate(send_from_directory(root, "index.html"))
 
-    @app.get("/<path:filename>")
+    @app.get("/<shell:filename>")
     def frontend_file(filename: str):
         if filename.startswith(("node_modules/", "package")):
             abort(404)

@@ -97,6 +97,10 @@ def live_server(
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            # As `make run`: a long URL reaches the app, which answers in JSON,
+            # rather than gunicorn's HTML 414.
+            "--limit-request-line",
+            "0",
             "kinetic:create_app()",
         ],
         env=env,

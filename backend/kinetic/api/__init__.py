@@ -16,6 +16,7 @@ from kinetic.api import (
     reminders,
 )
 from kinetic.api.errors import register_error_handlers
+from kinetic.api.openapi import register_openapi
 from kinetic.extensions import api
 
 
@@ -35,6 +36,7 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
+    register_openapi(app)
     for module in (
         accounts,
         library,

@@ -30,7 +30,13 @@ def _failed(response) -> bool:
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(409, response="CONFLICT")
 def register(data):
-    """Create a therapist account, or a patient account with an invite code."""
+    """Create a therapist account, or a patient account with an invite code.
+
+    409 when an account with this email exists; 403 when therapist sign-up is
+    switched off on this server. 422 naming `invite_code` when the code is
+    unknown, used or expired, or naming `email` when the invite was issued for
+    another address: the server's own records, which no schema can show.
+    """
     user = accounts.register(data)
     token = accounts.issue_token(user)
     db.session.commit()
@@ -81,10 +87,10 @@ class Me(MethodView):
         return current_user()
 
     @login_required(blp)
-    @blp.arguments(UserPatchSchema)
+    @blp.arguments(UserPatchSchema, required=False)
     @blp.response(200, UserSchema)
     def patch(self, data):
-        """Change the name or the timezone."""
+        """Change the name or the timezone; a field left out stays as it is."""
         user = current_user()
         for key, value in data.items():
             setattr(user, key, value)
@@ -109,10 +115,15 @@ def export():
 
 @blp.route("/invites", methods=["POST"])
 @login_required(blp, role="therapist")
-@blp.arguments(InviteCreateSchema)
+@blp.arguments(InviteCreateSchema, required=False)
 @blp.response(201, InviteSchema)
+@blp.alt_response(409, response="CONFLICT")
 def create_invite(data):
-    """A one-time code that enrols one patient with this therapist."""
+    """A one-time code that enrols one patient with this therapist.
+
+    The name and the email are optional. An invite for an email that already has
+    an account is refused with 409: that person cannot sign up again.
+    """
     code, invite = accounts.create_invite(
         current_user(), data.get("name"), data.get("email")
     )

@@ -45,18 +45,28 @@ def today():
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, SessionSchema(many=True))
 def my_sessions(args):
-    """Scheduled sessions between two dates (default: 30 days back, 14 ahead)."""
+    """Scheduled sessions between two dates (default: 30 days back, 14 ahead).
+
+    `to` must not be before `from`, and the range covers at most 366 days:
+    otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
+    cannot state).
+    """
     return sessions_of(current_user(), args)
 
 
 @blp.route("/sessions/<id:session_id>/complete", methods=["POST"])
 @patient_only
-@blp.arguments(SessionCompleteSchema)
+@blp.arguments(SessionCompleteSchema, required=False)
 @blp.response(200, SessionSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def complete(data, session_id):
-    """Mark a session done; repeating it changes nothing."""
+    """Mark a session done; repeating it changes nothing.
+
+    Every field of the body is optional, and so is the body. 409 when the session
+    lies in the future; 422 naming `exercises_done` when it names an exercise that
+    is not in this session.
+    """
     patient = current_user()
     session = db.session.get(ScheduledSession, session_id)
     if session is None or session.patient_id != patient.id:
@@ -76,7 +86,14 @@ class MyPain(MethodView):
     @blp.response(201, PainEntryWithAdviceSchema)
     @blp.alt_response(200, schema=PainEntryWithAdviceSchema, success=True)
     def post(self, data):
-        """Record pain scores; the same client_id again returns the first entry."""
+        """Record pain scores; the same client_id again returns the first entry.
+
+        At least one of low_back, neck and headache must be a number (the schema's
+        anyOf). Rules on the server's data, which no schema can show, answer 422
+        naming the field: `recorded_at` must not lie more than 10 minutes in the
+        future nor before the year 2000, and `red_flags` and `symptoms` hold codes
+        from GET /safety/checklist, which clinicians may change at any time.
+        """
         patient = current_user()
         entry, created = diary.record_pain(patient, data)
         found = None
@@ -91,7 +108,12 @@ class MyPain(MethodView):
     @blp.arguments(RangeArgsSchema, location="query")
     @blp.response(200, PainEntrySchema(many=True))
     def get(self, args):
-        """Pain entries between two dates, oldest first (default: the last 30 days)."""
+        """Pain entries between two dates, oldest first (default: the last 30 days).
+
+        `to` must not be before `from`, and the range covers at most 366 days:
+        otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
+        cannot state).
+        """
         return pain_of(current_user(), args)
 
 

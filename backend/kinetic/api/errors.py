@@ -23,10 +23,20 @@ def _field_errors(messages: dict) -> dict:
     return errors
 
 
+def _string_keys(messages):
+    """marshmallow names a list item by its index (an int) beside string keys such
+    as `_schema`; JSON keys are strings, and sorting mixed keys would fail."""
+    if isinstance(messages, dict):
+        return {str(key): _string_keys(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_string_keys(value) for value in messages]
+    return messages
+
+
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     body = {"code": status, "status": _status_name(status), "message": message}
     if errors:
-        body["errors"] = errors
+        body["errors"] = _string_keys(errors)
     return body
 
 
@@ -44,7 +54,8 @@ def handle_http_exception(exc: HTTPException):
     if exc.code == 422 and not errors:
         errors = {"_body": [message]}
     if exc.code == 422:
-        message = "Some fields are not valid: " + ", ".join(sorted(errors)) + "."
+        names = sorted(str(name) for name in errors)
+        message = "Some fields are not valid: " + ", ".join(names) + "."
     response = jsonify(error_body(exc.code, message, errors))
     response.status_code = exc.code
     for name, value in (data.get("headers") or {}).items():

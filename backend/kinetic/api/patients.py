@@ -89,7 +89,11 @@ class PatientAssignments(MethodView):
     @blp.response(201, AssignmentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, patient_id):
-        """Assign a program at its current version and schedule its sessions."""
+        """Assign a program at its current version and schedule its sessions.
+
+        422 naming `program` when no program has this slug (GET /programs lists
+        them; they are data loaded while the server runs).
+        """
         assignment = plans.assign_program(own_patient(patient_id), current_user(), data)
         db.session.commit()
         return assignment
@@ -118,7 +122,12 @@ class AssignmentById(MethodView):
 @blp.response(200, PainEntrySchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_pain(args, patient_id):
-    """The patient's pain entries, oldest first."""
+    """The patient's pain entries, oldest first (default: the last 30 days).
+
+    `to` must not be before `from`, and the range covers at most 366 days:
+    otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
+    cannot state).
+    """
     return pain_of(own_patient(patient_id), args)
 
 
@@ -128,7 +137,12 @@ def patient_pain(args, patient_id):
 @blp.response(200, SessionSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_sessions(args, patient_id):
-    """The patient's scheduled sessions."""
+    """The patient's scheduled sessions (default: 30 days back, 14 ahead).
+
+    `to` must not be before `from`, and the range covers at most 366 days:
+    otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
+    cannot state).
+    """
     return sessions_of(own_patient(patient_id), args)
 
 

@@ -54,7 +54,12 @@ class MyPushSubscriptions(MethodView):
     @blp.alt_response(200, schema=PushSubscriptionSchema, success=True)
     def post(self, data):
         """Register this browser's PushSubscription; the same endpoint again
-        updates it (200)."""
+        updates it (200).
+
+        The endpoint must be the address of a push service this server knows (its
+        pattern), and `keys.p256dh` a point on the P-256 curve: 422 naming `keys`
+        when it is not, which a pattern cannot check.
+        """
         subscription, created = push.subscribe(current_user(), data)
         db.session.commit()
         return subscription, 201 if created else 200

@@ -12,8 +12,10 @@ MAX_RANGE_DAYS = 366
 
 
 def date_range(patient: User, args: dict, back: int, ahead: int):
+    """`from` defaults to `back` days before today, or before `to` if that comes
+    earlier; `to` to `ahead` days after today, or after `from` if that is later."""
     today = today_in(patient.timezone)
-    start = args.get("from_") or today - timedelta(days=back)
+    start = args.get("from_") or min(today, args.get("to") or today) - timedelta(back)
     end = args.get("to") or max(start, today) + timedelta(days=ahead)
     if end < start:
         abort(

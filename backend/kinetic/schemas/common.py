@@ -14,10 +14,30 @@ CATEGORIES = (
     "positional_relief",
     "headache_relief",
 )
-SLUG_CODE = validate.Regexp(
+
+
+class Pattern(validate.Regexp):
+    """A regular expression the whole value must match. The OpenAPI document
+    states it as the field's `pattern` (JSON Schema reads `$` as the very end,
+    where Python's `re.match` would let a trailing newline through)."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+# What a browser's <input type=email> accepts (the HTML standard's "valid email
+# address"), so the server takes exactly what the PWA's forms let through.
+EMAIL = Pattern(
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",
+    error="Not a valid email address.",
+)
+SLUG_CODE = Pattern(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", error="Use lowercase letters, digits and _."
 )
-SLUG = validate.Regexp(
+SLUG = Pattern(
     r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
 )
 
@@ -52,9 +72,24 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def timezone_names() -> list[str]:
+    return sorted(_timezones())
+
+
 def validate_timezone(value: str) -> None:
     if value not in _timezones():
         raise ValidationError("Not a known IANA timezone name, e.g. Europe/Berlin.")
+
+
+class Timezone(fields.String):
+    """An IANA timezone name; the OpenAPI document lists the names it accepts."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate_timezone, **kwargs)
+
+
+def Email(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=[validate.Length(max=254), EMAIL], **kwargs)
 
 
 def unique_items(values: list) -> None:

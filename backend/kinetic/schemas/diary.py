@@ -51,6 +51,14 @@ class PainCreateSchema(Schema):
         metadata={"description": "the exercise that hurt: a slug in that session"},
     )
 
+    # At least one score that is a number, not null.
+    openapi_rules = {
+        "anyOf": [
+            {"required": [region], "properties": {region: {"type": "integer"}}}
+            for region in REGIONS
+        ]
+    }
+
     @validates("red_flags")
     def known_red_flags(self, value, **kwargs):
         _known(value, safety.red_flag_codes())

@@ -104,8 +104,12 @@ class SessionCompleteSchema(Schema):
 
 
 class RangeArgsSchema(Schema):
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = fields.Date(
+        data_key="from", metadata={"description": "the first day, in local time"}
+    )
+    to = fields.Date(
+        metadata={"description": "the last day, included; not before `from`"}
+    )
 
 
 class TodaySchema(Schema):

@@ -1,21 +1,19 @@
 from marshmallow import Schema, fields, validate
 
-from kinetic.schemas.common import validate_timezone
-
-Name = fields.Str(validate=validate.Length(min=1, max=120))
-Timezone = fields.Str(validate=validate_timezone)
+from kinetic.schemas.common import Email, Timezone
 
 
 class UserSchema(Schema):
     id = fields.Int(required=True)
-    email = fields.Email(required=True)
+    # Not Email(): accounts made under earlier rules keep their address.
+    email = fields.Str(required=True)
     name = fields.Str(required=True)
     role = fields.Str(required=True, validate=validate.OneOf(["therapist", "patient"]))
     timezone = fields.Str(required=True)
 
 
 class RegisterSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True)
     password = fields.Str(
         required=True,
         load_only=True,
@@ -24,7 +22,23 @@ class RegisterSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Str(validate=validate.OneOf(["therapist", "patient"]))
     invite_code = fields.Str(validate=validate.Length(min=1, max=64))
-    timezone = fields.Str(validate=validate_timezone)
+    timezone = Timezone()
+
+    # A patient signs up with an invite code (role patient, or no role); a
+    # therapist with role therapist and no code.
+    openapi_rules = {
+        "anyOf": [
+            {
+                "required": ["invite_code"],
+                "properties": {"role": {"enum": ["patient"]}},
+            },
+            {
+                "required": ["role"],
+                "properties": {"role": {"enum": ["therapist"]}},
+                "not": {"required": ["invite_code"]},
+            },
+        ]
+    }
 
 
 class LoginSchema(Schema):
@@ -39,12 +53,12 @@ class TokenSchema(Schema):
 
 class UserPatchSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
-    timezone = fields.Str(validate=validate_timezone)
+    timezone = Timezone()
 
 
 class InviteCreateSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
-    email = fields.Email(validate=validate.Length(max=254))
+    email = Email()
 
 
 class InviteSchema(Schema):

@@ -105,6 +105,8 @@ def revoke_token(token: str) -> None:
 
 
 def create_invite(therapist: User, name: str | None, email: str | None):
+    if email and find_user_by_email(email):
+        raise AccountError(409, "An account with this email already exists.")
     code = secrets.token_urlsafe(9)
     ttl = timedelta(days=current_app.config["INVITE_TTL_DAYS"])
     invite = Invite(

@@ -7,6 +7,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import tempfile
 import threading
 import time
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -172,20 +174,27 @@ def _forget(subscription_ids: list[int]) -> None:
     )
 
 
-def endpoint_allowed(endpoint: str) -> bool:
-    """Only known push services (PUSH_SERVICE_HOSTS) over HTTPS: the server posts
-    to these URLs, so a user must not be able to point it anywhere else."""
-    parts = urlsplit(endpoint)
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "http" and current_app.config["PUSH_ALLOW_HTTP_LOOPBACK"]:
-        if host in {"127.0.0.1", "localhost", "::1"}:
-            return True
-    if parts.scheme != "https" or not host:
-        return False
-    return any(
-        host == allowed or host.endswith("." + allowed)
-        for allowed in current_app.config["PUSH_SERVICE_HOSTS"]
-    )
+def endpoint_pattern(config) -> str:
+    """The push endpoints this server accepts, as one regular expression (the
+    OpenAPI document states it too): HTTPS to a known push service
+    (PUSH_SERVICE_HOSTS) or a subdomain of one, since the server posts to these
+    URLs and a user must not point it anywhere else; and plain HTTP to loopback
+    where PUSH_ALLOW_HTTP_LOOPBACK allows it (tests)."""
+    hosts = "|".join(re.escape(host.lower()) for host in config["PUSH_SERVICE_HOSTS"])
+    allowed = rf"https://([a-z0-9-]+\.)*({hosts})"
+    if config["PUSH_ALLOW_HTTP_LOOPBACK"]:
+        loopback = r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?"
+        allowed = f"({allowed}|{loopback})"
+    return rf"^{allowed}(/[^\x00]*)?$"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def endpoint_matches(endpoint: str) -> bool:
+    return bool(_compiled(endpoint_pattern(current_app.config)).fullmatch(endpoint))
 
 
 # -- one send --------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""What the OpenAPI document says beyond what apispec reads from each field: rules
+over several fields of a body, the timezone names, the push services this server
+accepts, and that no text holds a NUL character."""
+
+from copy import deepcopy
+
+from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import Flask
+from marshmallow import fields
+
+from kinetic.extensions import api
+from kinetic.schemas.common import Timezone, timezone_names
+from kinetic.schemas.reminders import PushEndpoint
+from kinetic.services.push import endpoint_pattern
+
+# refuse_nul_characters (api/errors.py) refuses it in every string of a request.
+NO_NUL = r"^[^\x00]*$"
+TIMEZONE_REF = "#/components/schemas/Timezone"
+
+
+class SchemaRules(BasePlugin):
+    """Adds a marshmallow schema's `openapi_rules` (anyOf and the like, for rules
+    over several fields) to the schema's component."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        if schema is None:
+            return None
+        rules = getattr(resolve_schema_cls(schema), "openapi_rules", None)
+        return deepcopy(rules) if rules else None
+
+
+def _timezone(self, field, **kwargs) -> dict:
+    return {"allOf": [{"$ref": TIMEZONE_REF}]} if isinstance(field, Timezone) else {}
+
+
+def _no_nul(self, field, ret, **kwargs) -> dict:
+    if not isinstance(field, fields.String) or {"pattern", "enum", "allOf"} & set(ret):
+        return {}
+    return {"pattern": NO_NUL}
+
+
+def register_openapi(app: Flask) -> None:
+    """Call before the blueprints are registered: their schemas are read then."""
+    converter = api.ma_plugin.converter
+    push_pattern = endpoint_pattern(app.config)
+
+    def _push_endpoint(self, field, **kwargs) -> dict:
+        return {"pattern": push_pattern} if isinstance(field, PushEndpoint) else {}
+
+    for function in (_timezone, _push_endpoint, _no_nul):
+        converter.add_attribute_function(function)
+    api.spec.components.schema(
+        "Timezone",
+        {
+            "type": "string",
+            "enum": timezone_names(),
+            "description": "An IANA timezone name, e.g. Europe/Berlin.",
+        },
+    )

@@ -1,0 +1,137 @@
+"""schemathesis as an outsider runs it: its command line, with every check, as a
+client over HTTP against gunicorn on loopback (prepared as `make run` prepares
+it), signed in as the demo patient and as the demo therapist. Signing out and
+erasing the account are left out: they would end the run's own session. The
+rules the OpenAPI document cannot state are listed in tests/schemathesis.toml.
+
+It runs once per suite, in the PostgreSQL pass: that is the database production
+runs on, and both roles together take a minute or two, which the SQLite pass (with
+the browser tests) need not take again."""
+
+import json
+import re
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kinetic import testing
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SEED = 20261122
+EXAMPLES = 6  # per operation in fuzzing; the coverage phase adds its own cases
+THERAPIST_PATHS = r"^/api/v1/(patients|assignments|invites|alerts)"
+ROLES = {
+    # Everything a patient uses, and the routes open to anyone.
+    "patient": (
+        ("patient@demo.kinetic", "demo-patient"),
+        ["--exclude-path-regex", THERAPIST_PATHS],
+    ),
+    # The therapist's own routes, and the profile routes every role has.
+    "therapist": (
+        ("therapist@demo.kinetic", "demo-therapist"),
+        [
+            "--include-path-regex",
+            THERAPIST_PATHS + r"|^/api/v1/me(/export)?$",
+            "--exclude-name",
+            "PATCH /api/v1/me",  # the same for every role: in the patient's run
+        ],
+    ),
+}
+NEVER = [
+    "--exclude-name",
+    "POST /api/v1/auth/logout",
+    "--exclude-name",
+    "DELETE /api/v1/me",
+]
+
+
+@pytest.fixture(scope="module")
+def server(db_kind, tmp_path_factory):
+    if db_kind != "postgres":
+        pytest.skip(
+            "schemathesis over HTTP runs once per suite, in the PostgreSQL pass"
+        )
+    with (
+        testing.throwaway_postgres("kinetic_http") as database,
+        testing.live_server(
+            tmp_path_factory.mktemp("http"), database_url=database
+        ) as url,
+    ):
+        yield url
+
+
+def sign_in(url: str, email: str, password: str) -> str:
+    request = urllib.request.Request(
+        f"{url}/api/v1/auth/login",
+        data=json.dumps({"email": email, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["token"]
+
+
+def run_schemathesis(url: str, token: str, filters: list[str], cwd: Path):
+    return subprocess.run(
+        [
+            testing.BIN / "schemathesis",
+            "--config-file",
+            CONFIG,
+            "--no-color",
+            "run",
+            f"{url}/api/v1/openapi.json",
+            "--checks",
+            "all",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--seed",
+            str(SEED),
+            "--max-examples",
+            str(EXAMPLES),
+            "--generation-database",
+            "none",
+            "--workers",
+            "1",
+            *NEVER,
+            *filters,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+def failures(output: str) -> str:
+    """The report's failures and summary, without the progress lines before."""
+    start = output.find("FAILURES")
+    return output[start:] if start >= 0 else output[-4000:]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_schemathesis_over_http_finds_nothing(server, role, tmp_path):
+    (email, password), filters = ROLES[role]
+    token = sign_in(server, email, password)
+
+    result = run_schemathesis(server, token, filters, tmp_path)
+
+    assert result.returncode == 0, failures(result.stdout) + result.stderr
+    # Every generated case passed every check (warnings aside).
+    assert re.search(r"(\d+) generated, \1 passed", result.stdout), result.stdout
+    tested = re.search(r"Tested: (\d+)", result.stdout)
+    assert tested and int(tested.group(1)) >= (20 if role == "patient" else 12), (
+        result.stdout
+    )
+
+
+def test_a_very_long_url_gets_the_apps_json_answer(server):
+    # gunicorn's own limit (4094 bytes) would answer 414 in HTML.
+    query = "&".join(f"patient_id={n}" for n in range(2000))
+    request = urllib.request.Request(f"{server}/api/v1/alerts?{query}")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
+    assert refused.value.headers["Content-Type"] == "application/json"
+    assert json.load(refused.value)["code"] == 401
