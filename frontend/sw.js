@@ -1,7 +1,7 @@
 // The app shell comes from the cache first; /api/ goes to the network first and
 // falls back to the last answer cached for the same URL. Bump VERSION whenever a
 // shell file changes: the new worker then fetches them all again.
-const VERSION = '2026-11-21.5';
+const VERSION = '2026-11-22.12';
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = `api-${VERSION}`;
 
@@ -24,6 +24,13 @@ const SHELL = [
   '/js/patient.js',
   '/js/invite.js',
   '/js/alerts.js',
+  '/js/catalogue.js',
+  '/js/picker.js',
+  '/js/plan-editor.js',
+  '/js/plan-view.js',
+  '/js/tailor.js',
+  '/js/library.js',
+  '/js/library-forms.js',
   '/icons/icon-192.png',
   '/vendor/uPlot.iife.min.js',
   '/vendor/uPlot.min.css',

@@ -15,15 +15,17 @@ const SCREENS = {
   patient: () => import('./patient.js'),
   invite: () => import('./invite.js'),
   alerts: () => import('./alerts.js'),
+  tailor: () => import('./tailor.js'),
+  library: () => import('./library.js'),
 };
 
 const NAV = {
   patient: [['today', 'Today'], ['pain', 'Log pain'], ['trends', 'Trends'], ['reminders', 'Reminders']],
-  therapist: [['patients', 'Patients'], ['alerts', 'Alerts']],
+  therapist: [['patients', 'Patients'], ['library', 'Library'], ['alerts', 'Alerts']],
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist' };
+const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', tailor: 'therapist', library: 'therapist' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -35,7 +37,9 @@ function parseHash() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean);
   const params = Object.fromEntries(new URLSearchParams(query));
+  if (parts[0] === 'patients' && parts[2] === 'plans' && parts[3]) return { name: 'tailor', params: { ...params, id: parts[1], plan: parts[3] } };
   if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1] } };
+  if (parts[0] === 'library') return { name: 'library', params: { ...params, kind: parts[1], slug: parts[2], action: parts[3] } };
   return { name: parts[0] || '', params };
 }
 
@@ -55,7 +59,7 @@ function drawChrome(user, current) {
   document.getElementById('who').textContent = user ? `Signed in as ${user.name} (${user.email})` : '';
   nav.replaceChildren(...(user ? NAV[user.role] || [] : []).map(([name, label]) => h('a', {
     href: `#/${name}`,
-    'aria-current': name === current || (name === 'patients' && ['patient', 'invite'].includes(current)) ? 'page' : null,
+    'aria-current': name === current || (name === 'patients' && ['patient', 'invite', 'tailor'].includes(current)) ? 'page' : null,
   }, label, name === 'alerts' ? h('span', { class: 'badge', id: 'alert-badge', hidden: true }) : null)));
   if (user?.role === 'therapist') countAlerts();
   else alertCount = { value: 0, at: 0 };

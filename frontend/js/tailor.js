@@ -1,0 +1,167 @@
+// "Tailor plan": the therapist edits one patient's plan (exercises, dose, side,
+// notes), saves it as a new prescription version, reads the version history and
+// can keep the plan as a program of their own. Also the dialog that tailors a
+// program before it is assigned.
+import { api } from './api.js';
+import { pickExercise } from './picker.js';
+import { planEditor, toBody, toModel } from './plan-editor.js';
+import { clearErrors, field, formatTime, h, heading, nextId, say, showError, statusLine } from './ui.js';
+
+export async function render(screen, { id, plan }) {
+  const status = statusLine();
+  const back = h('a', { href: `#/patients/${id}` }, '← Back to the patient');
+  screen.append(h('p', {}, back), heading('Tailor plan'), status);
+  let rx;
+  let patient;
+  try {
+    [rx, patient] = await Promise.all([api(`/assignments/${plan}/prescription`), api(`/patients/${id}`)]);
+  } catch (error) {
+    say(status, error.message, 'error');
+    return;
+  }
+  const assignment = (patient.assignments || []).find((a) => String(a.id) === String(plan)) || {};
+  const title = assignment.program_title || assignment.program || 'Plan';
+  back.textContent = `← ${patient.name}`;
+  screen.querySelector('h1').textContent = `Tailor plan: ${title}`;
+  const lead = h('p', { class: 'lead' });
+  const history = h('section', { class: 'card history' });
+  const showVersion = (current) => {
+    lead.textContent = `For ${patient.name} · ${current.weeks} weeks · version ${current.version}, ${changedLine(current)}`;
+  };
+  showVersion(rx);
+  screen.querySelector('h1').after(lead);
+  const editor = tailorForm(rx, plan, (saved) => {
+    showVersion(saved);
+    drawHistory(history, plan);
+  });
+  screen.append(h('div', { class: 'columns tailor' },
+    editor,
+    h('div', {}, saveAsProgram(plan, title), history)));
+  drawHistory(history, plan);
+}
+
+const changedLine = (rx) => `${rx.version > 1 ? 'changed' : 'prescribed'} ${formatTime(rx.changed_at)}${rx.changed_by ? ` by ${rx.changed_by.name}` : ''}`;
+
+function tailorForm(rx, plan, onSaved) {
+  let model = toModel(rx.phases);
+  let dirty = false;
+  const status = statusLine();
+  const note = h('textarea', { name: 'note', rows: '3', maxlength: '2000' });
+  note.value = rx.note || '';
+  const button = h('button', { type: 'submit' }, 'Save changes');
+  const unsaved = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const onChange = () => {
+    dirty = true;
+    unsaved.textContent = 'Unsaved changes.';
+  };
+  note.addEventListener('input', onChange);
+  const holder = h('div', {}, planEditor(model, { pick: pickExercise, onChange }));
+  const form = h('form', { class: 'card tailor-form', novalidate: true },
+    h('h2', {}, 'Exercises by phase'),
+    h('p', { class: 'hint' }, 'Saving makes a new version. Sessions already done keep theirs; the patient gets the new one from their today on.'),
+    holder,
+    field('Note for the whole plan (optional)', note, 'The patient sees it on Today with the date of the change.'),
+    status, unsaved, button);
+  window.addEventListener('beforeunload', (event) => { if (dirty && form.isConnected) event.preventDefault(); });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    button.disabled = true;
+    try {
+      const saved = await api(`/assignments/${plan}/prescription`, {
+        method: 'PUT', body: { note: note.value.trim() || null, phases: toBody(model) },
+      });
+      dirty = false;
+      unsaved.textContent = '';
+      const same = saved.version === rx.version;
+      rx = saved;
+      model = toModel(saved.phases);
+      holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
+      say(status, same ? 'Nothing changed, so no new version was made.' : `Saved as version ${saved.version}. The patient sees it from today.`, 'ok');
+      onSaved(saved);
+    } catch (error) {
+      showError(form, status, error);
+    }
+    button.disabled = false;
+  });
+  return form;
+}
+
+async function drawHistory(box, plan) {
+  box.replaceChildren(h('h2', {}, 'Version history'));
+  let versions;
+  try {
+    versions = await api(`/assignments/${plan}/prescription/history`);
+  } catch (error) {
+    box.append(h('p', { class: 'error' }, error.message));
+    return;
+  }
+  box.append(h('ol', { class: 'versions', reversed: true }, versions.map((v) => h('li', {},
+    h('p', {}, h('strong', {}, `Version ${v.version}`), h('span', { class: 'sub' }, changedLine(v))),
+    v.changes?.length ? h('ul', { class: 'changes' }, v.changes.map((c) => h('li', {}, c))) : null,
+    v.note ? h('p', { class: 'hint' }, `Plan note: “${v.note}”`) : null))));
+}
+
+function saveAsProgram(plan, title) {
+  const name = h('input', { name: 'title', maxlength: '120', required: true, value: `${title} (tailored)` });
+  const slug = h('input', { name: 'slug', maxlength: '80', autocapitalize: 'none', spellcheck: false, pattern: '[a-z0-9]+(-[a-z0-9]+)*' });
+  const status = statusLine();
+  const button = h('button', { type: 'submit', class: 'secondary' }, 'Save as program');
+  const form = h('form', { class: 'card', novalidate: true },
+    h('h2', {}, 'Save this plan as a program'),
+    h('p', { class: 'hint' }, 'Keeps the saved exercises and doses as a program of your own, to assign to other patients.'),
+    field('Program title', name), field('Short name (optional)', slug, 'Lowercase letters, digits and hyphens; made from the title when empty.'),
+    status, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { title: name.value.trim() };
+    if (slug.value.trim()) body.slug = slug.value.trim();
+    button.disabled = true;
+    try {
+      const program = await api(`/assignments/${plan}/save-as-program`, { method: 'POST', body });
+      status.replaceChildren();
+      say(status, `Saved as “${program.title}”. `, 'ok');
+      status.append(h('a', { href: `#/library/programs/${program.slug}` }, 'Open it in your library'));
+    } catch (error) {
+      showError(form, status, error);
+    }
+    button.disabled = false;
+  });
+  return form;
+}
+
+/**
+ * Tailors a program before it is assigned: a dialog with the phase editor.
+ * Resolves with the edited model, or null when cancelled. `errors` (an ApiError)
+ * are shown beside their fields when the dialog is opened again after a 422.
+ */
+export function tailorDialog(programTitle, model, error) {
+  return new Promise((resolve) => {
+    const titleId = nextId('tailor');
+    const status = statusLine();
+    const use = h('button', { type: 'submit' }, 'Use these exercises');
+    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const working = structuredClone(model);
+    const form = h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: titleId }, `Tailor ${programTitle}`),
+      h('p', { class: 'hint' }, 'Change the exercises, doses and notes for this patient; the program itself stays as it is.'),
+      planEditor(working, { pick: pickExercise }), status, h('div', { class: 'actions' }, use, cancel));
+    const dialog = h('dialog', { class: 'picker wide', 'aria-labelledby': titleId }, form);
+    let result = null;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      result = working;
+      dialog.close();
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(result);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    if (error) showError(form, status, error);
+    else form.querySelector('input:not([type="hidden"])')?.focus();
+  });
+}

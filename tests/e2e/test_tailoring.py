@@ -1,0 +1,106 @@
+"""The therapist tailors a patient's plan on a desktop; the patient sees exactly
+that on Today on a phone, and again offline."""
+
+import re
+
+from playwright.sync_api import expect
+
+from conftest import DEMO, call, screenshot, sign_in
+
+NOTE = "Fewer stretches this week; tell me how the new one feels."
+TAILORED = [
+    "Relaxed belly breathing",
+    "Shoulder shrug and release",
+    "Levator scapulae stretch",
+    "Chin tuck (lying)",
+]
+
+
+def tailor_first_phase(page) -> None:
+    phase = page.locator("fieldset.phase").first
+    expect(phase.locator(".rx-name")).to_have_count(4)
+    shrug = phase.locator("li.rx", has_text="Shoulder shrug and release")
+    shrug.get_by_label("Sets").fill("3")
+    phase.get_by_role("button", name="Remove Upper trapezius stretch").click()
+    expect(phase.get_by_text("Upper trapezius stretch")).to_have_count(0)
+
+    phase.get_by_role("button", name="Add exercise").click()
+    picker = page.get_by_role("dialog")
+    picker.get_by_label("Search by name").fill("levator")
+    expect(picker.locator("li.pick")).to_have_count(1)
+    picker.get_by_text("Full text of Levator scapulae stretch").click()
+    expect(picker.get_by_role("heading", name="Cautions")).to_be_visible()
+    picker.get_by_role("button", name="Add Levator scapulae stretch").click()
+    expect(picker).to_be_hidden()
+
+    added = phase.locator("li.rx", has_text="Levator scapulae stretch")
+    added.get_by_label("Side").select_option("left")
+    added.get_by_label("Note for the patient").fill("Gently, no pulling.")
+    phase.get_by_role("button", name="Move Levator scapulae stretch up").click()
+    expect(phase.locator(".rx-name")).to_have_text(TAILORED)
+    page.get_by_label("Note for the whole plan (optional)").fill(NOTE)
+
+
+def test_therapist_tailors_a_plan_and_the_patient_sees_it(
+    desktop, phone, live_server, new_patient
+):
+    patient = new_patient("Tailor Patient", program="neck-headache-relief")
+    page = desktop.new_page()
+    sign_in(page, *DEMO["therapist"])
+    expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
+    page.goto(f"/#/patients/{patient['id']}")
+    page.get_by_role("link", name="Tailor plan Neck-related headache relief").click()
+    expect(page.get_by_role("heading", name="Version history")).to_be_visible()
+
+    tailor_first_phase(page)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("form.tailor-form .status")).to_have_text(
+        "Saved as version 2. The patient sees it from today."
+    )
+    history = page.locator("section.history")
+    expect(history.get_by_text("Version 2")).to_be_visible()
+    expect(history).to_contain_text(NOTE)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "tailor-plan")
+
+    email, password = DEMO["therapist"]
+    login = {"email": email, "password": password}
+    therapist = call(live_server, "POST", "/auth/login", login)["token"]
+    plan = call(live_server, "GET", f"/patients/{patient['id']}", token=therapist)
+    rx = call(
+        live_server,
+        "GET",
+        f"/assignments/{plan['assignments'][0]['id']}/prescription",
+        token=therapist,
+    )
+    assert rx["version"] == 2 and rx["note"] == NOTE
+    assert [e["name"] for e in rx["phases"][0]["exercises"]] == TAILORED
+
+    mobile = phone.new_page()
+    sign_in(mobile, patient["email"], patient["password"])
+    expect_tailored_today(mobile)
+    mobile.wait_for_function("navigator.serviceWorker.controller !== null")
+    mobile.reload()  # through the service worker, which keeps a copy of Today
+    expect_tailored_today(mobile)
+    phone.set_offline(True)
+    mobile.reload()
+    expect_tailored_today(mobile)
+    phone.set_offline(False)
+
+
+def expect_tailored_today(page) -> None:
+    session = page.locator("section.session")
+    expect(session).to_have_count(1)
+    banner = session.locator(".rx-banner")
+    expect(banner).to_contain_text("Changed by your therapist on")
+    expect(banner).to_contain_text(NOTE)
+    expect(session.locator(".ex-name")).to_have_text(TAILORED)
+    doses = session.locator(".exercise")
+    dose = re.compile(r"^3 × 6, hold 3 s(, rest \d+ s)?$")
+    expect(doses.nth(1).locator(".dose")).to_have_text(dose)
+    expect(doses.nth(2).locator(".dose")).to_contain_text("left side")
+    expect(doses.nth(2).locator(".rx-note")).to_have_text(
+        "Your therapist: Gently, no pulling."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
