@@ -153,12 +153,12 @@ async function viewScreen(screen, kind, slug, go) {
       say(status, error.message, 'error');
     }
   });
-  screen.append(
+  screen.append(...[
     h('div', { class: 'title-row' }, heading(name), h('span', {}, ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null)),
     h('p', { class: 'lead' }, `${item.slug} · version ${item.version ?? 1}`),
     h('div', { class: 'actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive),
     item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed here. To make your own version, download the YAML, give it a new slug and upload it.') : null,
-    h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item)));
+    h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item))].filter(Boolean));
 }
 
 function programText(p) {

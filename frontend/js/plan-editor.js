@@ -58,11 +58,11 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
   const root = h('div', { class: 'plan-editor' });
   const announce = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const draw = (focusKey) => {
-    root.replaceChildren(
+    root.replaceChildren(...[
       hiddenSlot(prefix),
-      ...model.map((phase, i) => phaseBox(phase, i)),
+      model.map((phase, i) => phaseBox(phase, i)),
       phasesEditable ? h('button', { type: 'button', class: 'secondary', onclick: addPhase }, 'Add phase') : null,
-      announce);
+      announce].flat(2).filter(Boolean));
     if (focusKey) root.querySelector(`[data-key="${focusKey}"]`)?.focus();
   };
   const changed = (focusKey, message) => {
@@ -146,13 +146,14 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
     const side = extras ? field('Side', bound(h('select', { name: `${path}.side` },
       h('option', { value: '' }, 'Not sided'), Object.entries(SIDE).map(([v, l]) => h('option', { value: v }, l))), ex, 'side')) : null;
     const note = extras ? field('Note for the patient', bound(h('input', { name: `${path}.note`, maxlength: '600' }), ex, 'note')) : null;
+    note?.classList.add('rx-note-field');
     return h('li', { class: 'rx' },
       h('div', { class: 'rx-head' },
         h('span', { class: 'rx-num', 'aria-hidden': 'true' }, String(j + 1)),
         h('strong', { class: 'rx-name' }, ex.name || ex.exercise),
         h('span', { class: 'rx-tools' }, move(-1, 'up'), move(1, 'down'), remove)),
       slug, h('p', { class: 'field-error', id: `${slug.id}-err`, hidden: true }),
-      h('div', { class: 'rx-dose' }, dose, side), note);
+      h('div', { class: 'rx-dose' }, dose, side, note));
   }
 
   function bound(control, target, key, number = false) {

@@ -10,13 +10,13 @@ export function prescriptionView(a, open = false) {
   const box = h('details', { class: 'how rx-view', open }, summary, body);
   api(`/assignments/${a.id}/prescription`).then((rx) => {
     summary.textContent = `Exercises, version ${rx.version}${rx.version > 1 ? `, changed ${formatTime(rx.changed_at)}` : ''}`;
-    body.replaceChildren(
+    body.replaceChildren(h('div', {},
       rx.note ? h('p', { class: 'note' }, h('strong', {}, 'Plan note: '), rx.note) : null,
       ...rx.phases.map((phase) => h('div', { class: 'rx-phase' },
         h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, weeksText(phase.weeks))),
         h('ol', { class: 'rx-lines' }, phase.exercises.map((ex) => h('li', {},
           h('span', {}, ex.name), ' ', h('span', { class: 'dose-inline' }, doseLine(ex)),
-          ex.note ? h('span', { class: 'sub' }, `Note: ${ex.note}`) : null))))));
+          ex.note ? h('span', { class: 'sub' }, `Note: ${ex.note}`) : null)))))));
   }, (error) => body.replaceChildren(h('p', { class: 'error' }, error.message)));
   return box;
 }

@@ -61,7 +61,7 @@ function tailorForm(rx, plan, onSaved) {
     h('p', { class: 'hint' }, 'Saving makes a new version. Sessions already done keep theirs; the patient gets the new one from their today on.'),
     holder,
     field('Note for the whole plan (optional)', note, 'The patient sees it on Today with the date of the change.'),
-    status, unsaved, button);
+    h('div', { class: 'save-bar' }, status, unsaved, button));
   window.addEventListener('beforeunload', (event) => { if (dirty && form.isConnected) event.preventDefault(); });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

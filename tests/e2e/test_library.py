@@ -53,7 +53,9 @@ def test_therapist_creates_an_exercise_through_the_form(desktop):
     page.get_by_label("Name", exact=True).fill("Desk posture reset")
     page.get_by_label("Category").select_option("postural_correction")
     page.get_by_label("Neck", exact=True).check()
-    page.get_by_label("Summary").fill("A short reset of head and shoulders at the desk.")
+    page.get_by_label("Summary").fill(
+        "A short reset of head and shoulders at the desk."
+    )
     page.get_by_label("Steps").fill("Sit tall with both feet on the floor.")
     page.get_by_label("Tips").fill("Move slowly.")
     page.get_by_label("Cautions").fill("Stop if you feel dizzy or tingling.")
@@ -86,11 +88,13 @@ def test_a_bad_yaml_upload_names_the_line_and_stores_nothing(desktop, live_serve
     open_library(page)
     slug = f"wall-slide-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Upload YAML").set_input_files(
-        files=[{
-            "name": f"{slug}.yaml",
-            "mimeType": "application/yaml",
-            "buffer": BAD_YAML.format(slug=slug).encode(),
-        }]
+        files=[
+            {
+                "name": f"{slug}.yaml",
+                "mimeType": "application/yaml",
+                "buffer": BAD_YAML.format(slug=slug).encode(),
+            }
+        ]
     )
     status = page.locator("p.status.error")
     expect(status).to_contain_text(f"{slug}.yaml was not saved")

@@ -61,6 +61,7 @@ def test_therapist_tailors_a_plan_and_the_patient_sees_it(
     expect(history.get_by_text("Version 2")).to_be_visible()
     expect(history).to_contain_text(NOTE)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 1400})
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "tailor-plan")
 
