@@ -9,7 +9,9 @@ from kinetic.api import (
     diary,
     health,
     library,
+    library_files,
     patients,
+    prescriptions,
     reminders,
 )
 from kinetic.api.errors import register_error_handlers
@@ -32,6 +34,16 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
-    for module in (accounts, library, patients, alerts, diary, reminders, health):
+    for module in (
+        accounts,
+        library_files,
+        library,
+        patients,
+        prescriptions,
+        alerts,
+        diary,
+        reminders,
+        health,
+    ):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

@@ -1,7 +1,7 @@
 from kinetic.models.alerts import Alert
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
-from kinetic.models.plans import Assignment, ScheduledSession
+from kinetic.models.plans import Assignment, Prescription, ScheduledSession
 from kinetic.models.reminders import (
     Notification,
     PushAttempt,
@@ -21,6 +21,7 @@ __all__ = [
     "Invite",
     "Notification",
     "PainEntry",
+    "Prescription",
     "Program",
     "ProgramVersion",
     "PushAttempt",

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from kinetic.schemas.program_files import SOURCES
 
@@ -20,11 +20,12 @@ def Sources() -> fields.Method:  # noqa: N802 - reads like a field class
     )
 
 
-class DosageSchema(Schema):
+class DoseSchema(Schema):
     sets = fields.Int(required=True)
     reps = fields.Int()
     hold_seconds = fields.Int()
     rest_seconds = fields.Int()
+    side = fields.Str(metadata={"description": "left, right, both or alternate"})
 
 
 class ExerciseSchema(Schema):
@@ -36,16 +37,27 @@ class ExerciseSchema(Schema):
     instructions = fields.List(fields.Str(), required=True)
     cues = fields.List(fields.Str(), required=True)
     cautions = fields.List(fields.Str(), required=True)
-    dosage = fields.Nested(DosageSchema, required=True)
+    dosage = fields.Nested(DoseSchema, required=True)
     source = fields.List(fields.Str())
     sources = Sources()
+    owner = fields.Str(
+        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
+    )
+    version = fields.Int()
+    archived = fields.Bool()
 
 
-class PhaseSchema(Schema):
+class PlanExerciseSchema(ExerciseSchema):
+    """An exercise in a plan: its text, the dose and the therapist's note."""
+
+    note = fields.Str(allow_none=True, dump_default=None)
+
+
+class ProgramPhaseSchema(Schema):
     name = fields.Str(required=True)
     weeks = fields.List(fields.Int(), required=True)
     focus = fields.Str()
-    exercises = fields.List(fields.Nested(ExerciseSchema), required=True)
+    exercises = fields.List(fields.Nested(PlanExerciseSchema), required=True)
 
 
 class ProgramSummarySchema(Schema):
@@ -59,13 +71,24 @@ class ProgramSummarySchema(Schema):
     sessions_per_day = fields.Int()
     source = fields.List(fields.Str())
     sources = Sources()
+    owner = fields.Str(
+        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
+    )
+    archived = fields.Bool()
 
 
 class ProgramSchema(ProgramSummarySchema):
     advice = fields.List(fields.Str())
-    sessions = fields.List(fields.Nested(PhaseSchema), required=True)
+    sessions = fields.List(fields.Nested(ProgramPhaseSchema), required=True)
 
 
 class LibraryArgsSchema(Schema):
+    q = fields.Str(
+        validate=validate.Length(max=200), metadata={"description": "words to find"}
+    )
     category = fields.Str()
     region = fields.Str()
+    archived = fields.Bool(
+        load_default=False,
+        metadata={"description": "true: only your own archived items"},
+    )

@@ -10,6 +10,7 @@ from kinetic.models import (
     Invite,
     Notification,
     PainEntry,
+    Prescription,
     PushAttempt,
     PushDelivery,
     PushSubscription,
@@ -67,7 +68,14 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == pid))
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
-    for model in (ScheduledSession, Assignment, Alert, PainEntry):
+    db.session.execute(
+        delete(ScheduledSession).where(ScheduledSession.patient_id == pid)
+    )
+    plans = select(Assignment.id).where(Assignment.patient_id == pid)
+    db.session.execute(
+        delete(Prescription).where(Prescription.assignment_id.in_(plans))
+    )
+    for model in (Assignment, Alert, PainEntry):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
     db.session.delete(patient)
