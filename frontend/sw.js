@@ -9,6 +9,7 @@ const SHELL = [
   '/',
   '/manifest.webmanifest',
   '/css/app.css',
+  '/css/prescribing.css',
   '/js/app.js',
   '/js/api.js',
   '/js/ui.js',

@@ -4,6 +4,11 @@
 import { api } from './api.js';
 import { dosage, field, h, sourceLine } from './ui.js';
 
+// These screens bring their own styles, so the patient app's first load stays small.
+if (!document.querySelector('link[href="/css/prescribing.css"]')) {
+  document.head.append(h('link', { rel: 'stylesheet', href: '/css/prescribing.css' }));
+}
+
 export const CATEGORY = {
   core_stabilisation: 'Core stabilisation',
   nerve_glide: 'Nerve glide',

@@ -11,13 +11,13 @@ const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boole
 const number = (input) => (input.value === '' ? undefined : Number(input.value));
 
 /** Checkboxes with one error slot for the whole list (named `name`). */
-function ticks(legend, name, choices, chosen = []) {
+function ticks(legend, name, choices, chosen = [], compact = false) {
   const boxes = Object.entries(choices).map(([value, label]) => {
     const box = h('input', { type: 'checkbox', class: 'tick', id: nextId(name), value, checked: chosen.includes(value) });
     return h('div', { class: 'tick-row' }, box, h('label', { for: box.id }, label));
   });
   const holder = h('input', { type: 'hidden', name, id: nextId(`${name}-holder`) });
-  const box = h('fieldset', { class: 'ticks' }, h('legend', {}, legend), h('div', { class: 'tick-grid' }, boxes),
+  const box = h('fieldset', { class: 'ticks' }, h('legend', {}, legend), h('div', { class: `tick-grid ${compact ? 'compact' : ''}` }, boxes),
     holder, h('p', { class: 'field-error', id: `${holder.id}-err`, hidden: true }));
   const values = () => [...box.querySelectorAll('input[type="checkbox"]:checked')].map((b) => b.value);
   return { box, values };
@@ -66,7 +66,7 @@ export async function exerciseForm(item, done) {
   const name = text('name', item?.name, { maxlength: '120' });
   const category = h('select', { name: 'category' }, h('option', { value: '' }, 'Choose a category'),
     Object.entries(CATEGORY).map(([v, l]) => h('option', { value: v, selected: item?.category === v }, l)));
-  const regions = ticks('Regions', 'regions', REGION, item?.regions);
+  const regions = ticks('Regions', 'regions', REGION, item?.regions, true);
   const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), item?.source);
   const summary = area('summary', item?.summary, 2);
   const steps = area('instructions', item?.instructions, 6, 8000);
@@ -98,9 +98,9 @@ export async function programForm(item, done) {
   const { slug, wrap } = slugField(item);
   const title = text('title', item?.title, { maxlength: '120' });
   const summary = area('summary', item?.summary, 3, 1200);
-  const regions = ticks('Regions', 'regions', REGION, item?.regions);
+  const regions = ticks('Regions', 'regions', REGION, item?.regions, true);
   const weeks = num('weeks', item?.weeks ?? 4, 1, 52);
-  const days = ticks('Default days', 'days_of_week', Object.fromEntries(DAYS.map((d, i) => [String(i), d])), (item?.days_of_week ?? [0, 2, 4]).map(String));
+  const days = ticks('Default days', 'days_of_week', Object.fromEntries(DAYS.map((d, i) => [String(i), d])), (item?.days_of_week ?? [0, 2, 4]).map(String), true);
   const perDay = num('sessions_per_day', item?.sessions_per_day ?? 1, 1, 3);
   const advice = area('advice', item?.advice, 3, 5000);
   const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), item?.source);

@@ -29,10 +29,10 @@ export async function render(screen, { id }) {
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
     alerts,
     h('div', { class: 'columns' },
-      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
+      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name),
+        exerciseAdherence(patient.id)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
-    h('div', { class: 'columns' }, exerciseAdherence(patient.id), recentSessions(base)),
-    h('div', { class: 'columns' }, recentPain(base)),
+    h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
   );
   drawPlans(plans, patient, patient.assignments);
   drawAlerts(alerts, patient.id);

@@ -146,7 +146,7 @@ export function tailorDialog(programTitle, model, error) {
     const form = h('form', { method: 'dialog', novalidate: true },
       h('h2', { id: titleId }, `Tailor ${programTitle}`),
       h('p', { class: 'hint' }, 'Change the exercises, doses and notes for this patient; the program itself stays as it is.'),
-      planEditor(working, { pick: pickExercise }), status, h('div', { class: 'actions' }, use, cancel));
+      planEditor(working, { pick: pickExercise }), h('div', { class: 'save-bar' }, status, h('div', { class: 'actions' }, use, cancel)));
     const dialog = h('dialog', { class: 'picker wide', 'aria-labelledby': titleId }, form);
     let result = null;
     form.addEventListener('submit', (event) => {
