@@ -69,6 +69,7 @@ class Prescription(db.Model):
     )
     version: Mapped[int]
     phases: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    phases_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(2000))
     changes: Mapped[list[str]] = mapped_column(JSON)
     changed_by_id: Mapped[int | None] = mapped_column(

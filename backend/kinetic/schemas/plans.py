@@ -51,11 +51,14 @@ _dumped: dict[tuple[int, int], list[dict]] = {}
 
 
 def _exercises(session) -> list[dict]:
-    """The session's exercises as JSON. A prescription version never changes once
-    stored, so each (version, phase) is serialised once per process; a profile of
-    GET /me/today put a quarter of its time in dumping these same dicts again."""
-    pinned = session.prescription_id or -session.assignment.program_version_id
-    key = (pinned, session_phase(session))
+    """The session's exercises as JSON, serialised once per process for each phase
+    of each distinct prescription (by its content's hash, never by a row id that a
+    deleted row may hand on); a profile of GET /me/today put a quarter of its time
+    in dumping these same dicts again."""
+    if session.prescription is not None:
+        key = (session.prescription.phases_hash, session_phase(session))
+    else:
+        key = (session.assignment.program_version.content_hash, session_phase(session))
     if key not in _dumped:
         if len(_dumped) > 2000:
             _dumped.clear()

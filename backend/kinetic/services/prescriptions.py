@@ -14,6 +14,7 @@ from kinetic.schemas.program_files import OwnProgramFileSchema, check_phase_week
 from kinetic.services import own_library, yaml_files
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
+from kinetic.services.library import digest
 
 DOSE = ("sets", "reps", "hold_seconds", "rest_seconds", "side")
 
@@ -35,7 +36,7 @@ def check_phases(phases: list[dict], weeks: int) -> None:
     try:
         check_phase_weeks(phases, weeks, "phases", "phases")
     except ValidationError as exc:
-        raise ValidationError(exc.messages) from exc
+        raise ValidationError(exc.normalized_messages()) from exc
 
 
 def first_prescription(
@@ -55,6 +56,7 @@ def first_prescription(
         assignment=assignment,
         version=1,
         phases=phases,
+        phases_hash=digest(phases),
         note=data.get("note") or None,
         changes=changes,
         changed_by_id=therapist.id,
@@ -100,6 +102,10 @@ def change_prescription(
         raise AccountError(409, "A stopped plan cannot be changed.")
     latest = current(assignment)
     check_phases(data["phases"], assignment.weeks)
+    focus = {phase["name"]: phase.get("focus") for phase in latest.phases}
+    for phase in data["phases"]:
+        if "focus" not in phase and focus.get(phase["name"]):
+            phase["focus"] = focus[phase["name"]]
     phases = own_library.resolve_phases(
         therapist, data["phases"], "phases", _pinned(latest.phases)
     )
@@ -113,6 +119,7 @@ def change_prescription(
         assignment=assignment,
         version=latest.version + 1,
         phases=phases,
+        phases_hash=digest(phases),
         note=note,
         changes=changes,
         changed_by_id=therapist.id,
@@ -142,8 +149,11 @@ def repin(assignment: Assignment, prescription: Prescription, today: date) -> No
 
 def _dose(item: dict[str, Any]) -> str:
     dosage = item["dosage"]
-    parts = [f"{dosage['sets']} × {dosage['reps']}" if "reps" in dosage else None]
-    parts[0] = parts[0] or f"{dosage['sets']} sets"
+    sets = dosage["sets"]
+    if "reps" in dosage:
+        parts = [f"{sets} × {dosage['reps']}"]
+    else:
+        parts = [f"{sets} set" if sets == 1 else f"{sets} sets"]
     if "hold_seconds" in dosage:
         parts.append(f"hold {dosage['hold_seconds']} s")
     if "rest_seconds" in dosage:

@@ -9,6 +9,9 @@ was assigned (the last phase stretched or clipped to the plan's weeks), and its
 sessions are pinned to it. Slugs become unique per owner (the library's owner is
 NULL) instead of across the whole table.
 """
+import hashlib
+import json
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -60,6 +63,7 @@ def _first_versions():
         sa.column("assignment_id", sa.Integer),
         sa.column("version", sa.Integer),
         sa.column("phases", sa.JSON),
+        sa.column("phases_hash", sa.String),
         sa.column("note", sa.String),
         sa.column("changes", sa.JSON),
         sa.column("changed_by_id", sa.Integer),
@@ -77,11 +81,14 @@ def _first_versions():
     ).all()
     for row in rows:
         weeks = ((row.end_date - row.start_date).days + 1) // 7
+        phases = _fit(row.content["sessions"], weeks)
+        digest = hashlib.sha256(json.dumps(phases, sort_keys=True).encode())
         bind.execute(
             prescriptions.insert().values(
                 assignment_id=row.id,
                 version=1,
-                phases=_fit(row.content["sessions"], weeks),
+                phases=phases,
+                phases_hash=digest.hexdigest(),
                 note=None,
                 changes=[f"Prescribed from {row.content['title']}"],
                 changed_by_id=row.therapist_id,
@@ -104,6 +111,7 @@ def upgrade():
     sa.Column('assignment_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('phases', sa.JSON(), nullable=False),
+    sa.Column('phases_hash', sa.String(length=64), nullable=False),
     sa.Column('note', sa.String(length=2000), nullable=True),
     sa.Column('changes', sa.JSON(), nullable=False),
     sa.Column('changed_by_id', sa.Integer(), nullable=True),
