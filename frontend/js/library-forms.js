@@ -61,18 +61,20 @@ function submitter(form, status, button, kind, item, body, done) {
   });
 }
 
-export async function exerciseForm(item, done) {
+/** `item` is edited in place (PUT); `copy` only fills a new one's fields (POST). */
+export async function exerciseForm(item, done, copy = null) {
   const { slug, wrap } = slugField(item);
-  const name = text('name', item?.name, { maxlength: '120' });
+  const was = item || copy;
+  const name = text('name', was?.name, { maxlength: '120' });
   const category = h('select', { name: 'category' }, h('option', { value: '' }, 'Choose a category'),
-    Object.entries(CATEGORY).map(([v, l]) => h('option', { value: v, selected: item?.category === v }, l)));
-  const regions = ticks('Regions', 'regions', REGION, item?.regions, true);
-  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), item?.source);
-  const summary = area('summary', item?.summary, 2);
-  const steps = area('instructions', item?.instructions, 6, 8000);
-  const cues = area('cues', item?.cues, 3, 5000);
-  const cautions = area('cautions', item?.cautions, 3, 5000);
-  const d = item?.dosage || {};
+    Object.entries(CATEGORY).map(([v, l]) => h('option', { value: v, selected: was?.category === v }, l)));
+  const regions = ticks('Regions', 'regions', REGION, was?.regions, true);
+  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), was?.source);
+  const summary = area('summary', was?.summary, 2);
+  const steps = area('instructions', was?.instructions, 6, 8000);
+  const cues = area('cues', was?.cues, 3, 5000);
+  const cautions = area('cautions', was?.cautions, 3, 5000);
+  const d = was?.dosage || {};
   const dose = { sets: num('dosage.sets', d.sets ?? 1, 1, 10), reps: num('dosage.reps', d.reps, 1, 50), hold_seconds: num('dosage.hold_seconds', d.hold_seconds, 1, 600), rest_seconds: num('dosage.rest_seconds', d.rest_seconds, 0, 600) };
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create exercise');
@@ -94,17 +96,18 @@ export async function exerciseForm(item, done) {
   return form;
 }
 
-export async function programForm(item, done) {
+export async function programForm(item, done, copy = null) {
   const { slug, wrap } = slugField(item);
-  const title = text('title', item?.title, { maxlength: '120' });
-  const summary = area('summary', item?.summary, 3, 1200);
-  const regions = ticks('Regions', 'regions', REGION, item?.regions, true);
-  const weeks = num('weeks', item?.weeks ?? 4, 1, 52);
-  const days = ticks('Default days', 'days_of_week', Object.fromEntries(DAYS.map((d, i) => [String(i), d])), (item?.days_of_week ?? [0, 2, 4]).map(String), true);
-  const perDay = num('sessions_per_day', item?.sessions_per_day ?? 1, 1, 3);
-  const advice = area('advice', item?.advice, 3, 5000);
-  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), item?.source);
-  const model = item ? toModel(item.sessions) : toModel([{ name: 'Phase 1', weeks: [1, 4], exercises: [] }]);
+  const was = item || copy;
+  const title = text('title', was?.title, { maxlength: '120' });
+  const summary = area('summary', was?.summary, 3, 1200);
+  const regions = ticks('Regions', 'regions', REGION, was?.regions, true);
+  const weeks = num('weeks', was?.weeks ?? 4, 1, 52);
+  const days = ticks('Default days', 'days_of_week', Object.fromEntries(DAYS.map((d, i) => [String(i), d])), (was?.days_of_week ?? [0, 2, 4]).map(String), true);
+  const perDay = num('sessions_per_day', was?.sessions_per_day ?? 1, 1, 3);
+  const advice = area('advice', was?.advice, 3, 5000);
+  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), was?.source);
+  const model = was ? toModel(was.sessions) : toModel([{ name: 'Phase 1', weeks: [1, 4], exercises: [] }]);
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create program');
   const form = h('form', { class: 'card lib-form', novalidate: true },

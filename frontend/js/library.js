@@ -12,9 +12,9 @@ const KINDS = { exercises: 'Exercises', programs: 'Programs' };
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const SHOW = { all: 'Everything', me: 'Yours only', library: 'Library only', archived: 'Your archived' };
 
-export async function render(screen, { kind = 'exercises', slug, action }, { go }) {
+export async function render(screen, { kind = 'exercises', slug, action, from }, { go }) {
   if (!KINDS[kind]) kind = 'exercises';
-  if (slug === 'new') return editScreen(screen, kind, null, go);
+  if (slug === 'new') return editScreen(screen, kind, null, go, from);
   if (slug && action === 'edit') return editScreen(screen, kind, slug, go);
   if (slug) return viewScreen(screen, kind, slug, go);
   return listScreen(screen, kind, go);
@@ -154,10 +154,11 @@ async function viewScreen(screen, kind, slug, go) {
     }
   });
   screen.append(...[
-    h('div', { class: 'title-row' }, heading(name), h('span', {}, ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null)),
+    h('div', { class: 'lib-head' }, heading(name), ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
     h('p', { class: 'lead' }, `${item.slug} · version ${item.version ?? 1}`),
-    h('div', { class: 'actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive),
-    item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed here. To make your own version, download the YAML, give it a new slug and upload it.') : null,
+    h('div', { class: 'actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
+      h('a', { class: 'button secondary', href: `#/library/${kind}/new?from=${encodeURIComponent(slug)}` }, 'Make a copy')),
+    item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed. Make a copy of your own to change it.') : null,
     h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item))].filter(Boolean));
 }
 
@@ -176,19 +177,22 @@ function programText(p) {
     p.sources?.length ? h('p', { class: 'hint' }, sourceLine(p.sources)) : null);
 }
 
-async function editScreen(screen, kind, slug, go) {
+async function editScreen(screen, kind, slug, go, from) {
   const status = statusLine();
   const single = kind === 'exercises' ? 'exercise' : 'program';
   screen.append(h('p', {}, h('a', { href: slug ? `#/library/${kind}/${slug}` : `#/library/${kind}` }, '← Back')),
     heading(slug ? `Edit ${single}` : `New ${single}`), status);
   let item = null;
+  let copy = null;
   try {
     item = slug ? await api(`/${kind}/${slug}`) : null;
+    copy = from ? await api(`/${kind}/${encodeURIComponent(from)}`) : null;
   } catch (error) {
     say(status, error.message, 'error');
     return;
   }
   if (item) screen.querySelector('h1').textContent = `Edit ${item.name || item.title}`;
+  if (copy) screen.querySelector('h1').textContent = `New ${single}, a copy of ${copy.name || copy.title}`;
   const done = (saved) => go(`library/${kind}/${saved.slug}`);
-  screen.append(await (kind === 'exercises' ? exerciseForm(item, done) : programForm(item, done)));
+  screen.append(await (kind === 'exercises' ? exerciseForm(item, done, copy) : programForm(item, done, copy)));
 }
