@@ -105,3 +105,50 @@ def expect_tailored_today(page) -> None:
         "Your therapist: Gently, no pulling."
     )
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_a_program_is_tailored_before_it_is_assigned(desktop, live_server, new_patient):
+    patient = new_patient("Assign Tailored", program="neck-headache-relief")
+    page = desktop.new_page()
+    sign_in(page, *DEMO["therapist"])
+    expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
+    page.goto(f"/#/patients/{patient['id']}")
+    page.get_by_label("Program").select_option("low-back-core-stabilisation")
+    page.get_by_role("button", name="Tailor exercises first").click()
+    dialog = page.get_by_role("dialog")
+    first = dialog.locator("fieldset.phase").first
+    first.get_by_role("button", name="Remove Heel slide with bracing").click()
+    first.locator("li.rx").first.get_by_label("Sets").fill("11")
+    dialog.get_by_role("button", name="Use these exercises").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".tailor-box")).to_contain_text("Tailored:")
+
+    page.get_by_role("button", name="Assign program").click()
+    dialog = page.get_by_role("dialog")  # opened again, the error beside its field
+    sets = dialog.locator("fieldset.phase").first.locator("li.rx").first
+    expect(sets.get_by_label("Sets")).to_have_attribute("aria-invalid", "true")
+    shown = sets.locator(".field-error:not([hidden])")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text("10")
+    sets.get_by_label("Sets").fill("3")
+    dialog.get_by_role("button", name="Use these exercises").click()
+    page.get_by_role("button", name="Assign program").click()
+    expect(page.get_by_text("Assigned Low-back core stabilisation")).to_be_visible()
+
+    email, password = DEMO["therapist"]
+    login = {"email": email, "password": password}
+    therapist = call(live_server, "POST", "/auth/login", login)["token"]
+    plans = call(
+        live_server, "GET", f"/patients/{patient['id']}/assignments", token=therapist
+    )
+    made = next(a for a in plans if a["program"] == "low-back-core-stabilisation")
+    rx = call(
+        live_server, "GET", f"/assignments/{made['id']}/prescription", token=therapist
+    )
+    foundation = rx["phases"][0]["exercises"]
+    assert [e["exercise"] for e in foundation] == [
+        "abdominal-bracing",
+        "pelvic-tilt-crook-lying",
+        "glute-bridge",
+    ]
+    assert foundation[0]["sets"] == 3
