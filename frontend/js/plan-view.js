@@ -1,7 +1,7 @@
 // On the therapist's patient page: a plan's prescription phase by phase, and how
 // often each prescribed exercise was done or skipped, so avoided ones stand out.
 import { api } from './api.js';
-import { dosage, formatTime, h, say, statusLine } from './ui.js';
+import { dosage, formatTime, h, isoDay, say, statusLine } from './ui.js';
 
 /** The plan's current prescription, per phase, inside a disclosure. */
 export function prescriptionView(a, open = false) {
@@ -12,13 +12,22 @@ export function prescriptionView(a, open = false) {
     summary.textContent = `Exercises, version ${rx.version}${rx.version > 1 ? `, changed ${formatTime(rx.changed_at)}` : ''}`;
     body.replaceChildren(h('div', {},
       rx.note ? h('p', { class: 'note' }, h('strong', {}, 'Plan note: '), rx.note) : null,
-      ...rx.phases.map((phase) => h('div', { class: 'rx-phase' },
-        h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, weeksText(phase.weeks))),
+      ...rx.phases.map((phase, i) => h('div', { class: 'rx-phase' },
+        h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, weeksText(phase.weeks)),
+          isCurrent(rx.phases, i, a.start_date) ? h('span', { class: 'tag now' }, 'Now') : null),
         h('ol', { class: 'rx-lines' }, phase.exercises.map((ex) => h('li', {},
           h('span', {}, ex.name), ' ', h('span', { class: 'dose-inline' }, doseLine(ex)),
           ex.note ? h('span', { class: 'sub' }, `Note: ${ex.note}`) : null)))))));
   }, (error) => body.replaceChildren(h('p', { class: 'error' }, error.message)));
   return box;
+}
+
+/** Whether phase i holds today's week of the plan (the last phase runs on). */
+function isCurrent(phases, i, start) {
+  if (!start) return false;
+  const week = Math.floor((new Date(`${isoDay()}T12:00:00`) - new Date(`${start}T12:00:00`)) / (7 * 86400000)) + 1;
+  const [first, last] = phases[i].weeks;
+  return week >= first && (week <= last || i === phases.length - 1);
 }
 
 const weeksText = ([first, last]) => (first === last ? `week ${first}` : `weeks ${first}–${last}`);
