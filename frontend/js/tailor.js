@@ -42,18 +42,42 @@ export async function render(screen, { id, plan }) {
 
 const changedLine = (rx) => `${rx.version > 1 ? 'changed' : 'prescribed'} ${formatTime(rx.changed_at)}${rx.changed_by ? ` by ${rx.changed_by.name}` : ''}`;
 
+// Unsaved edits live in this tab's sessionStorage until saved, so leaving the
+// screen (or a reload) loses nothing; they are offered back on return.
+const draftKey = (plan) => `kc.draft.rx.${plan}`;
+
+function readDraft(plan, version) {
+  try {
+    const draft = JSON.parse(sessionStorage.getItem(draftKey(plan)));
+    return draft?.version === version ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
 function tailorForm(rx, plan, onSaved) {
-  let model = toModel(rx.phases);
-  let dirty = false;
+  const draft = readDraft(plan, rx.version);
+  let model = toModel(draft ? draft.model : rx.phases);
   const status = statusLine();
   const note = h('textarea', { name: 'note', rows: '3', maxlength: '2000' });
-  note.value = rx.note || '';
+  note.value = draft ? draft.note : rx.note || '';
   const button = h('button', { type: 'submit' }, 'Save changes');
-  const unsaved = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const unsaved = h('p', { class: 'hint', 'aria-live': 'polite' }, draft ? 'Unsaved changes, kept from your last visit.' : '');
   const onChange = () => {
-    dirty = true;
+    sessionStorage.setItem(draftKey(plan), JSON.stringify({ version: rx.version, note: note.value, model }));
     unsaved.textContent = 'Unsaved changes.';
+    discard.hidden = false;
   };
+  const discard = h('button', { type: 'button', class: 'secondary', hidden: !draft }, 'Discard changes');
+  const redraw = () => holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
+  discard.addEventListener('click', () => {
+    sessionStorage.removeItem(draftKey(plan));
+    model = toModel(rx.phases);
+    note.value = rx.note || '';
+    redraw();
+    unsaved.textContent = 'Changes discarded.';
+    discard.hidden = true;
+  });
   note.addEventListener('input', onChange);
   const holder = h('div', {}, planEditor(model, { pick: pickExercise, onChange }));
   const form = h('form', { class: 'card tailor-form', novalidate: true },
@@ -61,8 +85,7 @@ function tailorForm(rx, plan, onSaved) {
     h('p', { class: 'hint' }, 'Saving makes a new version. Sessions already done keep theirs; the patient gets the new one from their today on.'),
     holder,
     field('Note for the whole plan (optional)', note, 'The patient sees it on Today with the date of the change.'),
-    h('div', { class: 'save-bar' }, status, unsaved, button));
-  window.addEventListener('beforeunload', (event) => { if (dirty && form.isConnected) event.preventDefault(); });
+    h('div', { class: 'save-bar' }, status, unsaved, h('div', { class: 'actions' }, button, discard)));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -71,12 +94,13 @@ function tailorForm(rx, plan, onSaved) {
       const saved = await api(`/assignments/${plan}/prescription`, {
         method: 'PUT', body: { note: note.value.trim() || null, phases: toBody(model) },
       });
-      dirty = false;
+      sessionStorage.removeItem(draftKey(plan));
       unsaved.textContent = '';
+      discard.hidden = true;
       const same = saved.version === rx.version;
       rx = saved;
       model = toModel(saved.phases);
-      holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
+      redraw();
       say(status, same ? 'Nothing changed, so no new version was made.' : `Saved as version ${saved.version}. The patient sees it from today.`, 'ok');
       onSaved(saved);
     } catch (error) {
