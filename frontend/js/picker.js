@@ -3,8 +3,11 @@
 import { CATEGORY, filterBar, fullText, loadExercises, ownerBadge, regionWords } from './catalogue.js';
 import { h, nextId } from './ui.js';
 
-/** Resolves with the chosen exercise, or null when the dialog is closed. */
-export function pickExercise(title) {
+/**
+ * Resolves with the chosen exercise, or null when the dialog is closed. Exercises
+ * whose slugs are in `already` are marked and cannot be added twice.
+ */
+export function pickExercise(title, already = new Set()) {
   return new Promise((resolve) => {
     const titleId = nextId('picker');
     const list = h('ul', { class: 'pick-list', 'aria-live': 'polite' }, h('li', {}, 'Loading the library…'));
@@ -22,8 +25,10 @@ export function pickExercise(title) {
       h('div', { class: 'title-row' }, h('h2', { id: titleId }, title), close),
       filters.bar, count, list);
     const row = (ex) => {
-      const add = h('button', { type: 'button', 'aria-label': `Add ${ex.name}` }, 'Add');
-      add.addEventListener('click', () => { chosen = ex; dialog.close(); });
+      const taken = already.has(ex.slug);
+      const add = taken ? h('span', { class: 'tag now' }, 'In this phase')
+        : h('button', { type: 'button', 'aria-label': `Add ${ex.name}` }, 'Add');
+      if (!taken) add.addEventListener('click', () => { chosen = ex; dialog.close(); });
       return h('li', { class: 'pick' },
         h('div', { class: 'pick-head' },
           h('div', {}, h('strong', {}, ex.name), ' ', ownerBadge(ex),

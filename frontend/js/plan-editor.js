@@ -49,7 +49,7 @@ export function toBody(model, { withExtras = true } = {}) {
 }
 
 /**
- * The editor. `pick(phaseName)` resolves with an exercise to add (or null);
+ * The editor. `pick(title, slugsInThePhase)` resolves with an exercise to add (or null);
  * `extras` shows rest, side and note (a prescription has them, a program file
  * may leave them out); `phasesEditable` allows adding and removing phases and
  * `prefix` names the list in the request (`phases` for a plan, `sessions` for a program).
@@ -86,7 +86,7 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
     const full = phase.exercises.length >= 10;
     const add = h('button', { type: 'button', class: 'secondary', 'data-key': `${phase.key}-add`, disabled: full }, full ? 'Full: 10 exercises' : 'Add exercise');
     add.addEventListener('click', async () => {
-      const ex = await pick(`Add an exercise to ${phase.name || `phase ${i + 1}`}`);
+      const ex = await pick(`Add an exercise to ${phase.name || `phase ${i + 1}`}`, new Set(phase.exercises.map((e) => e.exercise)));
       if (!ex) return add.focus();
       const item = keyed({ exercise: ex.slug, name: ex.name, ...ex.dosage, ...(extras ? { side: '' } : {}) });
       phase.exercises.push(item);
