@@ -348,3 +348,18 @@ def test_another_therapists_program_cannot_be_assigned(
 
     assert response.status_code == 422
     assert response.json["errors"] == {"program": ["No program with this slug."]}
+
+
+def test_the_therapists_export_holds_their_own_items_as_files(client, therapist):
+    create(client, therapist)
+    create(client, therapist, plan_body(), "programs")
+
+    export = client.get(f"{API}/me/export", headers=therapist.headers)
+
+    assert export.status_code == 200
+    assert export.json["own_exercises"] == [MOVE]
+    (program,) = export.json["own_programs"]
+    assert program["slug"] == "desk-neck"
+    assert program["sessions"][0]["exercises"] == [
+        {"exercise": "wall-nod", "sets": 2, "reps": 5, "side": "both"}
+    ]

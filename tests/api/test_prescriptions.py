@@ -475,3 +475,16 @@ def test_save_as_program_refuses_a_library_slug(client, clock, pair):
     assert response.json["errors"] == {
         "slug": ["The library has this slug; choose another."]
     }
+
+
+def test_the_patients_export_holds_every_version_of_their_plan(client, clock, pair):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient).json
+    put(client, therapist, plan["id"], tailored())
+
+    export = client.get(f"{API}/me/export", headers=patient.headers)
+
+    assert export.status_code == 200
+    versions = export.json["prescriptions"]
+    assert sorted(v["version"] for v in versions) == [1, 2]
+    assert {v["assignment_id"] for v in versions} == {plan["id"]}

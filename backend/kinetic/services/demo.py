@@ -142,7 +142,11 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
 def _own_program(therapist: User) -> None:
     slugs = {e["exercise"] for p in DESK_ROUTINE["sessions"] for e in p["exercises"]}
     found = set(
-        db.session.scalars(select(Exercise.slug).where(Exercise.slug.in_(slugs)))
+        db.session.scalars(
+            select(Exercise.slug).where(
+                Exercise.slug.in_(slugs), Exercise.owner_id.is_(None)
+            )
+        )
     )
     if found == slugs:
         data = OwnProgramFileSchema().load(DESK_ROUTINE)
@@ -181,7 +185,9 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     slug = _program_slug()
     if slug:
         today = today_in(patient.timezone)
-        program = db.session.scalar(select(Program).where(Program.slug == slug))
+        program = db.session.scalar(
+            select(Program).where(Program.slug == slug, Program.owner_id.is_(None))
+        )
         content = program.current_version.content
         # Whatever day someone first tries the demo, Today has a session to show,
         # and the plan runs on for weeks after it.

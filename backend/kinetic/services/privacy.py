@@ -7,10 +7,12 @@ from kinetic.models import (
     Alert,
     Assignment,
     AuthToken,
+    Exercise,
     Invite,
     Notification,
     PainEntry,
     Prescription,
+    Program,
     PushAttempt,
     PushDelivery,
     PushSubscription,
@@ -20,6 +22,7 @@ from kinetic.models import (
     User,
 )
 from kinetic.schemas.export import ExportSchema
+from kinetic.services import yaml_files
 from kinetic.services.clock import now
 from kinetic.services.reminders import reminder_settings
 
@@ -35,11 +38,22 @@ def export_user(user: User) -> dict:
         data["pain_entries"] = rows(PainEntry, PainEntry.patient_id)
         data["sessions"] = rows(ScheduledSession, ScheduledSession.patient_id)
         data["assignments"] = rows(Assignment, Assignment.patient_id)
+        data["prescriptions"] = [
+            version for plan in data["assignments"] for version in plan.prescriptions
+        ]
         data["reminders"] = reminder_settings(user)
         data["alerts"] = rows(Alert, Alert.patient_id)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
+        data["own_exercises"] = [
+            yaml_files.exercise_file(e.content)
+            for e in rows(Exercise, Exercise.owner_id)
+        ]
+        data["own_programs"] = [
+            yaml_files.program_file(p.current_version.content)
+            for p in rows(Program, Program.owner_id)
+        ]
     data["notifications"] = rows(Notification, Notification.user_id)
     data["push_subscriptions"] = rows(PushSubscription, PushSubscription.user_id)
     return ExportSchema().dump(data)
