@@ -4,9 +4,12 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify, request
+from flask_smorest import abort
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from kinetic.extensions import db
 from kinetic.services.accounts import AccountError
 
 log = logging.getLogger(__name__)
@@ -134,6 +137,16 @@ def refuse_nul_characters():
     )
     response.status_code = 422
     return response
+
+
+def commit_or_conflict() -> None:
+    """Commits; two requests that made the same new version or slug at once leave
+    the second with a 409 instead of a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, message="Changed at the same moment elsewhere: reload and retry.")
 
 
 def register_error_handlers(app: Flask) -> None:

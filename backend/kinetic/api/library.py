@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.extensions import db
+from kinetic.api.errors import commit_or_conflict
 from kinetic.models import Exercise, Program
 from kinetic.schemas.library import (
     ExerciseSchema,
@@ -84,7 +84,7 @@ class Exercises(MethodView):
     def post(self, data):
         """Create your own exercise (the fields of an exercise file)."""
         row = own_library.create_exercise(current_user(), data)
-        db.session.commit()
+        commit_or_conflict()
         return exercise_body(row)
 
 
@@ -104,7 +104,7 @@ class ExerciseBySlug(MethodView):
     def put(self, data, slug):
         """Edit your own exercise: a new version; running plans keep theirs."""
         row = own_library.edit_exercise(own_or_error(Exercise, slug), data)
-        db.session.commit()
+        commit_or_conflict()
         return exercise_body(row)
 
     @therapist_only
@@ -113,7 +113,7 @@ class ExerciseBySlug(MethodView):
     def delete(self, slug):
         """Archive your own exercise: no longer offered, kept in running plans."""
         own_library.archive(own_or_error(Exercise, slug))
-        db.session.commit()
+        commit_or_conflict()
 
 
 @blp.route("/programs")
@@ -135,7 +135,7 @@ class Programs(MethodView):
     def post(self, data):
         """Create your own program (the fields of a program file)."""
         program = own_library.create_program(current_user(), data)
-        db.session.commit()
+        commit_or_conflict()
         return program_body(program)
 
 
@@ -156,7 +156,7 @@ class ProgramBySlug(MethodView):
         """Edit your own program: a new version; running plans stay on theirs."""
         program = own_or_error(Program, slug)
         own_library.edit_program(current_user(), program, data)
-        db.session.commit()
+        commit_or_conflict()
         return program_body(program)
 
     @therapist_only
@@ -165,4 +165,4 @@ class ProgramBySlug(MethodView):
     def delete(self, slug):
         """Archive your own program: it can no longer be assigned."""
         own_library.archive(own_or_error(Program, slug))
-        db.session.commit()
+        commit_or_conflict()

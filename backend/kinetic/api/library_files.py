@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.errors import error_body
+from kinetic.api.errors import commit_or_conflict, error_body
 from kinetic.api.library import exercise_body, program_body, visible_or_404
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program
@@ -96,7 +96,7 @@ def _import(schema: Schema, create, body):
     except ValidationError as exc:
         upload.add_errors(exc.messages)
         return _refuse(upload)
-    db.session.commit()
+    commit_or_conflict()
     return body(row), 201
 
 

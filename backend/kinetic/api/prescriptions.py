@@ -5,9 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from kinetic.api.auth import current_user, login_required
+from kinetic.api.errors import commit_or_conflict
 from kinetic.api.library import program_body
 from kinetic.api.patients import own_assignment, own_patient
-from kinetic.extensions import db
 from kinetic.schemas.library import ProgramSchema
 from kinetic.schemas.prescriptions import (
     AdherenceArgsSchema,
@@ -44,7 +44,7 @@ class PrescriptionOfPlan(MethodView):
         sessions from the patient's today on follow; done sessions keep theirs."""
         assignment = own_assignment(assignment_id)
         version = prescriptions.change_prescription(assignment, current_user(), data)
-        db.session.commit()
+        commit_or_conflict()
         return version
 
 
@@ -66,7 +66,7 @@ def save_as_program(data, assignment_id):
     """Save the plan as it stands as your own program, to assign to others."""
     assignment = own_assignment(assignment_id)
     program = prescriptions.save_as_program(assignment, current_user(), data)
-    db.session.commit()
+    commit_or_conflict()
     return program_body(program)
 
 
