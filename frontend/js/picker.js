@@ -10,7 +10,7 @@ import { h, nextId } from './ui.js';
 export function pickExercise(title, already = new Set()) {
   return new Promise((resolve) => {
     const titleId = nextId('picker');
-    const list = h('ul', { class: 'pick-list', 'aria-live': 'polite' }, h('li', {}, 'Loading the library…'));
+    const list = h('ul', { class: 'pick-list' }, h('li', {}, 'Loading the library…'));
     const count = h('p', { class: 'hint', role: 'status' });
     let chosen = null;
     let all = [];

@@ -82,7 +82,7 @@ function tailorForm(rx, plan, onSaved) {
   const holder = h('div', {}, planEditor(model, { pick: pickExercise, onChange }));
   const form = h('form', { class: 'card tailor-form', novalidate: true },
     h('h2', {}, 'Exercises by phase'),
-    h('p', { class: 'hint' }, 'Saving makes a new version. Sessions already done keep theirs; the patient gets the new one from their today on.'),
+    h('p', { class: 'hint' }, `The phases cover weeks 1 to ${rx.weeks} without gaps. Saving makes a new version: sessions already done keep theirs; the patient gets the new one from their today on.`),
     holder,
     field('Note for the whole plan (optional)', note, 'The patient sees it on Today with the date of the change.'),
     h('div', { class: 'save-bar' }, status, unsaved, h('div', { class: 'actions' }, button, discard)));
