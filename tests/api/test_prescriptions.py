@@ -165,6 +165,20 @@ def test_sending_back_what_was_read_changes_nothing(client, clock, pair):
     assert response.json == current
 
 
+def test_blank_optional_fields_read_as_absent(client, clock, pair):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient).json
+    body = prescription(client, therapist, plan["id"])
+    first = body["phases"][0]["exercises"][0]
+    first.update(side="", note="", rest_seconds=None)
+    body["note"] = ""
+
+    response = put(client, therapist, plan["id"], body)
+
+    assert response.status_code == 200, response.json
+    assert response.json["version"] == 1  # nothing changed
+
+
 def test_reordering_is_a_change(client, clock, pair):
     therapist, patient = pair
     plan = assign(client, therapist, patient).json
@@ -488,3 +502,34 @@ def test_the_patients_export_holds_every_version_of_their_plan(client, clock, pa
     versions = export.json["prescriptions"]
     assert sorted(v["version"] for v in versions) == [1, 2]
     assert {v["assignment_id"] for v in versions} == {plan["id"]}
+
+
+def test_two_therapists_saving_at_once_leaves_the_second_with_a_409(
+    app, client, clock, pair, monkeypatch
+):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient).json
+    with app.app_context():
+        from kinetic.models import Assignment
+        from kinetic.services import prescriptions
+
+        first = prescriptions.history(
+            prescriptions.db.session.get(Assignment, plan["id"])
+        )[0]
+        first_id = first.id
+        prescriptions.db.session.remove()
+    assert put(client, therapist, plan["id"], tailored()).status_code == 200
+    # The second request read the plan before the first one saved.
+    stale = prescriptions.current
+    monkeypatch.setattr(
+        prescriptions,
+        "current",
+        lambda a: prescriptions.db.session.get(type(stale(a)), first_id),
+    )
+
+    response = put(client, therapist, plan["id"], tailored(note="Another note."))
+
+    assert response.status_code == 409, response.json
+    assert "reload" in response.json["message"]
+    monkeypatch.undo()
+    assert prescription(client, therapist, plan["id"])["note"] == "Slower this week."

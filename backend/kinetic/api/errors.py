@@ -4,7 +4,6 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify, request
-from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -139,14 +138,15 @@ def refuse_nul_characters():
     return response
 
 
-def commit_or_conflict() -> None:
-    """Commits; two requests that made the same new version or slug at once leave
-    the second with a 409 instead of a 500."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        abort(409, message="Changed at the same moment elsewhere: reload and retry.")
+def handle_simultaneous_write(exc: IntegrityError):
+    """Two requests that made the same new version or slug at once: the second gets
+    a 409 instead of a 500 (for the blueprints that register this)."""
+    db.session.rollback()
+    log.info("simultaneous write refused: %s", exc.orig)
+    message = "Changed at the same moment elsewhere: reload and retry."
+    response = jsonify(error_body(409, message))
+    response.status_code = 409
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

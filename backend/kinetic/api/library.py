@@ -3,9 +3,11 @@ exercises and programs, written with the same schemas as the files."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.errors import commit_or_conflict
+from kinetic.api.errors import handle_simultaneous_write
+from kinetic.extensions import db
 from kinetic.models import Exercise, Program
 from kinetic.schemas.library import (
     ExerciseSchema,
@@ -22,6 +24,7 @@ from kinetic.schemas.program_files import (
 from kinetic.services import own_library
 
 blp = Blueprint("library", __name__, url_prefix="/api/v1", description="Library")
+blp.register_error_handler(IntegrityError, handle_simultaneous_write)
 
 therapist_only = login_required(blp, role="therapist")
 
@@ -84,7 +87,7 @@ class Exercises(MethodView):
     def post(self, data):
         """Create your own exercise (the fields of an exercise file)."""
         row = own_library.create_exercise(current_user(), data)
-        commit_or_conflict()
+        db.session.commit()
         return exercise_body(row)
 
 
@@ -104,7 +107,7 @@ class ExerciseBySlug(MethodView):
     def put(self, data, slug):
         """Edit your own exercise: a new version; running plans keep theirs."""
         row = own_library.edit_exercise(own_or_error(Exercise, slug), data)
-        commit_or_conflict()
+        db.session.commit()
         return exercise_body(row)
 
     @therapist_only
@@ -113,7 +116,7 @@ class ExerciseBySlug(MethodView):
     def delete(self, slug):
         """Archive your own exercise: no longer offered, kept in running plans."""
         own_library.archive(own_or_error(Exercise, slug))
-        commit_or_conflict()
+        db.session.commit()
 
 
 @blp.route("/programs")
@@ -135,7 +138,7 @@ class Programs(MethodView):
     def post(self, data):
         """Create your own program (the fields of a program file)."""
         program = own_library.create_program(current_user(), data)
-        commit_or_conflict()
+        db.session.commit()
         return program_body(program)
 
 
@@ -156,7 +159,7 @@ class ProgramBySlug(MethodView):
         """Edit your own program: a new version; running plans stay on theirs."""
         program = own_or_error(Program, slug)
         own_library.edit_program(current_user(), program, data)
-        commit_or_conflict()
+        db.session.commit()
         return program_body(program)
 
     @therapist_only
@@ -165,4 +168,4 @@ class ProgramBySlug(MethodView):
     def delete(self, slug):
         """Archive your own program: it can no longer be assigned."""
         own_library.archive(own_or_error(Program, slug))
-        commit_or_conflict()
+        db.session.commit()

@@ -3,9 +3,10 @@
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.errors import commit_or_conflict, error_body
+from kinetic.api.errors import error_body, handle_simultaneous_write
 from kinetic.api.library import exercise_body, program_body, visible_or_404
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program
@@ -16,6 +17,7 @@ from kinetic.services import own_library, yaml_files
 blp = Blueprint(
     "library_files", __name__, url_prefix="/api/v1", description="Library files"
 )
+blp.register_error_handler(IntegrityError, handle_simultaneous_write)
 
 MAX_FILE = 200_000  # characters; the longest program file is about 5 000
 YAML_BODY = {
@@ -96,7 +98,7 @@ def _import(schema: Schema, create, body):
     except ValidationError as exc:
         upload.add_errors(exc.messages)
         return _refuse(upload)
-    commit_or_conflict()
+    db.session.commit()
     return body(row), 201
 
 

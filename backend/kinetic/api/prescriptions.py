@@ -3,11 +3,13 @@ and which of its exercises the patient does."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.errors import commit_or_conflict
+from kinetic.api.errors import handle_simultaneous_write
 from kinetic.api.library import program_body
 from kinetic.api.patients import own_assignment, own_patient
+from kinetic.extensions import db
 from kinetic.schemas.library import ProgramSchema
 from kinetic.schemas.prescriptions import (
     AdherenceArgsSchema,
@@ -21,6 +23,7 @@ from kinetic.services import adherence, prescriptions
 blp = Blueprint(
     "prescriptions", __name__, url_prefix="/api/v1", description="Prescribing"
 )
+blp.register_error_handler(IntegrityError, handle_simultaneous_write)
 
 therapist_only = login_required(blp, role="therapist")
 
@@ -44,7 +47,7 @@ class PrescriptionOfPlan(MethodView):
         sessions from the patient's today on follow; done sessions keep theirs."""
         assignment = own_assignment(assignment_id)
         version = prescriptions.change_prescription(assignment, current_user(), data)
-        commit_or_conflict()
+        db.session.commit()
         return version
 
 
@@ -66,7 +69,7 @@ def save_as_program(data, assignment_id):
     """Save the plan as it stands as your own program, to assign to others."""
     assignment = own_assignment(assignment_id)
     program = prescriptions.save_as_program(assignment, current_user(), data)
-    commit_or_conflict()
+    db.session.commit()
     return program_body(program)
 
 

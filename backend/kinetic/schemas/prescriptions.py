@@ -8,11 +8,11 @@ from kinetic.schemas.program_files import PhaseSchema, PlannedExerciseSchema
 
 
 def _without(data, keys: tuple[str, ...]):
-    """The body without nulls and the fields a GET answers with that are not input,
-    so a client may send back what it got."""
+    """The body without nulls, empty texts (a form's blank field) and the fields a
+    GET answers with that are not input, so a client may send back what it got."""
     if not isinstance(data, dict):
         return data
-    return {k: v for k, v in data.items() if v is not None and k not in keys}
+    return {k: v for k, v in data.items() if v not in (None, "") and k not in keys}
 
 
 class PrescribedExerciseSchema(PlannedExerciseSchema):
