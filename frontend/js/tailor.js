@@ -57,58 +57,69 @@ function readDraft(plan, version) {
 
 function tailorForm(rx, plan, onSaved) {
   const draft = readDraft(plan, rx.version);
-  let model = toModel(draft ? draft.model : rx.phases);
-  const status = statusLine();
   const note = h('textarea', { name: 'note', rows: '3', maxlength: '2000' });
-  note.value = draft ? draft.note : rx.note || '';
+  const holder = h('div');
+  const status = statusLine();
+  const unsaved = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const discard = h('button', { type: 'button', class: 'secondary' }, 'Discard changes');
   const button = h('button', { type: 'submit' }, 'Save changes');
-  const unsaved = h('p', { class: 'hint', 'aria-live': 'polite' }, draft ? 'Unsaved changes, kept from your last visit.' : '');
+  let model;
   const onChange = () => {
     sessionStorage.setItem(draftKey(plan), JSON.stringify({ version: rx.version, note: note.value, model }));
-    unsaved.textContent = 'Unsaved changes.';
-    discard.hidden = false;
+    show('Unsaved changes.', true);
   };
-  const discard = h('button', { type: 'button', class: 'secondary', hidden: !draft }, 'Discard changes');
-  const redraw = () => holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
-  discard.addEventListener('click', () => {
-    sessionStorage.removeItem(draftKey(plan));
-    model = toModel(rx.phases);
-    note.value = rx.note || '';
-    redraw();
-    unsaved.textContent = 'Changes discarded.';
-    discard.hidden = true;
-  });
+  const show = (message, changed) => {
+    unsaved.textContent = message;
+    discard.hidden = !changed;
+  };
+  /** Puts phases and a plan note in the form, from the server or a draft. */
+  const load = (phases, text) => {
+    model = toModel(phases);
+    note.value = text || '';
+    holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
+  };
+  const forget = () => sessionStorage.removeItem(draftKey(plan));
+  load(draft ? draft.model : rx.phases, draft ? draft.note : rx.note);
+  show(draft ? 'Unsaved changes, kept from your last visit.' : '', !!draft);
   note.addEventListener('input', onChange);
-  const holder = h('div', {}, planEditor(model, { pick: pickExercise, onChange }));
+  discard.addEventListener('click', () => {
+    forget();
+    load(rx.phases, rx.note);
+    show('Changes discarded.', false);
+  });
   const form = h('form', { class: 'card tailor-form', novalidate: true },
     h('h2', {}, 'Exercises by phase'),
     h('p', { class: 'hint' }, `The phases cover weeks 1 to ${rx.weeks} without gaps. Saving makes a new version: sessions already done keep theirs; the patient gets the new one from their today on.`),
     holder,
     field('Note for the whole plan (optional)', note, 'The patient sees it on Today with the date of the change.'),
     h('div', { class: 'save-bar' }, status, unsaved, h('div', { class: 'actions' }, button, discard)));
+  onSubmit(form, button, status, () => api(`/assignments/${plan}/prescription`, {
+    method: 'PUT', body: { note: note.value.trim() || null, phases: toBody(model) },
+  }), (saved) => {
+    forget();
+    show('', false);
+    const same = saved.version === rx.version;
+    rx = saved;
+    load(saved.phases, saved.note);
+    say(status, same ? 'Nothing changed, so no new version was made.' : `Saved as version ${saved.version}. The patient sees it from today.`, 'ok');
+    onSaved(saved);
+  });
+  return form;
+}
+
+/** Sends the form with `send` and hands the answer to `done`; a 422 lands beside its fields. */
+function onSubmit(form, button, status, send, done) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
     button.disabled = true;
     try {
-      const saved = await api(`/assignments/${plan}/prescription`, {
-        method: 'PUT', body: { note: note.value.trim() || null, phases: toBody(model) },
-      });
-      sessionStorage.removeItem(draftKey(plan));
-      unsaved.textContent = '';
-      discard.hidden = true;
-      const same = saved.version === rx.version;
-      rx = saved;
-      model = toModel(saved.phases);
-      redraw();
-      say(status, same ? 'Nothing changed, so no new version was made.' : `Saved as version ${saved.version}. The patient sees it from today.`, 'ok');
-      onSaved(saved);
+      done(await send());
     } catch (error) {
       showError(form, status, error);
     }
     button.disabled = false;
   });
-  return form;
 }
 
 async function drawHistory(box, plan) {
@@ -136,21 +147,13 @@ function saveAsProgram(plan, title) {
     h('p', { class: 'hint' }, 'Keeps the saved exercises and doses as a program of your own, to assign to other patients.'),
     field('Program title', name), field('Short name (optional)', slug, 'Lowercase letters, digits and hyphens; made from the title when empty.'),
     status, button);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
+  onSubmit(form, button, status, () => {
     const body = { title: name.value.trim() };
     if (slug.value.trim()) body.slug = slug.value.trim();
-    button.disabled = true;
-    try {
-      const program = await api(`/assignments/${plan}/save-as-program`, { method: 'POST', body });
-      status.replaceChildren();
-      say(status, `Saved as “${program.title}”. `, 'ok');
-      status.append(h('a', { href: `#/library/programs/${program.slug}` }, 'Open it in your library'));
-    } catch (error) {
-      showError(form, status, error);
-    }
-    button.disabled = false;
+    return api(`/assignments/${plan}/save-as-program`, { method: 'POST', body });
+  }, (program) => {
+    say(status, `Saved as “${program.title}”. `, 'ok');
+    status.append(h('a', { href: `#/library/programs/${program.slug}` }, 'Open it in your library'));
   });
   return form;
 }
