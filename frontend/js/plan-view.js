@@ -57,11 +57,13 @@ export function exerciseAdherence(patientId) {
   return h('section', { class: 'card ex-adherence' },
     h('h2', {}, 'Exercises done and skipped'),
     h('div', { class: 'segments', role: 'group', 'aria-label': 'Period' }, buttons),
-    status, table);
+    status, table,
+    h('p', { class: 'hint' }, 'Skipped: left out of a session the patient did. Missed: in a session not done. Often skipped: left out of a third or more of the sessions done.'));
 }
 
-/** Skipped or missed at least as often as done, with something due: avoided. */
-const avoided = (r) => r.scheduled > 0 && r.skipped + (r.missed || 0) >= r.done;
+/** Left out of at least a third of the sessions the patient did: avoided. A
+ * session not done at all says nothing about one exercise. */
+const avoided = (r) => r.skipped > 0 && 3 * r.skipped >= r.done + r.skipped;
 
 function adherenceTable(rows, days) {
   const row = (r) => h('tr', { class: avoided(r) ? 'avoided' : null },
@@ -69,9 +71,10 @@ function adherenceTable(rows, days) {
     h('td', { 'data-label': 'Scheduled' }, String(r.scheduled)),
     h('td', { 'data-label': 'Done' }, String(r.done)),
     h('td', { 'data-label': 'Skipped' }, String(r.skipped)),
-    h('td', { 'data-label': 'Done %' }, r.scheduled ? `${Math.round((100 * r.done) / r.scheduled)} %` : '–'));
+    h('td', { 'data-label': 'Missed' }, String(r.missed ?? r.scheduled - r.done - r.skipped)),
+    h('td', { 'data-label': 'Done %' }, r.scheduled ? `${Math.round((100 * r.done) / r.scheduled)}\u00a0%` : '–'));
   return h('table', { class: 'adherence-table' },
-    h('caption', { class: 'sr-only' }, `Each prescribed exercise over the last ${days} days: times scheduled, done and skipped`),
-    h('thead', {}, h('tr', {}, ['Exercise', 'Scheduled', 'Done', 'Skipped', 'Done %'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('caption', { class: 'sr-only' }, `Each prescribed exercise over the last ${days} days: times scheduled, done, skipped in a session done, and in sessions missed`),
+    h('thead', {}, h('tr', {}, ['Exercise', 'Scheduled', 'Done', 'Skipped', 'Missed', 'Done %'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows.map(row)));
 }
