@@ -2,6 +2,7 @@
 // move it up or down, and set its dose, side and note. Every control is named by
 // its path in the request (phases.0.exercises.1.sets) so a 422 lands beside it.
 import { SIDE } from './catalogue.js';
+import { isCurrent } from './plan-view.js';
 import { field, h, nextId } from './ui.js';
 
 const DOSE = [
@@ -52,9 +53,10 @@ export function toBody(model, { withExtras = true } = {}) {
  * The editor. `pick(title, slugsInThePhase)` resolves with an exercise to add (or null);
  * `extras` shows rest, side and note (a prescription has them, a program file
  * may leave them out); `phasesEditable` allows adding and removing phases and
- * `prefix` names the list in the request (`phases` for a plan, `sessions` for a program).
+ * `prefix` names the list in the request (`phases` for a plan, `sessions` for a program);
+ * `week`, the plan's week today, marks the phase the patient is in.
  */
-export function planEditor(model, { pick, extras = true, phasesEditable = false, prefix = 'phases', onChange = () => {} }) {
+export function planEditor(model, { pick, extras = true, phasesEditable = false, prefix = 'phases', week = null, onChange = () => {} }) {
   const root = h('div', { class: 'plan-editor' });
   const announce = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const draw = (focusKey) => {
@@ -99,9 +101,9 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
       model.splice(i, 1);
       changed(`${model[Math.max(0, i - 1)].key}-name`, `Phase ${phase.name} removed.`);
     });
-    const legend = `Phase ${i + 1}: ${phase.name || ''}`;
-    return h('fieldset', { class: 'phase' },
-      h('legend', {}, legend),
+    const now = isCurrent(model, i, week);
+    return h('fieldset', { class: `phase ${now ? 'now' : ''}` },
+      h('legend', {}, `Phase ${i + 1}: ${phase.name || ''}`, now ? h('span', { class: 'tag now' }, 'Now') : null),
       h('div', { class: 'phase-head' }, field('Phase name', name),
         h('div', { class: 'weeks' }, field('From week', first), field('To week', last)), remove),
       hiddenSlot(`${path}.weeks`), hiddenSlot(`${path}.exercises`),

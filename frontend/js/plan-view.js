@@ -14,7 +14,7 @@ export function prescriptionView(a, open = false) {
       rx.note ? h('p', { class: 'note' }, h('strong', {}, 'Plan note: '), rx.note) : null,
       ...rx.phases.map((phase, i) => h('div', { class: 'rx-phase' },
         h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, weeksText(phase.weeks)),
-          isCurrent(rx.phases, i, a.start_date) ? h('span', { class: 'tag now' }, 'Now') : null),
+          isCurrent(rx.phases, i, planWeek(a.start_date)) ? h('span', { class: 'tag now' }, 'Now') : null),
         h('ol', { class: 'rx-lines' }, phase.exercises.map((ex) => h('li', {},
           h('span', {}, ex.name), ' ', h('span', { class: 'dose-inline' }, doseLine(ex)),
           ex.note ? h('span', { class: 'sub' }, `Note: ${ex.note}`) : null)))))));
@@ -22,10 +22,14 @@ export function prescriptionView(a, open = false) {
   return box;
 }
 
-/** Whether phase i holds today's week of the plan (the last phase runs on). */
-function isCurrent(phases, i, start) {
-  if (!start) return false;
-  const week = Math.floor((new Date(`${isoDay()}T12:00:00`) - new Date(`${start}T12:00:00`)) / (7 * 86400000)) + 1;
+/** Today's week of a plan that started on `start` (1 in its first week). */
+export const planWeek = (start) => (start
+  ? Math.floor((new Date(`${isoDay()}T12:00:00`) - new Date(`${start}T12:00:00`)) / (7 * 86400000)) + 1
+  : null);
+
+/** Whether phase i holds this week of the plan (the last phase runs on). */
+export function isCurrent(phases, i, week) {
+  if (week == null) return false;
   const [first, last] = phases[i].weeks;
   return week >= first && (week <= last || i === phases.length - 1);
 }

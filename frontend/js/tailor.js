@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { pickExercise } from './picker.js';
 import { planEditor, toBody, toModel } from './plan-editor.js';
+import { planWeek } from './plan-view.js';
 import { clearErrors, field, formatTime, h, heading, nextId, say, showError, statusLine } from './ui.js';
 
 export async function render(screen, { id, plan }) {
@@ -30,7 +31,7 @@ export async function render(screen, { id, plan }) {
   };
   showVersion(rx);
   screen.querySelector('h1').after(lead);
-  const editor = tailorForm(rx, plan, (saved) => {
+  const editor = tailorForm(rx, plan, planWeek(assignment.start_date), (saved) => {
     showVersion(saved);
     drawHistory(history, plan);
   });
@@ -55,7 +56,7 @@ function readDraft(plan, version) {
   }
 }
 
-function tailorForm(rx, plan, onSaved) {
+function tailorForm(rx, plan, week, onSaved) {
   const draft = readDraft(plan, rx.version);
   const note = h('textarea', { name: 'note', rows: '3', maxlength: '2000' });
   const holder = h('div');
@@ -76,7 +77,7 @@ function tailorForm(rx, plan, onSaved) {
   const load = (phases, text) => {
     model = toModel(phases);
     note.value = text || '';
-    holder.replaceChildren(planEditor(model, { pick: pickExercise, onChange }));
+    holder.replaceChildren(planEditor(model, { pick: pickExercise, week, onChange }));
   };
   const forget = () => sessionStorage.removeItem(draftKey(plan));
   load(draft ? draft.model : rx.phases, draft ? draft.note : rx.note);

@@ -44,7 +44,13 @@ def test_therapist_creates_an_exercise_through_the_form(desktop):
     assert names and all("nerve" in name.lower() for name in names)
     page.get_by_label("Category").select_option("")
     page.get_by_label("Region").select_option("")
+
+    page.get_by_role("link", name="Programs", exact=True).click()
+    own = page.locator(".lib-item", has_text="Desk-break neck routine")
+    expect(own.locator(".owner")).to_have_text("Yours")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot(page, "library")
+    page.get_by_role("link", name="Exercises", exact=True).click()
 
     slug = f"desk-reset-{uuid.uuid4().hex[:6]}"
     page.get_by_role("link", name="New exercise").click()
