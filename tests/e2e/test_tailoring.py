@@ -46,6 +46,11 @@ def test_therapist_tailors_a_plan_and_the_patient_sees_it(
 ):
     patient = new_patient("Tailor Patient", program="neck-headache-relief")
     page = desktop.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda msg: "Content Security Policy" in msg.text and violations.append(msg),
+    )
     sign_in(page, *DEMO["therapist"])
     expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
     page.goto(f"/#/patients/{patient['id']}")
@@ -78,6 +83,7 @@ def test_therapist_tailors_a_plan_and_the_patient_sees_it(
     assert rx["version"] == 2 and rx["note"] == NOTE
     assert [e["name"] for e in rx["phases"][0]["exercises"]] == TAILORED
 
+    assert not violations
     mobile = phone.new_page()
     sign_in(mobile, patient["email"], patient["password"])
     expect_tailored_today(mobile)
