@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { CATEGORY, exerciseText, filterBar, loadExercises, ownerBadge, regionWords } from './catalogue.js';
 import { exerciseForm, programForm } from './library-forms.js';
-import { doseLine } from './plan-view.js';
+import { doseLine, weeksText } from './plan-view.js';
 import { h, heading, say, sourceLine, statusLine } from './ui.js';
 
 const KINDS = { exercises: 'Exercises', programs: 'Programs' };
@@ -156,7 +156,7 @@ async function viewScreen(screen, kind, slug, go) {
   screen.append(...[
     h('div', { class: 'lib-head' }, heading(name), ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
     h('p', { class: 'lead' }, `${item.slug} · version ${item.version ?? 1}`),
-    h('div', { class: 'actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
+    h('div', { class: 'actions view-actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
       h('a', { class: 'button secondary', href: `#/library/${kind}/new?from=${encodeURIComponent(slug)}` }, 'Make a copy')),
     item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed. Make a copy of your own to change it.') : null,
     h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item))].filter(Boolean));
@@ -168,7 +168,7 @@ function programText(p) {
     h('p', {}, p.summary),
     p.advice?.length ? [h('h3', {}, 'Advice'), h('ul', {}, p.advice.map((t) => h('li', {}, t)))] : null,
     (p.sessions || []).map((phase) => h('div', { class: 'rx-phase' },
-      h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, `weeks ${phase.weeks[0]}–${phase.weeks[1]}`)),
+      h('h3', {}, `${phase.name} `, h('span', { class: 'sub inline' }, weeksText(phase.weeks))),
       phase.focus ? h('p', { class: 'hint' }, phase.focus) : null,
       h('ol', { class: 'rx-lines' }, phase.exercises.map((ex) => h('li', {},
         h('a', { href: `#/library/exercises/${ex.slug}` }, ex.name), ' ',

@@ -34,7 +34,7 @@ export function isCurrent(phases, i, week) {
   return week >= first && (week <= last || i === phases.length - 1);
 }
 
-const weeksText = ([first, last]) => (first === last ? `week ${first}` : `weeks ${first}–${last}`);
+export const weeksText = ([first, last]) => (first === last ? `week ${first}` : `weeks ${first}–${last}`);
 
 /** "2 × 10, hold 5 s, rest 30 s, left side" from a prescription line. */
 export const doseLine = (ex) => dosage(ex);
