@@ -1,7 +1,7 @@
 // The app shell comes from the cache first; /api/ goes to the network first and
 // falls back to the last answer cached for the same URL. Bump VERSION whenever a
 // shell file changes: the new worker then fetches them all again.
-const VERSION = '2026-11-22.merge1';
+const VERSION = '2026-11-22.merge2';
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = `api-${VERSION}`;
 
@@ -9,6 +9,7 @@ const SHELL = [
   '/',
   '/manifest.webmanifest',
   '/css/app.css',
+  '/css/prescribing.css',
   '/js/app.js',
   '/js/api.js',
   '/js/ui.js',
@@ -30,6 +31,13 @@ const SHELL = [
   '/js/alerts.js',
   '/js/messages.js',
   '/js/report.js',
+  '/js/catalogue.js',
+  '/js/picker.js',
+  '/js/plan-editor.js',
+  '/js/plan-view.js',
+  '/js/tailor.js',
+  '/js/library.js',
+  '/js/library-forms.js',
   '/icons/icon-192.png',
   '/vendor/uPlot.iife.min.js',
   '/vendor/uPlot.min.css',

@@ -34,6 +34,41 @@ def test_openapi_document_describes_the_api(client):
     assert "401" in paths["/api/v1/me/today"]["get"]["responses"]
 
 
+PRESCRIBING = [
+    ("get", "/api/v1/assignments/{assignment_id}/prescription"),
+    ("put", "/api/v1/assignments/{assignment_id}/prescription"),
+    ("get", "/api/v1/assignments/{assignment_id}/prescription/history"),
+    ("post", "/api/v1/assignments/{assignment_id}/save-as-program"),
+    ("get", "/api/v1/patients/{patient_id}/exercise-adherence"),
+    ("post", "/api/v1/exercises"),
+    ("put", "/api/v1/exercises/{slug}"),
+    ("delete", "/api/v1/exercises/{slug}"),
+    ("post", "/api/v1/programs"),
+    ("put", "/api/v1/programs/{slug}"),
+    ("delete", "/api/v1/programs/{slug}"),
+    ("get", "/api/v1/exercises/{slug}.yaml"),
+    ("get", "/api/v1/programs/{slug}.yaml"),
+    ("post", "/api/v1/exercises/import"),
+    ("post", "/api/v1/programs/import"),
+]
+
+
+def test_the_prescribing_routes_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+
+    for method, path in PRESCRIBING:
+        operation = paths[path][method]
+        assert operation["summary"], (method, path)
+        assert "401" in operation["responses"], (method, path)
+    put = paths["/api/v1/assignments/{assignment_id}/prescription"]["put"]
+    assert "application/json" in put["requestBody"]["content"]
+    yaml_file = paths["/api/v1/programs/{slug}.yaml"]["get"]["responses"]["200"]
+    assert "application/yaml" in yaml_file["content"]
+    upload = paths["/api/v1/programs/import"]["post"]
+    assert "application/yaml" in upload["requestBody"]["content"]
+    assert "422" in upload["responses"]
+
+
 def test_api_answers_are_gzipped_for_clients_that_accept_it(client):
     response = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"

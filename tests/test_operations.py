@@ -120,6 +120,10 @@ def test_demo_patient_has_sessions_when_programs_are_loaded(app, runner, program
     today = client.get("/api/v1/me/today", headers={"Authorization": f"Bearer {token}"})
     assert len(today.json["sessions"]) == 1
     assert today.json["sessions"][0]["status"] == "pending"
+    # A tailored plan: version 2, with the therapist's note, on Today.
+    changed = today.json["sessions"][0]["prescription"]
+    assert changed["version"] == 2 and "added a set" in changed["note"]
+    assert changed["changed_by"] == "Dr Demo Therapist"
     assert sum(d["low_back"] is not None for d in trends.json["days"]) >= 20
 
 

@@ -37,21 +37,24 @@ export class ApiError extends Error {
     super(useServer || status === 503 ? body.message || fallback : fallback);
     this.status = status;
     this.errors = body.errors || {};
+    this.problems = body.problems || [];
   }
 }
 
-function headers(json) {
+function headers(type) {
   const out = { Accept: 'application/json' };
-  if (json) out['Content-Type'] = 'application/json';
+  if (type) out['Content-Type'] = type;
   if (auth.token) out.Authorization = `Bearer ${auth.token}`;
   return out;
 }
 
-async function send(method, path, body) {
+// `type` sends `body` as it is (a YAML file's text); otherwise it goes as JSON.
+async function send(method, path, body, type) {
+  const json = body !== undefined && !type;
   return fetch(BASE + path, {
     method,
-    headers: headers(body !== undefined),
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: headers(json ? 'application/json' : type),
+    body: json ? JSON.stringify(body) : body,
     cache: 'no-store',
   });
 }
@@ -61,15 +64,18 @@ async function readBody(response) {
   try { return await response.json(); } catch { return null; }
 }
 
-/** Calls the API; resolves with the JSON answer or throws an ApiError. */
-export async function api(path, { method = 'GET', body } = {}) {
+/**
+ * Calls the API; resolves with the JSON answer (or the text, with `text: true`)
+ * or throws an ApiError. `type` sends a text body of that content type.
+ */
+export async function api(path, { method = 'GET', body, type, text = false } = {}) {
   let response;
   try {
-    response = await send(method, path, body);
+    response = await send(method, path, body, type);
   } catch {
     throw new ApiError(0);
   }
-  const data = await readBody(response);
+  const data = text && response.ok ? await response.text() : await readBody(response);
   if (response.status === 401 && auth.token && !path.startsWith('/auth/')) {
     auth.clear();
     window.dispatchEvent(new CustomEvent('signedout', { detail: 'expired' }));

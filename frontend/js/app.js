@@ -17,15 +17,17 @@ const SCREENS = {
   alerts: () => import('./alerts.js'),
   messages: () => import('./messages.js'),
   report: () => import('./report.js'),
+  tailor: () => import('./tailor.js'),
+  library: () => import('./library.js'),
 };
 
 const NAV = {
   patient: [['today', 'Today'], ['pain', 'Log pain'], ['trends', 'Trends'], ['messages', 'Messages'], ['reminders', 'Reminders']],
-  therapist: [['patients', 'Patients'], ['messages', 'Messages'], ['alerts', 'Alerts']],
+  therapist: [['patients', 'Patients'], ['messages', 'Messages'], ['library', 'Library'], ['alerts', 'Alerts']],
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', messages: 'any' };
+const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -38,8 +40,10 @@ function parseHash() {
   const parts = path.split('/').filter(Boolean);
   const params = Object.fromEntries(new URLSearchParams(query));
   if (parts[0] === 'patients' && parts[1] && parts[2] === 'report') return { name: 'report', params: { ...params, id: parts[1] } };
+  if (parts[0] === 'patients' && parts[2] === 'plans' && parts[3]) return { name: 'tailor', params: { ...params, id: parts[1], plan: parts[3] } };
   if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1] } };
   if (parts[0] === 'messages' && parts[1]) return { name: 'messages', params: { ...params, id: parts[1] } };
+  if (parts[0] === 'library') return { name: 'library', params: { ...params, kind: parts[1], slug: parts[2], action: parts[3] } };
   return { name: parts[0] || '', params };
 }
 
@@ -59,7 +63,7 @@ function drawChrome(user, current) {
   document.getElementById('who').textContent = user ? `Signed in as ${user.name} (${user.email})` : '';
   nav.replaceChildren(...(user ? NAV[user.role] || [] : []).map(([name, label]) => h('a', {
     href: `#/${name}`,
-    'aria-current': name === current || (name === 'patients' && ['patient', 'invite', 'report'].includes(current)) ? 'page' : null,
+    'aria-current': name === current || (name === 'patients' && ['patient', 'invite', 'report', 'tailor'].includes(current)) ? 'page' : null,
   }, label, BADGES[name] ? h('span', { class: 'badge', id: `${name}-badge`, hidden: true }) : null)));
   if (!user) return;
   for (const [name, badge] of Object.entries(BADGES)) {

@@ -1,6 +1,9 @@
 import { api, apiBlob, saveBlob } from './api.js';
 import { alertCard } from './alerts.js';
 import { therapistPanel } from './messages.js';
+import { exerciseAdherence, prescriptionView } from './plan-view.js';
+import { tailorDialog } from './tailor.js';
+import { toBody, toModel } from './plan-editor.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -27,7 +30,8 @@ export async function render(screen, { id }) {
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
     alerts,
     h('div', { class: 'columns' },
-      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
+      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name),
+        exerciseAdherence(patient.id)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
     h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
     exerciseFeedback(base),
@@ -80,10 +84,10 @@ async function drawPlans(box, patient, given) {
     box.append(h('p', {}, 'No active program. Assign one below.'));
     return;
   }
-  box.append(h('ul', { class: 'plans' }, list.map((a) => planItem(a, box, patient))));
+  box.append(h('ul', { class: 'plans' }, list.map((a, i) => planItem(a, box, patient, i === 0))));
 }
 
-function planItem(a, box, patient) {
+function planItem(a, box, patient, first) {
   const item = h('li', { class: `plan ${a.status}` },
     h('p', {}, h('strong', {}, a.program_title || a.program), ` (version ${a.program_version})`),
     h('p', { class: 'sub' }, `${STATUS_WORD[a.status] || a.status} · ${formatDay(a.start_date)} to ${formatDay(a.end_date)}`,
@@ -104,7 +108,9 @@ function planItem(a, box, patient) {
     });
     return button;
   };
-  item.append(h('div', { class: 'actions' },
+  const tailor = h('a', { class: 'button', href: `#/patients/${patient.id}/plans/${a.id}` }, 'Tailor plan');
+  tailor.setAttribute('aria-label', `Tailor plan ${a.program_title || a.program}`);
+  item.append(prescriptionView(a, first), h('div', { class: 'actions' }, tailor,
     a.status === 'active' ? act('Pause', 'paused') : act('Resume', 'active'),
     act('Stop', 'stopped')), status);
   return item;
@@ -121,6 +127,8 @@ function assignForm(patient, onDone) {
   const status = statusLine();
   const about = h('p', { class: 'hint', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit' }, 'Assign program');
+  const note = h('textarea', { name: 'note', rows: '2', maxlength: '2000' });
+  const tailoring = tailorControls(program, weeks, () => programs.find((p) => p.slug === program.value));
   const form = h('form', { class: 'card assign', novalidate: true },
     h('h2', {}, 'Assign program'),
     field('Program', program),
@@ -131,6 +139,8 @@ function assignForm(patient, onDone) {
         h('label', { for: box.id }, h('abbr', { title: DAY_NAMES[i] }, DAYS[i]))))),
       dayHolder, daysErr),
     h('div', { class: 'pair' }, field('Sessions per day', perDay), field('Weeks (optional)', weeks, 'Default: the program\'s own length.')),
+    tailoring.box,
+    field('Note for the patient (optional)', note, 'Shown on Today with the exercises.'),
     status, button);
 
   let programs = [];
@@ -143,7 +153,10 @@ function assignForm(patient, onDone) {
     weeks.placeholder = String(chosen.weeks);
     about.replaceChildren(chosen.summary || '', ' ', sourceLine(chosen.sources));
   };
-  program.addEventListener('change', setDefaults);
+  program.addEventListener('change', () => {
+    setDefaults();
+    tailoring.reset();
+  });
   api('/programs').then((list) => {
     programs = list;
     program.replaceChildren(h('option', { value: '' }, 'Choose a program'),
@@ -157,6 +170,9 @@ function assignForm(patient, onDone) {
     if (start.value) body.start_date = start.value;
     if (weeks.value) body.weeks = Number(weeks.value);
     if (perDay.value) body.sessions_per_day = Number(perDay.value);
+    if (note.value.trim()) body.note = note.value.trim();
+    const phases = tailoring.phases();
+    if (phases) body.phases = phases;
     if (!body.program) {
       showError(form, status, { status: 422, errors: { program: ['Choose a program.'] } });
       return;
@@ -165,9 +181,12 @@ function assignForm(patient, onDone) {
     try {
       const made = await api(`/patients/${patient.id}/assignments`, { method: 'POST', body });
       say(status, `Assigned ${made.program_title || made.program} from ${formatDay(made.start_date)}.`, 'ok');
+      tailoring.reset();
+      note.value = '';
       onDone();
     } catch (error) {
       showError(form, status, error);
+      if (error.errors?.phases) tailoring.fix(error);
       if (error.errors?.days_of_week) days[0].focus();
     }
     button.disabled = false;
@@ -233,4 +252,57 @@ function exerciseFeedback(base) {
     h('h2', { class: 'pad' }, 'How each exercise went (last 30 days)'),
     h('p', { class: 'hint pad' }, 'From the session player: pain during each exercise (0-10), the effort the patient felt, and “Stop: this hurts”.'),
     table);
+}
+
+/** Stretches or clips the phases to a plan of `weeks` weeks, as the server does. */
+function fitWeeks(model, weeks) {
+  if (!weeks) return model;
+  const kept = model.filter((phase) => phase.weeks[0] <= weeks);
+  kept.at(-1).weeks[1] = weeks;
+  return kept;
+}
+
+/** "Tailor exercises first": the program's phases, edited in a dialog before assigning. */
+function tailorControls(program, weeks, chosen) {
+  let model = null;
+  const line = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const open = h('button', { type: 'button', class: 'secondary' }, 'Tailor exercises first');
+  const undo = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Use the program as written');
+  const show = () => {
+    const count = model ? model.reduce((n, p) => n + p.exercises.length, 0) : 0;
+    line.textContent = model ? `Tailored: ${count} exercises in ${model.length} phases.` : 'Assigned as written, or tailor the exercises for this patient first.';
+    open.textContent = model ? 'Edit tailored exercises' : 'Tailor exercises first';
+    undo.hidden = !model;
+  };
+  const edit = async (error) => {
+    const current = chosen();
+    if (!current) {
+      program.focus();
+      line.textContent = 'Choose a program first.';
+      return;
+    }
+    try {
+      model ||= toModel((await api(`/programs/${current.slug}`)).sessions);
+    } catch (failure) {
+      line.textContent = failure.message;
+      return;
+    }
+    model = fitWeeks(model, Number(weeks.value) || 0);
+    model = (await tailorDialog(current.title, model, error)) || model;
+    show();
+    open.focus();
+  };
+  open.addEventListener('click', () => edit());
+  undo.addEventListener('click', () => {
+    model = null;
+    show();
+    open.focus();
+  });
+  show();
+  return {
+    box: h('div', { class: 'tailor-box' }, line, h('div', { class: 'actions' }, open, undo)),
+    phases: () => (model ? toBody(fitWeeks(model, Number(weeks.value) || 0)) : null),
+    reset: () => { model = null; show(); },
+    fix: (error) => edit(error),
+  };
 }

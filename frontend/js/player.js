@@ -12,7 +12,6 @@ const stateKey = (id) => `kc.player.${id}`;
 const cautionKey = (session, slug) => `kc.cautions.${session.assignment_id}.${slug}`;
 const REGION_CHOICES = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Head']];
 const EFFORTS = [['too_easy', 'Too easy'], ['right', 'About right'], ['too_hard', 'Too hard']];
-const SIDE_WORDS = { left: 'Left side', right: 'Right side', both: 'Both sides', alternate: 'Alternate sides' };
 
 export async function render(screen, sessionId) {
   const status = statusLine();
@@ -233,7 +232,6 @@ class Player {
     const exercise = this.exercise;
     const { stage } = this.state;
     const total = this.exercises.length;
-    const side = SIDE_WORDS[exercise.dosage?.side];
     this.phaseEl = h('p', { class: 'phase' });
     this.countEl = h('p', { class: 'count', role: 'timer', 'aria-label': 'Seconds left' });
     this.whereEl = h('p', { class: 'where' });
@@ -243,7 +241,7 @@ class Player {
       h('p', { class: 'lead' }, `Exercise ${this.state.index + 1} of ${total} · ${this.session.program_title || this.session.program}`),
       h('progress', { max: String(total), value: String(this.state.index), 'aria-label': 'Exercises done' }),
       heading(exercise.name),
-      h('p', { class: 'dose' }, dosage(exercise.dosage), side ? ` · ${side}` : ''),
+      h('p', { class: 'dose' }, dosage(exercise.dosage)),
       exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
       art,
       h('div', { class: 'clock' }, this.phaseEl, this.countEl, this.whereEl),

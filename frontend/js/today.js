@@ -1,6 +1,6 @@
 import { api, queued, submit } from './api.js';
 import { minutes } from './dose.js';
-import { dosage, field, formatDay, h, heading, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
+import { dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
 const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
@@ -42,7 +42,8 @@ function sessionCard(session, many, waitingToSync) {
   const count = session.exercises.length;
   const card = h('section', { class: 'card session', 'aria-labelledby': `s${session.id}` },
     h('h2', { id: `s${session.id}` }, title),
-    h('p', { class: 'facts' }, `${count} ${count === 1 ? 'exercise' : 'exercises'} · about ${minutes(session.exercises)} min`));
+    h('p', { class: 'facts' }, `${count} ${count === 1 ? 'exercise' : 'exercises'} · about ${minutes(session.exercises)} min`),
+    changedBanner(session.prescription));
   if (done) {
     card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
       ? 'Finished. Saved on this phone; it will be sent when you are back online.'
@@ -77,7 +78,7 @@ function exerciseItem(session, exercise, ticks, done) {
   return h('li', { class: 'exercise' },
     h('div', { class: 'tick-row' }, box,
       h('label', { for: id }, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage)))),
-    exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
+    exercise.note ? therapistNote(exercise.note) : null,
     exercise.cautions?.length ? h('div', { class: 'caution' },
       h('h3', {}, 'Before your first set'),
       h('ul', {}, exercise.cautions.map((text) => h('li', {}, text)))) : null,
@@ -87,6 +88,21 @@ function exerciseItem(session, exercise, ticks, done) {
       exercise.cues?.length ? [h('h3', {}, 'Tips'), h('ul', { class: 'cues' }, exercise.cues.map((text) => h('li', {}, text)))] : null),
     exercise.sources?.length ? h('p', { class: 'hint' }, sourceLine(exercise.sources)) : null,
   );
+}
+
+/** "Changed by your therapist on …" with the plan note, once a plan was tailored. */
+export function changedBanner(prescription) {
+  if (!prescription || prescription.version <= 1) {
+    return prescription?.note ? h('p', { class: 'rx-banner' }, h('strong', {}, 'From your therapist: '), prescription.note) : null;
+  }
+  return h('div', { class: 'rx-banner', role: 'note' },
+    h('p', {}, h('strong', {}, `Changed by your therapist on ${formatDay(isoDay(new Date(prescription.changed_at)))}`)),
+    prescription.note ? h('p', {}, prescription.note) : null);
+}
+
+/** The therapist's note on one exercise. */
+export function therapistNote(note) {
+  return h('p', { class: 'rx-note' }, h('strong', {}, 'Your therapist: '), note);
 }
 
 function finishForm(session, ticks, card) {

@@ -31,27 +31,47 @@ export function field(label, control, hint, box = control) {
 export function showError(form, status, error) {
   clearErrors(form);
   const unplaced = [];
-  for (const [name, messages] of Object.entries(error.errors || {})) {
-    const control = form.querySelector(`[name="${name}"]`);
-    const slot = control && form.querySelector(`#${CSS.escape(control.id)}-err`);
-    const text = flatten(messages).join(' ');
-    if (slot) {
-      slot.textContent = text;
-      slot.hidden = false;
-      control.setAttribute('aria-invalid', 'true');
-    } else {
-      unplaced.push(text);
+  const place = (name, messages) => {
+    if (messages && typeof messages === 'object' && !Array.isArray(messages)) {
+      // Nested messages ({phases: {0: {sets: [...]}}}): place each at its dotted path.
+      for (const [key, inner] of Object.entries(messages)) place(`${name}.${key}`, inner);
+      return;
     }
-  }
+    // A list item's error (instructions.3) goes beside the list, saying which item.
+    let at = name;
+    while (at.includes('.') && !slotOf(form, at)) at = at.slice(0, at.lastIndexOf('.'));
+    const found = slotOf(form, at);
+    const item = at === name ? '' : name.slice(at.length + 1);
+    const text = (/^\d+$/.test(item) ? `Item ${Number(item) + 1}: ` : '') + flatten(messages).join(' ');
+    if (!found) {
+      unplaced.push(text);
+      return;
+    }
+    found.slot.textContent = found.slot.hidden ? text : `${found.slot.textContent} ${text}`;
+    found.slot.hidden = false;
+    found.control.setAttribute('aria-invalid', 'true');
+  };
+  for (const [name, messages] of Object.entries(error.errors || {})) place(name, messages);
   const message = error.status === 422 && !unplaced.length
     ? 'Please check the fields marked below.'
     : [error.status === 422 ? '' : error.message, ...unplaced].filter(Boolean).join(' ');
   say(status, message || error.message, 'error');
-  form.querySelector('[aria-invalid="true"]')?.focus();
+  const first = form.querySelector('[aria-invalid="true"]:not([type="hidden"])');
+  if (first) first.focus();
+  else form.querySelector('.field-error:not([hidden])')?.scrollIntoView({ block: 'center' });
+}
+
+function slotOf(form, name) {
+  const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
+  const slot = control && form.querySelector(`#${CSS.escape(control.id)}-err`);
+  return slot ? { control, slot } : null;
 }
 
 export function clearErrors(form) {
-  for (const slot of form.querySelectorAll('.field-error')) slot.hidden = true;
+  for (const slot of form.querySelectorAll('.field-error')) {
+    slot.hidden = true;
+    slot.textContent = '';
+  }
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
 }
 
@@ -94,12 +114,16 @@ export const formatTime = (iso) => timeFormat.format(new Date(iso));
 
 export const score = (value) => (value == null ? '–' : String(Math.round(value * 10) / 10));
 
+const SIDE_WORDS = { left: 'left side', right: 'right side', both: 'both sides', alternate: 'alternate sides' };
+
+/** "2 × 10, hold 5 s, rest 30 s, left side" */
 export function dosage(d = {}) {
   const parts = [];
   if (d.sets && d.reps) parts.push(`${d.sets} × ${d.reps}`);
   else if (d.sets) parts.push(`${d.sets} ${d.sets === 1 ? 'set' : 'sets'}`);
   if (d.hold_seconds) parts.push(`hold ${d.hold_seconds} s`);
   if (d.rest_seconds) parts.push(`rest ${d.rest_seconds} s`);
+  if (SIDE_WORDS[d.side]) parts.push(SIDE_WORDS[d.side]);
   return parts.join(', ');
 }
 

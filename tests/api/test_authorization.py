@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import calendar, diary, messages, push, safety
+from kinetic.services import calendar, diary, messages, own_library, push, safety
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -40,6 +40,7 @@ class Route:
     body: dict | None = None
     ok: int = 200
     params: dict = field(default_factory=dict)
+    text: str | None = None  # a raw (YAML) body instead of JSON
 
     @property
     def name(self) -> str:
@@ -55,6 +56,80 @@ class Route:
         return re.sub(PLACEHOLDER, lambda m: str(values[m.group(1)]), self.rule)
 
 
+def own_exercise(slug: str, name: str = "Own move") -> dict:
+    return {
+        "slug": slug,
+        "name": name,
+        "category": "postural_correction",
+        "regions": ["neck"],
+        "summary": "A therapist's own exercise.",
+        "instructions": ["Sit tall.", "Draw the chin back."],
+        "cues": ["Slowly."],
+        "cautions": ["Stop if it hurts."],
+        "dosage": {"sets": 2, "reps": 5},
+    }
+
+
+def own_program(slug: str, exercise: str, title: str = "Own plan") -> dict:
+    return {
+        "slug": slug,
+        "title": title,
+        "summary": "A therapist's own program.",
+        "regions": ["neck"],
+        "weeks": 2,
+        "days_of_week": [0, 3],
+        "sessions_per_day": 1,
+        "sessions": [
+            {
+                "name": "Only",
+                "weeks": [1, 2],
+                "exercises": [{"exercise": exercise, "sets": 2, "side": "left"}],
+            }
+        ],
+    }
+
+
+IMPORTED_EXERCISE = """slug: imported-move
+name: Imported move
+category: nerve_glide
+regions: [low_back]
+summary: Uploaded as a file.
+instructions:
+  - Sit.
+  - Slide.
+cues:
+  - Gently.
+cautions:
+  - Stop if tingling lasts.
+dosage:
+  sets: 1
+  reps: 5
+"""
+IMPORTED_PROGRAM = """slug: imported-plan
+title: Imported plan
+summary: Uploaded as a file.
+regions: [low_back]
+weeks: 1
+days_of_week: [1]
+sessions_per_day: 1
+sessions:
+  - name: Only
+    weeks: [1, 1]
+    exercises:
+      - exercise: test-bracing
+        sets: 1
+"""
+TAILORED = {
+    "note": "Fewer, slower.",
+    "phases": [
+        {
+            "name": "All",
+            "weeks": [1, 4],
+            "exercises": [{"exercise": "test-bracing", "sets": 3, "side": "both"}],
+        }
+    ],
+}
+
 MATRIX = [
     # Any signed-in user.
     Route("POST", "/api/v1/auth/logout", ANY, ok=204),
@@ -67,10 +142,79 @@ MATRIX = [
     ),
     Route("GET", "/api/v1/programs", ANY),
     Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
+    Route(
+        "GET",
+        "/api/v1/exercises/<string:slug>.yaml",
+        ANY,
+        params={"slug": "test-bracing"},
+    ),
+    Route(
+        "GET", "/api/v1/programs/<string:slug>.yaml", ANY, params={"slug": "test-plan"}
+    ),
     Route("GET", "/api/v1/push/public-key", ANY),
     Route("GET", "/api/v1/safety/checklist", ANY),
     Route("POST", "/api/v1/messages/<id:message_id>/read", ANY),
     # Therapists only.
+    Route(
+        "POST", "/api/v1/exercises", THERAPIST, body=own_exercise("new-move"), ok=201
+    ),
+    Route(
+        "PUT",
+        "/api/v1/exercises/<string:slug>",
+        THERAPIST,
+        body=own_exercise("my-move", "Renamed move"),
+        params={"slug": "my-move"},
+    ),
+    Route(
+        "DELETE",
+        "/api/v1/exercises/<string:slug>",
+        THERAPIST,
+        params={"slug": "my-move"},
+        ok=204,
+    ),
+    Route(
+        "POST", "/api/v1/exercises/import", THERAPIST, text=IMPORTED_EXERCISE, ok=201
+    ),
+    Route(
+        "POST",
+        "/api/v1/programs",
+        THERAPIST,
+        body=own_program("new-plan", "my-move"),
+        ok=201,
+    ),
+    Route(
+        "PUT",
+        "/api/v1/programs/<string:slug>",
+        THERAPIST,
+        body=own_program("my-plan", "my-move", "Renamed plan"),
+        params={"slug": "my-plan"},
+    ),
+    Route(
+        "DELETE",
+        "/api/v1/programs/<string:slug>",
+        THERAPIST,
+        params={"slug": "my-plan"},
+        ok=204,
+    ),
+    Route("POST", "/api/v1/programs/import", THERAPIST, text=IMPORTED_PROGRAM, ok=201),
+    Route("GET", "/api/v1/assignments/<id:assignment_id>/prescription", THERAPIST),
+    Route(
+        "PUT",
+        "/api/v1/assignments/<id:assignment_id>/prescription",
+        THERAPIST,
+        body=TAILORED,
+    ),
+    Route(
+        "GET", "/api/v1/assignments/<id:assignment_id>/prescription/history", THERAPIST
+    ),
+    Route(
+        "POST",
+        "/api/v1/assignments/<id:assignment_id>/save-as-program",
+        THERAPIST,
+        body={"title": "Saved plan"},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/patients/<id:patient_id>/exercise-adherence", THERAPIST),
     Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
     Route("GET", "/api/v1/patients", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>", THERAPIST),
@@ -208,7 +352,14 @@ def first_session(app, assignment_id: int) -> int:
 
 @pytest.fixture
 def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
-    def practice(therapist) -> Practice:
+    def practice(therapist, own: str | None = None) -> Practice:
+        if own:
+            with app.app_context():
+                user = db.session.get(User, therapist.id)
+                own_library.create_exercise(user, own_exercise(f"{own}-move"))
+                program = own_program(f"{own}-plan", f"{own}-move")
+                own_library.create_program(user, program)
+                db.session.commit()
         patient = make_patient(therapist)
         # Tuesdays from today (Tuesday 2026-03-10): the first session is due today.
         assignment_id = make_assignment(patient, therapist, days_of_week=[1])
@@ -224,15 +375,24 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
             ids = (alert.id, asked.id, answered.id, entry.id)
         return Practice(therapist, patient, assignment_id, session_id, *ids)
 
-    mine = practice(make_therapist())
+    mine = practice(make_therapist(), "my")
     with app.app_context():
         push.subscribe(db.session.get(User, mine.patient.id), MY_DEVICE)
         calendar.create_feed(db.session.get(User, mine.patient.id))
         db.session.commit()
-    return World(mine, practice(make_therapist()), practice(mine.therapist))
+    theirs = practice(make_therapist(), "their")
+    return World(mine, theirs, practice(mine.therapist))
 
 
 def call(client, route: Route, headers: dict | None = None, **ids):
+    if route.text is not None:
+        return client.open(
+            route.path(**ids),
+            method=route.method,
+            data=route.text,
+            content_type="application/yaml",
+            headers=headers or {},
+        )
     return client.open(
         route.path(**ids), method=route.method, json=route.body, headers=headers or {}
     )
@@ -415,6 +575,28 @@ def test_someone_elses_object_is_404_like_a_missing_one(
     assert_error(missing, 404)
     assert body == missing.json
     assert snapshot(app) == before
+
+
+SLUGGED = [r for r in MATRIX if "slug" in r.params]
+
+
+@rows(SLUGGED)
+def test_another_therapists_exercise_or_program_is_404_like_a_missing_one(
+    app, client, world, route
+):
+    """Every slug route, by the therapist and by their patient where allowed: the
+    other practice's own exercise or program reads exactly as one that is not."""
+    kind = "move" if "/exercises/" in route.rule else "plan"
+    for role in (THERAPIST, PATIENT) if route.who == ANY else (route.who,):
+        caller = world.mine.caller(role)
+        before = snapshot(app)
+
+        foreign = call(client, route, caller.headers, slug=f"their-{kind}")
+        missing = call(client, route, caller.headers, slug=f"no-such-{kind}")
+
+        body = assert_error(foreign, 404)
+        assert body == assert_error(missing, 404)
+        assert snapshot(app) == before
 
 
 # -- (d) a therapist sees only their own patients --------------------------------------

@@ -20,7 +20,9 @@ def test_a_symptom_list_of_mixed_types_is_refused_naming_each_item(
     assert response.status_code == 422, response.get_data(as_text=True)
     body = response.json
     assert body["code"] == 422
-    assert body["message"] == "Some fields are not valid: symptoms."
+    assert body["message"] == (
+        "Some fields are not valid: symptoms, symptoms.1, symptoms.2."
+    )
     symptoms = body["errors"]["symptoms"]
     assert symptoms["1"] == ["Not a valid string."]
     assert symptoms["2"] == ["Not a valid string."]

@@ -10,8 +10,10 @@ from kinetic.api import (
     diary,
     health,
     library,
+    library_files,
     messages,
     patients,
+    prescriptions,
     records,
     reminders,
 )
@@ -39,8 +41,10 @@ def register_api(app: Flask) -> None:
     register_openapi(app)
     for module in (
         accounts,
+        library_files,
         library,
         patients,
+        prescriptions,
         alerts,
         diary,
         reminders,

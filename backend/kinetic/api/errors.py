@@ -4,8 +4,11 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from kinetic.extensions import db
 from kinetic.services.accounts import AccountError
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,18 @@ def _string_keys(messages):
     return messages
 
 
+def dotted_fields(errors: dict, prefix: str = "") -> list[str]:
+    """Each bad field as a dotted path, e.g. phases.0.exercises.1.exercise."""
+    names = []
+    for key, value in errors.items():
+        name = f"{prefix}.{key}" if prefix and key != "_schema" else prefix or str(key)
+        if isinstance(value, dict):
+            names += dotted_fields(value, name)
+        else:
+            names.append(name)
+    return names
+
+
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     body = {"code": status, "status": _status_name(status), "message": message}
     if errors:
@@ -54,14 +69,29 @@ def handle_http_exception(exc: HTTPException):
     if exc.code == 422 and not errors:
         errors = {"_body": [message]}
     if exc.code == 422:
-        names = sorted(str(name) for name in errors)
-        message = "Some fields are not valid: " + ", ".join(names) + "."
+        message = invalid_fields_message(errors)
     response = jsonify(error_body(exc.code, message, errors))
     response.status_code = exc.code
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     if exc.code == 405 and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def invalid_fields_message(errors: dict) -> str:
+    names = ", ".join(sorted(dotted_fields(errors)))
+    return f"Some fields are not valid: {names}."
+
+
+def handle_validation_error(exc: ValidationError):
+    """A rule a service checks after the schema (an unknown exercise, a slug that is
+    taken), reported exactly like a schema error."""
+    messages = (
+        exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}
+    )
+    response = jsonify(error_body(422, invalid_fields_message(messages), messages))
+    response.status_code = 422
     return response
 
 
@@ -119,9 +149,21 @@ def refuse_nul_characters():
     return response
 
 
+def handle_simultaneous_write(exc: IntegrityError):
+    """Two requests that made the same new version or slug at once: the second gets
+    a 409 instead of a 500 (for the blueprints that register this)."""
+    db.session.rollback()
+    log.info("simultaneous write refused: %s", exc.orig)
+    message = "Changed at the same moment elsewhere: reload and retry."
+    response = jsonify(error_body(409, message))
+    response.status_code = 409
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AccountError, handle_account_error)
+    app.register_error_handler(ValidationError, handle_validation_error)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

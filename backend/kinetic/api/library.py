@@ -1,10 +1,12 @@
-"""The exercise and program library, as loaded from programs/."""
+"""The exercise and program library: the files in programs/ and each therapist's own
+exercises and programs, written with the same schemas as the files."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from kinetic.api.auth import login_required
+from kinetic.api.auth import current_user, login_required
+from kinetic.api.errors import handle_simultaneous_write
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program
 from kinetic.schemas.library import (
@@ -13,13 +15,57 @@ from kinetic.schemas.library import (
     ProgramSchema,
     ProgramSummarySchema,
 )
+from kinetic.schemas.program_files import (
+    ExerciseEditSchema,
+    OwnExerciseFileSchema,
+    OwnProgramFileSchema,
+    ProgramEditSchema,
+)
+from kinetic.services import own_library
 
 blp = Blueprint("library", __name__, url_prefix="/api/v1", description="Library")
+blp.register_error_handler(IntegrityError, handle_simultaneous_write)
+
+therapist_only = login_required(blp, role="therapist")
 
 
-def _program_body(program: Program) -> dict:
+def exercise_body(row: Exercise) -> dict:
+    return {
+        **row.content,
+        "owner": own_library.owner_of(row, current_user()),
+        "version": row.version,
+        "archived": row.archived_at is not None,
+    }
+
+
+def program_body(program: Program) -> dict:
     version = program.current_version
-    return {**version.content, "version": version.version}
+    return {
+        **version.content,
+        "version": version.version,
+        "owner": own_library.owner_of(program, current_user()),
+        "archived": program.archived_at is not None,
+    }
+
+
+def visible_or_404(model, slug: str):
+    row = own_library.find(model, current_user(), slug)
+    if row is None or (model is Program and row.current_version is None):
+        abort(404, message=f"No such {model.__name__.lower()}.")
+    return row
+
+
+def own_or_error(model, slug: str):
+    """The caller's own row: a library one is 403 (visible, not theirs to change),
+    another therapist's 404 like a missing one."""
+    row = visible_or_404(model, slug)
+    if row.owner_id != current_user().id:
+        abort(
+            403,
+            message="The library cannot be changed here: download it as YAML and "
+            "upload it under a new slug to make your own copy.",
+        )
+    return row
 
 
 @blp.route("/exercises")
@@ -28,14 +74,21 @@ class Exercises(MethodView):
     @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ExerciseSchema(many=True))
     def get(self, args):
-        """Every exercise, optionally of one category or region."""
-        query = select(Exercise).order_by(Exercise.category, Exercise.name)
-        if "category" in args:
-            query = query.where(Exercise.category == args["category"])
-        rows = [e.content for e in db.session.scalars(query)]
-        if "region" in args:
-            rows = [e for e in rows if args["region"] in e["regions"]]
-        return rows
+        """The exercises you may use, by category then name; filter by words (`q`),
+        region or category; `archived=true` lists your archived ones."""
+        rows = own_library.listed(Exercise, current_user(), args)
+        rows = [r for r in rows if own_library.matches(r.content, args)]
+        rows.sort(key=lambda r: (r.category, r.name.casefold(), r.slug))
+        return [exercise_body(r) for r in rows]
+
+    @therapist_only
+    @blp.arguments(OwnExerciseFileSchema)
+    @blp.response(201, ExerciseSchema)
+    def post(self, data):
+        """Create your own exercise (the fields of an exercise file)."""
+        row = own_library.create_exercise(current_user(), data)
+        db.session.commit()
+        return exercise_body(row)
 
 
 @blp.route("/exercises/<string:slug>")
@@ -44,21 +97,49 @@ class ExerciseBySlug(MethodView):
     @blp.response(200, ExerciseSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
-        """One exercise."""
-        exercise = db.session.scalar(select(Exercise).where(Exercise.slug == slug))
-        if exercise is None:
-            abort(404, message="No such exercise.")
-        return exercise.content
+        """One exercise, with its full text."""
+        return exercise_body(visible_or_404(Exercise, slug))
+
+    @therapist_only
+    @blp.arguments(ExerciseEditSchema)
+    @blp.response(200, ExerciseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def put(self, data, slug):
+        """Edit your own exercise: a new version; running plans keep theirs."""
+        row = own_library.edit_exercise(own_or_error(Exercise, slug), data)
+        db.session.commit()
+        return exercise_body(row)
+
+    @therapist_only
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, slug):
+        """Archive your own exercise: no longer offered, kept in running plans."""
+        own_library.archive(own_or_error(Exercise, slug))
+        db.session.commit()
 
 
 @blp.route("/programs")
 class Programs(MethodView):
     @login_required(blp)
+    @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ProgramSummarySchema(many=True))
-    def get(self):
-        """Every program, at its current version."""
-        programs = db.session.scalars(select(Program).order_by(Program.slug))
-        return [_program_body(p) for p in programs if p.current_version]
+    def get(self, args):
+        """The programs you may use, at their current version; filter by words
+        (`q`) or region; `archived=true` lists your archived ones."""
+        rows = own_library.listed(Program, current_user(), args)
+        bodies = [program_body(p) for p in rows if p.current_version]
+        bodies = [b for b in bodies if own_library.matches(b, args)]
+        return sorted(bodies, key=lambda b: (b["title"].casefold(), b["slug"]))
+
+    @therapist_only
+    @blp.arguments(OwnProgramFileSchema)
+    @blp.response(201, ProgramSchema)
+    def post(self, data):
+        """Create your own program (the fields of a program file)."""
+        program = own_library.create_program(current_user(), data)
+        db.session.commit()
+        return program_body(program)
 
 
 @blp.route("/programs/<string:slug>")
@@ -68,7 +149,23 @@ class ProgramBySlug(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
         """One program with its phases, exercises and dosage."""
-        program = db.session.scalar(select(Program).where(Program.slug == slug))
-        if program is None or program.current_version is None:
-            abort(404, message="No such program.")
-        return _program_body(program)
+        return program_body(visible_or_404(Program, slug))
+
+    @therapist_only
+    @blp.arguments(ProgramEditSchema)
+    @blp.response(200, ProgramSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def put(self, data, slug):
+        """Edit your own program: a new version; running plans stay on theirs."""
+        program = own_or_error(Program, slug)
+        own_library.edit_program(current_user(), program, data)
+        db.session.commit()
+        return program_body(program)
+
+    @therapist_only
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, slug):
+        """Archive your own program: it can no longer be assigned."""
+        own_library.archive(own_or_error(Program, slug))
+        db.session.commit()

@@ -34,6 +34,13 @@ def own_patient(patient_id: int) -> User:
     return patient
 
 
+def own_assignment(assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not patient_of(current_user(), assignment.patient_id):
+        abort(404, message="No such assignment.")
+    return assignment
+
+
 def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
     query = select(Assignment).where(Assignment.patient_id == patient.id)
     if not include_stopped:
@@ -89,7 +96,8 @@ class PatientAssignments(MethodView):
     @blp.response(201, AssignmentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, patient_id):
-        """Assign a program at its current version and schedule its sessions.
+        """Assign a program at its current version and schedule its sessions;
+        `phases` (and `note`) tailor it from the start.
 
         422 naming `program` when no program has this slug (GET /programs lists
         them; they are data loaded while the server runs).
@@ -108,9 +116,7 @@ class AssignmentById(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, assignment_id):
         """Pause, resume or stop a plan."""
-        assignment = db.session.get(Assignment, assignment_id)
-        if assignment is None or not patient_of(current_user(), assignment.patient_id):
-            abort(404, message="No such assignment.")
+        assignment = own_assignment(assignment_id)
         plans.set_assignment_status(assignment, data["status"])
         db.session.commit()
         return assignment

@@ -2,7 +2,7 @@ from kinetic.models.alerts import Alert
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
 from kinetic.models.messages import CalendarFeed, Message
-from kinetic.models.plans import Assignment, ScheduledSession
+from kinetic.models.plans import Assignment, Prescription, ScheduledSession
 from kinetic.models.reminders import (
     Notification,
     PushAttempt,
@@ -24,6 +24,7 @@ __all__ = [
     "Message",
     "Notification",
     "PainEntry",
+    "Prescription",
     "Program",
     "ProgramVersion",
     "PushAttempt",

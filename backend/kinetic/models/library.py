@@ -8,25 +8,38 @@ from kinetic.extensions import db
 from kinetic.models.types import UTCDateTime, utcnow
 
 
+def _owner() -> Mapped[int | None]:
+    """None for the library (the files in programs/), else the therapist's id."""
+    return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
 class Exercise(db.Model):
-    """The current text of one exercise file; programs snapshot it per version."""
+    """The current text of one exercise, from a file or a therapist's own; programs
+    and prescriptions snapshot it, so an edit never changes a running plan."""
 
     __tablename__ = "exercises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    owner_id: Mapped[int | None] = _owner()
+    slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(40), index=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("owner_id", "slug", name="uq_exercises_owner"),)
 
 
 class Program(db.Model):
     __tablename__ = "programs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    owner_id: Mapped[int | None] = _owner()
+    slug: Mapped[str] = mapped_column(String(80))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("program_versions.id", use_alter=True, name="fk_programs_current")
     )
@@ -34,6 +47,8 @@ class Program(db.Model):
     current_version: Mapped["ProgramVersion | None"] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+
+    __table_args__ = (UniqueConstraint("owner_id", "slug", name="uq_programs_owner"),)
 
 
 class ProgramVersion(db.Model):

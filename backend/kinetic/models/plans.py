@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kinetic.extensions import db
 from kinetic.models.library import ProgramVersion
 from kinetic.models.types import UTCDateTime, utcnow
+from kinetic.models.users import User
 
 ASSIGNMENT_STATUSES = ("active", "paused", "stopped")
 
@@ -30,6 +31,9 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     program_version: Mapped[ProgramVersion] = relationship(lazy="joined")
+    prescriptions: Mapped[list["Prescription"]] = relationship(
+        back_populates="assignment", passive_deletes=True
+    )
 
     @property
     def program(self) -> str:
@@ -42,6 +46,41 @@ class Assignment(db.Model):
     @property
     def program_version_number(self) -> int:
         return self.program_version.version
+
+    @property
+    def prescription(self) -> "Prescription | None":
+        """The current prescription version."""
+        return max(self.prescriptions, key=lambda p: p.version, default=None)
+
+    @property
+    def weeks(self) -> int:
+        return ((self.end_date - self.start_date).days + 1) // 7
+
+
+class Prescription(db.Model):
+    """One version of a plan's tailored phases, with every exercise's text and dose
+    resolved in full; never changed once stored."""
+
+    __tablename__ = "prescriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    phases: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    phases_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(2000))
+    changes: Mapped[list[str]] = mapped_column(JSON)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="prescriptions")
+    changed_by: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("assignment_id", "version"),)
 
 
 class ScheduledSession(db.Model):
@@ -65,8 +104,12 @@ class ScheduledSession(db.Model):
     notes: Mapped[str | None] = mapped_column(String(2000))
     # Per exercise: [{exercise, sets_done, reps_done, seconds, pain, effort, skipped}].
     exercise_feedback: Mapped[list[dict] | None] = mapped_column(JSON)
+    prescription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prescriptions.id", ondelete="CASCADE")
+    )
 
     assignment: Mapped[Assignment] = relationship(lazy="joined")
+    prescription: Mapped[Prescription | None] = relationship(lazy="joined")
 
     __table_args__ = (
         UniqueConstraint("assignment_id", "date", "slot"),
@@ -74,10 +117,18 @@ class ScheduledSession(db.Model):
     )
 
 
+def session_phases(session: ScheduledSession) -> list[dict[str, Any]]:
+    """The phases the session was pinned to: its prescription version, or the
+    program's own for a session scheduled before prescriptions existed."""
+    if session.prescription is not None:
+        return session.prescription.phases
+    return session.assignment.program_version.content["sessions"]
+
+
 def session_phase(session: ScheduledSession) -> int:
-    """The index of the program phase for the week of the plan the session is in;
-    a plan longer than the program repeats its last phase."""
-    phases = session.assignment.program_version.content["sessions"]
+    """The index of the phase for the week of the plan the session is in; a plan
+    longer than its phases repeats the last one."""
+    phases = session_phases(session)
     week = (session.date - session.assignment.start_date).days // 7 + 1
     for index, phase in enumerate(phases):
         first, last = phase["weeks"]
@@ -87,6 +138,7 @@ def session_phase(session: ScheduledSession) -> int:
 
 
 def session_exercises(session: ScheduledSession) -> list[dict[str, Any]]:
-    """The exercises for the week of the plan that the session falls in."""
-    phases = session.assignment.program_version.content["sessions"]
-    return phases[session_phase(session)]["exercises"]
+    """The exercises of the session, from the prescription version it is pinned to:
+    each exercise's text with its `dosage` (sets, reps, hold_seconds, rest_seconds,
+    side) and the therapist's `note`."""
+    return session_phases(session)[session_phase(session)]["exercises"]

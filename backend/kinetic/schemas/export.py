@@ -6,6 +6,7 @@ from kinetic.schemas.calendar import CalendarStateSchema
 from kinetic.schemas.diary import PainEntrySchema
 from kinetic.schemas.messages import MessageSchema
 from kinetic.schemas.plans import AssignmentSchema
+from kinetic.schemas.prescriptions import PrescriptionSchema
 from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
 from kinetic.schemas.users import UserSchema
 
@@ -52,6 +53,9 @@ class ExportSchema(Schema):
     pain_entries = fields.List(fields.Nested(PainEntrySchema))
     sessions = fields.List(fields.Nested(ExportSessionSchema))
     assignments = fields.List(fields.Nested(AssignmentSchema))
+    prescriptions = fields.List(fields.Nested(PrescriptionSchema))
+    own_exercises = fields.List(fields.Dict(), metadata={"description": "as files"})
+    own_programs = fields.List(fields.Dict(), metadata={"description": "as files"})
     invites = fields.List(fields.Nested(ExportInviteSchema))
     reminders = fields.Nested(RemindersSchema)
     alerts = fields.List(fields.Nested(ExportAlertSchema))

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, pre_dump
+from marshmallow import Schema, fields, pre_dump, validate
 from sqlalchemy import select
 
 from kinetic.extensions import db
@@ -23,19 +23,20 @@ def Sources() -> fields.Method:  # noqa: N802 - reads like a field class
     )
 
 
-class DosageSchema(Schema):
+class DoseSchema(Schema):
     sets = fields.Int(required=True)
     reps = fields.Int()
     hold_seconds = fields.Int()
     rest_seconds = fields.Int()
+    side = fields.Str(metadata={"description": "left, right, both or alternate"})
 
 
-class KeyframeSchema(Schema):
+class FigureKeyframeSchema(Schema):
     label = fields.Str(required=True)
     joints = fields.Dict(keys=fields.Str(), values=fields.Float(), required=True)
 
 
-class FigureSchema(Schema):
+class ExerciseFigureSchema(Schema):
     """A jointed figure for frontend/js/figure.js (format: programs/README.md)."""
 
     view = fields.Str(required=True)
@@ -43,7 +44,7 @@ class FigureSchema(Schema):
     props = fields.List(fields.Str(), required=True)
     joints = fields.Dict(keys=fields.Str(), values=fields.Float())
     hold = fields.Int(required=True)
-    keyframes = fields.List(fields.Nested(KeyframeSchema), required=True)
+    keyframes = fields.List(fields.Nested(FigureKeyframeSchema), required=True)
 
 
 class ExerciseSchema(Schema):
@@ -55,33 +56,46 @@ class ExerciseSchema(Schema):
     instructions = fields.List(fields.Str(), required=True)
     cues = fields.List(fields.Str(), required=True)
     cautions = fields.List(fields.Str(), required=True)
-    dosage = fields.Nested(DosageSchema, required=True)
+    dosage = fields.Nested(DoseSchema, required=True)
     figure = fields.Nested(
-        FigureSchema,
+        ExerciseFigureSchema,
         allow_none=True,
         dump_default=None,
         metadata={"description": "the figure to draw, or null when it has none"},
     )
     source = fields.List(fields.Str())
     sources = Sources()
+    owner = fields.Str(
+        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
+    )
+    version = fields.Int()
+    archived = fields.Bool()
 
     @pre_dump
     def figure_of_an_older_version(self, exercise: dict, **kwargs) -> dict:
         """A program version stored before its exercises had figures shows the
-        exercise's current figure: a plan keeps its text and dosage, and gains the
-        picture."""
+        library exercise's current figure: a plan keeps its text and dosage, and
+        gains the picture."""
         if "figure" in exercise:
             return exercise
-        query = select(Exercise.content).where(Exercise.slug == exercise["slug"])
+        query = select(Exercise.content).where(
+            Exercise.slug == exercise["slug"], Exercise.owner_id.is_(None)
+        )
         current = db.session.scalar(query) or {}
         return {**exercise, "figure": current.get("figure")}
 
 
-class PhaseSchema(Schema):
+class PlanExerciseSchema(ExerciseSchema):
+    """An exercise in a plan: its text, the dose and the therapist's note."""
+
+    note = fields.Str(allow_none=True, dump_default=None)
+
+
+class ProgramPhaseSchema(Schema):
     name = fields.Str(required=True)
     weeks = fields.List(fields.Int(), required=True)
     focus = fields.Str()
-    exercises = fields.List(fields.Nested(ExerciseSchema), required=True)
+    exercises = fields.List(fields.Nested(PlanExerciseSchema), required=True)
 
 
 class ProgramSummarySchema(Schema):
@@ -95,13 +109,24 @@ class ProgramSummarySchema(Schema):
     sessions_per_day = fields.Int()
     source = fields.List(fields.Str())
     sources = Sources()
+    owner = fields.Str(
+        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
+    )
+    archived = fields.Bool()
 
 
 class ProgramSchema(ProgramSummarySchema):
     advice = fields.List(fields.Str())
-    sessions = fields.List(fields.Nested(PhaseSchema), required=True)
+    sessions = fields.List(fields.Nested(ProgramPhaseSchema), required=True)
 
 
 class LibraryArgsSchema(Schema):
+    q = fields.Str(
+        validate=validate.Length(max=200), metadata={"description": "words to find"}
+    )
     category = fields.Str()
     region = fields.Str()
+    archived = fields.Bool(
+        load_default=False,
+        metadata={"description": "true: only your own archived items"},
+    )

@@ -2,7 +2,8 @@ from marshmallow import Schema, fields, validate
 
 from kinetic.models.plans import session_exercises, session_phase
 from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
-from kinetic.schemas.library import ExerciseSchema
+from kinetic.schemas.library import PlanExerciseSchema
+from kinetic.schemas.prescriptions import Phases, PlanNote
 
 DateArg = fields.Date()
 
@@ -13,6 +14,10 @@ class AssignmentCreateSchema(Schema):
     weeks = StrictInteger(validate=validate.Range(1, 52))
     days_of_week = DaysOfWeek()
     sessions_per_day = StrictInteger(validate=validate.Range(1, 3))
+    phases = Phases(
+        metadata={"description": "tailor the plan from the start (as the PUT)"}
+    )
+    note = PlanNote
 
 
 class AssignmentPatchSchema(Schema):
@@ -33,17 +38,27 @@ class AssignmentSchema(Schema):
     sessions_per_day = fields.Int()
     status = fields.Str(required=True)
     created_at = fields.AwareDateTime()
+    prescription_version = fields.Function(
+        lambda a: a.prescription.version if a.prescription else None
+    )
+    prescription_changed_at = fields.Function(
+        lambda a: a.prescription.changed_at.isoformat() if a.prescription else None
+    )
 
 
-_EXERCISES = ExerciseSchema(many=True)
+_EXERCISES = PlanExerciseSchema(many=True)
 _dumped: dict[tuple[int, int], list[dict]] = {}
 
 
 def _exercises(session) -> list[dict]:
-    """The session's exercises as JSON. A program version never changes once
-    stored, so each (version, phase) is serialised once per process; a profile of
-    GET /me/today put a quarter of its time in dumping these same dicts again."""
-    key = (session.assignment.program_version_id, session_phase(session))
+    """The session's exercises as JSON, serialised once per process for each phase
+    of each distinct prescription (by its content's hash, never by a row id that a
+    deleted row may hand on); a profile of GET /me/today put a quarter of its time
+    in dumping these same dicts again."""
+    if session.prescription is not None:
+        key = (session.prescription.phases_hash, session_phase(session))
+    else:
+        key = (session.assignment.program_version.content_hash, session_phase(session))
     if key not in _dumped:
         if len(_dumped) > 2000:
             _dumped.clear()
@@ -66,6 +81,18 @@ class ExerciseFeedbackSchema(Schema):
     skipped = fields.Bool(load_default=False)
 
 
+def _prescription(session) -> dict | None:
+    version = session.prescription
+    if version is None:
+        return None
+    return {
+        "version": version.version,
+        "changed_at": version.changed_at.isoformat(),
+        "note": version.note,
+        "changed_by": version.changed_by.name if version.changed_by else None,
+    }
+
+
 class SessionSchema(Schema):
     id = fields.Int(required=True)
     assignment_id = fields.Int(required=True)
@@ -84,6 +111,10 @@ class SessionSchema(Schema):
         fields.Nested(ExerciseFeedbackSchema),
         allow_none=True,
         metadata={"description": "the `exercises` sent with the completion"},
+    )
+    prescription = fields.Function(
+        _prescription,
+        metadata={"description": "{version, changed_at, note, changed_by}"},
     )
 
 

@@ -73,7 +73,7 @@ class DosageSchema(Schema):
 
 
 class ExerciseFileSchema(SourcedSchema):
-    slug = fields.Str(required=True, validate=SLUG)
+    slug = fields.Str(required=True, validate=[SLUG, validate.Length(max=80)])
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     regions = Regions(required=True)
@@ -85,11 +85,19 @@ class ExerciseFileSchema(SourcedSchema):
     figure = fields.Nested(FigureSchema)
 
 
+SIDES = ("left", "right", "both", "alternate")
+
+
 class PlannedExerciseSchema(Schema):
+    """One exercise of a phase with its dose; a prescription uses the same."""
+
     exercise = fields.Str(required=True, validate=SLUG)
     sets = StrictInteger(required=True, validate=validate.Range(1, 10))
     reps = StrictInteger(validate=validate.Range(1, 50))
     hold_seconds = StrictInteger(validate=validate.Range(1, 600))
+    rest_seconds = StrictInteger(validate=validate.Range(0, 600))
+    side = fields.Str(validate=validate.OneOf(SIDES))
+    note = fields.Str(validate=validate.Length(min=1, max=600))
 
 
 class PhaseSchema(Schema):
@@ -108,7 +116,7 @@ class PhaseSchema(Schema):
 
 
 class ProgramFileSchema(SourcedSchema):
-    slug = fields.Str(required=True, validate=SLUG)
+    slug = fields.Str(required=True, validate=[SLUG, validate.Length(max=80)])
     title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     summary = fields.Str(required=True, validate=validate.Length(min=1, max=1200))
     regions = Regions(required=True)
@@ -122,25 +130,60 @@ class ProgramFileSchema(SourcedSchema):
 
     @validates_schema
     def phases_cover_every_week(self, data, **kwargs):
-        expected = 1
-        for index, phase in enumerate(data["sessions"]):
-            first, last = phase["weeks"]
-            if first != expected or last < first:
-                raise ValidationError(
-                    {
-                        index: {
-                            "weeks": [
-                                f"Expected this phase to start at week "
-                                f"{expected} and not end before it starts."
-                            ]
-                        }
-                    },
-                    "sessions",
-                )
-            expected = last + 1
-        if expected - 1 != data["weeks"]:
+        check_phase_weeks(data["sessions"], data["weeks"], "sessions", "weeks")
+
+
+def check_phase_weeks(phases: list, weeks: int, field: str, weeks_field: str) -> None:
+    """Phases must run from week 1 to the last week, one after the other."""
+    expected = 1
+    for index, phase in enumerate(phases):
+        first, last = phase["weeks"]
+        if first != expected or last < first:
             raise ValidationError(
-                f"The phases end at week {expected - 1} but the program has "
-                f"{data['weeks']} weeks.",
-                "weeks",
+                {
+                    index: {
+                        "weeks": [
+                            f"Expected this phase to start at week "
+                            f"{expected} and not end before it starts."
+                        ]
+                    }
+                },
+                field,
             )
+        expected = last + 1
+    if expected - 1 != weeks:
+        raise ValidationError(
+            f"The phases end at week {expected - 1} but the plan has {weeks} weeks.",
+            weeks_field,
+        )
+
+
+def _optional_source():
+    return fields.List(
+        fields.Str(validate=validate.OneOf(sorted(SOURCES))),
+        validate=validate.Length(max=len(SOURCES)),
+    )
+
+
+class OwnExerciseFileSchema(ExerciseFileSchema):
+    """A therapist's own exercise: the file schema, with source articles optional."""
+
+    source = _optional_source()
+
+
+class OwnProgramFileSchema(ProgramFileSchema):
+    """A therapist's own program: the file schema, with source articles optional."""
+
+    source = _optional_source()
+
+
+class ExerciseEditSchema(OwnExerciseFileSchema):
+    """An edit: the slug may be left out (it cannot change)."""
+
+    slug = fields.Str(validate=SLUG)
+
+
+class ProgramEditSchema(OwnProgramFileSchema):
+    """An edit: the slug may be left out (it cannot change)."""
+
+    slug = fields.Str(validate=SLUG)

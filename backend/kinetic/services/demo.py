@@ -7,15 +7,73 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import Message, PainEntry, Program, ReminderSetting, User
+from kinetic.models import (
+    Assignment,
+    Exercise,
+    Message,
+    PainEntry,
+    Program,
+    ReminderSetting,
+    User,
+)
 from kinetic.models.plans import session_exercises
-from kinetic.services import accounts, plans
+from kinetic.schemas.program_files import OwnProgramFileSchema
+from kinetic.services import accounts, own_library, plans, prescriptions, yaml_files
 from kinetic.services.clock import now, today_in
 
 THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
 PATIENT = ("patient@demo.kinetic", "demo-patient")
 PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
 DAYS = 30
+# The demo therapist's own program, from library exercises (see programs/README.md).
+DESK_ROUTINE = {
+    "slug": "desk-break-neck-routine",
+    "title": "Desk-break neck routine",
+    "summary": "A short routine for workdays at a desk: chin tucks, shoulder-blade "
+    "squeezes and a gentle side stretch, between tasks.",
+    "regions": ["neck", "headache"],
+    "source": ["000_b555e4ddcfa7718e.txt", "003_0bc4a2e35a39cb53.txt"],
+    "weeks": 4,
+    "days_of_week": [0, 1, 2, 3, 4],
+    "sessions_per_day": 2,
+    "sessions": [
+        {
+            "name": "Start",
+            "weeks": [1, 2],
+            "focus": "Learn the three movements and fit them into your working day.",
+            "exercises": [
+                {"exercise": "chin-tuck", "sets": 2, "reps": 8, "hold_seconds": 5},
+                {"exercise": "scapular-retraction", "sets": 2, "reps": 10},
+                {
+                    "exercise": "upper-trapezius-stretch",
+                    "sets": 2,
+                    "hold_seconds": 20,
+                    "side": "alternate",
+                },
+            ],
+        },
+        {
+            "name": "Routine",
+            "weeks": [3, 4],
+            "focus": "Keep the breaks going, with a little more of each.",
+            "exercises": [
+                {"exercise": "chin-tuck", "sets": 3, "reps": 8, "hold_seconds": 5},
+                {"exercise": "scapular-retraction", "sets": 3, "reps": 10},
+                {
+                    "exercise": "upper-trapezius-stretch",
+                    "sets": 2,
+                    "hold_seconds": 30,
+                    "side": "alternate",
+                    "note": "Ease into the stretch; never pull hard on your head.",
+                },
+            ],
+        },
+    ],
+}
+PLAN_NOTE = (
+    "You have kept up well this month, so I have added a set to your first "
+    "exercise. Stop and let me know if anything brings on pain that spreads or lasts."
+)
 
 
 def _user(email: str, password: str, name: str, role: str) -> User:
@@ -32,7 +90,9 @@ def _user(email: str, password: str, name: str, role: str) -> User:
 
 
 def _program_slug() -> str | None:
-    slugs = set(db.session.scalars(select(Program.slug)))
+    slugs = set(
+        db.session.scalars(select(Program.slug).where(Program.owner_id.is_(None)))
+    )
     for slug in PREFERRED_PROGRAMS:
         if slug in slugs:
             return slug
@@ -75,6 +135,8 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
             session.difficulty = rng.randint(3, 6)
             session.pain_during = rng.randint(1, 4)
             feedback = [_feedback(e, rng) for e in session_exercises(session)]
+            if rng.random() < 0.35:  # the last exercise is the one often skipped
+                feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
             session.exercise_feedback = feedback
             done = [f["exercise"] for f in feedback if not f["skipped"]]
             session.exercises_done = done
@@ -139,6 +201,40 @@ def _thread(patient: User, therapist: User) -> None:
         )
 
 
+def _own_program(therapist: User) -> None:
+    slugs = {e["exercise"] for p in DESK_ROUTINE["sessions"] for e in p["exercises"]}
+    found = set(
+        db.session.scalars(
+            select(Exercise.slug).where(
+                Exercise.slug.in_(slugs), Exercise.owner_id.is_(None)
+            )
+        )
+    )
+    if found == slugs:
+        data = OwnProgramFileSchema().load(DESK_ROUTINE)
+        own_library.create_program(therapist, data)
+
+
+def _tailor(assignment: Assignment, therapist: User) -> None:
+    """Version 2 of the plan: one more set of the first exercise of the current
+    phase, with a note, as a therapist would after a good month."""
+    latest = prescriptions.current(assignment)
+    week = (today_in("UTC") - assignment.start_date).days // 7 + 1
+    phases = []
+    for phase in latest.phases:
+        items = [yaml_files.planned_item(e) for e in phase["exercises"]]
+        if phase["weeks"][0] <= week <= phase["weeks"][1]:
+            items[0] = {
+                **items[0],
+                "sets": min(items[0]["sets"] + 1, 10),
+                "note": "Slowly: how well you move matters more than how many.",
+            }
+        phases.append({**phase, "exercises": items})
+    prescriptions.change_prescription(
+        assignment, therapist, {"phases": phases, "note": PLAN_NOTE}
+    )
+
+
 def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     """Creates the demo accounts unless they exist; the caller commits."""
     credentials = {"therapist": THERAPIST, "patient": PATIENT}
@@ -151,13 +247,15 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     slug = _program_slug()
     if slug:
         today = today_in(patient.timezone)
-        program = db.session.scalar(select(Program).where(Program.slug == slug))
+        program = db.session.scalar(
+            select(Program).where(Program.slug == slug, Program.owner_id.is_(None))
+        )
         content = program.current_version.content
         # Whatever day someone first tries the demo, Today has a session to show,
         # and the plan runs on for weeks after it.
         days = sorted({*content["days_of_week"], today.weekday()})
         weeks = max(content["weeks"], DAYS // 7 + 5)
-        plans.assign_program(
+        assignment = plans.assign_program(
             patient,
             therapist,
             {
@@ -168,6 +266,8 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
             },
         )
         _complete_past_sessions(patient, rng)
+        _tailor(assignment, therapist)
+    _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.

@@ -14,8 +14,7 @@ from kinetic.extensions import db
 from kinetic.models import Exercise, Program, ProgramVersion
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
 from kinetic.schemas.safety_file import SafetyFileSchema
-
-Path_ = tuple[str | int, ...]
+from kinetic.services.yaml_files import Path_, flatten, line_for, node_lines
 
 
 @dataclass(frozen=True)
@@ -37,39 +36,6 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _node_lines(node: yaml.Node, path: Path_ = (), out=None) -> dict[Path_, int]:
-    """Maps each key path in a YAML document to its 1-based line."""
-    out = {} if out is None else out
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _node_lines(value, (*path, key.value), out)
-            out[(*path, key.value)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _node_lines(item, (*path, index), out)
-    return out
-
-
-def _flatten(messages: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
-    if isinstance(messages, dict):
-        return [
-            pair
-            for key, value in messages.items()
-            for pair in _flatten(value, path if key == "_schema" else (*path, key))
-        ]
-    if isinstance(messages, list):
-        return [pair for item in messages for pair in _flatten(item, path)]
-    return [(path, str(messages))]
-
-
-def _line_for(lines: dict[Path_, int], path: Path_) -> int:
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return 1
-
-
 def _dotted(path: Path_) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(
         ".[", "["
@@ -80,7 +46,7 @@ def _read_file(
     path: Path, schema: Schema, library: Library, slug: bool = True
 ) -> tuple | None:
     def problem(where: Path_, message: str, line: int | None = None) -> None:
-        line = line or _line_for(lines, where)
+        line = line or line_for(lines, where)
         library.problems.append(Problem(str(path), line, _dotted(where), message))
 
     lines: dict[Path_, int] = {}
@@ -93,14 +59,14 @@ def _read_file(
         problem((), f"not readable YAML: {exc}", mark.line + 1 if mark else 1)
         return None
     if node is not None:
-        lines = _node_lines(node)
+        lines = node_lines(node)
     if not isinstance(raw, dict):
         problem((), "expected a mapping of fields at the top of the file")
         return None
     try:
         data = schema.load(raw)
     except ValidationError as exc:
-        for where, message in _flatten(exc.messages):
+        for where, message in flatten(exc.messages):
             problem(where, message)
         return None
     if slug and data["slug"] != path.stem:
@@ -152,30 +118,42 @@ def read_library(directory: str | Path) -> Library:
     return library
 
 
-def _digest(content: dict[str, Any]) -> str:
+def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def resolve_planned(item: dict[str, Any], exercise: dict[str, Any]) -> dict:
+    """A planned exercise (file or prescription) as the exercise's full text with
+    the dose: reps and hold as planned, else the exercise's own; rest likewise."""
+    dosage = {"sets": item["sets"]}
+    own = exercise["dosage"]
+    if item.get("reps") is not None or item.get("hold_seconds") is not None:
+        dosage |= {k: item[k] for k in ("reps", "hold_seconds") if item.get(k)}
+    else:
+        dosage |= {k: own[k] for k in ("reps", "hold_seconds") if k in own}
+    rest = item.get("rest_seconds")
+    if rest is None:
+        rest = own.get("rest_seconds")
+    if rest is not None:
+        dosage["rest_seconds"] = rest
+    if item.get("side"):
+        dosage["side"] = item["side"]
+    resolved = {**exercise, "dosage": dosage}
+    if item.get("note"):
+        resolved["note"] = item["note"]
+    return resolved
 
 
 def resolve_program(data: dict[str, Any], exercises: dict[str, dict]) -> dict:
     """The program with each planned exercise's full text and dosage filled in."""
-
-    def planned(item: dict[str, Any]) -> dict[str, Any]:
-        exercise = exercises[item["exercise"]]
-        dosage = {"sets": item["sets"]}
-        if "reps" in item or "hold_seconds" in item:
-            dosage |= {k: item[k] for k in ("reps", "hold_seconds") if k in item}
-        else:
-            dosage |= {
-                k: exercise["dosage"][k]
-                for k in ("reps", "hold_seconds")
-                if k in exercise["dosage"]
-            }
-        if "rest_seconds" in exercise["dosage"]:
-            dosage["rest_seconds"] = exercise["dosage"]["rest_seconds"]
-        return {**exercise, "dosage": dosage}
-
     sessions = [
-        {**phase, "exercises": [planned(item) for item in phase["exercises"]]}
+        {
+            **phase,
+            "exercises": [
+                resolve_planned(item, exercises[item["exercise"]])
+                for item in phase["exercises"]
+            ],
+        }
         for phase in data["sessions"]
     ]
     return {**data, "advice": data.get("advice", []), "sessions": sessions}
@@ -190,38 +168,45 @@ class LoadReport:
 
 
 def _load_exercises(library: Library, report: LoadReport) -> None:
-    existing = {e.slug: e for e in db.session.scalars(select(Exercise))}
+    existing = {
+        e.slug: e
+        for e in db.session.scalars(select(Exercise).where(Exercise.owner_id.is_(None)))
+    }
     for slug, content in library.exercises.items():
-        digest = _digest(content)
+        content_hash = digest(content)
         row = existing.get(slug)
         if row is None:
             report.exercises_added += 1
             row = Exercise(slug=slug)
             db.session.add(row)
-        elif row.content_hash == digest:
+        elif row.content_hash == content_hash:
             continue
         else:
             report.exercises_updated += 1
+            row.version += 1
         row.name, row.category = content["name"], content["category"]
-        row.content, row.content_hash = content, digest
+        row.content, row.content_hash = content, content_hash
 
 
 def _load_programs(library: Library, report: LoadReport) -> None:
-    existing = {p.slug: p for p in db.session.scalars(select(Program))}
+    existing = {
+        p.slug: p
+        for p in db.session.scalars(select(Program).where(Program.owner_id.is_(None)))
+    }
     for slug, data in library.programs.items():
         content = resolve_program(data, library.exercises)
-        digest = _digest(content)
+        content_hash = digest(content)
         program = existing.get(slug)
         if program is None:
             report.programs_added += 1
             program = Program(slug=slug)
             db.session.add(program)
         current = program.current_version
-        if current is not None and current.content_hash == digest:
+        if current is not None and current.content_hash == content_hash:
             continue
         number = current.version + 1 if current else 1
         version = ProgramVersion(
-            program=program, version=number, content_hash=digest, content=content
+            program=program, version=number, content_hash=content_hash, content=content
         )
         db.session.add(version)
         db.session.flush()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from kinetic.extensions import db
 from kinetic.models import Assignment, Program, ScheduledSession, User
 from kinetic.models.plans import session_exercises
+from kinetic.services import own_library, prescriptions
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
 
@@ -24,7 +25,7 @@ def with_status(sessions: list[ScheduledSession], today: date) -> list:
     return sessions
 
 
-def _schedule(assignment: Assignment, days: list[date]) -> None:
+def _schedule(assignment: Assignment, days: list[date], prescription) -> None:
     wanted = set(assignment.days_of_week)
     db.session.add_all(
         ScheduledSession(
@@ -32,6 +33,7 @@ def _schedule(assignment: Assignment, days: list[date]) -> None:
             patient_id=assignment.patient_id,
             date=day,
             slot=slot,
+            prescription=prescription,
         )
         for day in days
         if day.weekday() in wanted
@@ -40,8 +42,10 @@ def _schedule(assignment: Assignment, days: list[date]) -> None:
 
 
 def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
-    program = db.session.scalar(select(Program).where(Program.slug == data["program"]))
-    if program is None or program.current_version is None:
+    """Pins the program's current version and makes prescription version 1 from
+    it, or from the phases the therapist tailored it to."""
+    program = own_library.find(Program, therapist, data["program"])
+    if program is None or program.current_version is None or program.archived_at:
         raise AccountError(422, "No program with this slug.", "program")
     content = program.current_version.content
     start = data.get("start_date") or today_in(patient.timezone)
@@ -57,7 +61,10 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
         status="active",
     )
     db.session.add(assignment)
-    _schedule(assignment, [start + timedelta(days=n) for n in range(weeks * 7)])
+    prescription = prescriptions.first_prescription(assignment, therapist, data)
+    _schedule(
+        assignment, [start + timedelta(days=n) for n in range(weeks * 7)], prescription
+    )
     db.session.flush()
     return assignment
 

@@ -8,10 +8,13 @@ from kinetic.models import (
     Assignment,
     AuthToken,
     CalendarFeed,
+    Exercise,
     Invite,
     Message,
     Notification,
     PainEntry,
+    Prescription,
+    Program,
     PushAttempt,
     PushDelivery,
     PushSubscription,
@@ -21,6 +24,7 @@ from kinetic.models import (
     User,
 )
 from kinetic.schemas.export import ExportSchema
+from kinetic.services import yaml_files
 from kinetic.services.clock import now
 from kinetic.services.reminders import reminder_settings
 
@@ -36,6 +40,9 @@ def export_user(user: User) -> dict:
         data["pain_entries"] = rows(PainEntry, PainEntry.patient_id)
         data["sessions"] = rows(ScheduledSession, ScheduledSession.patient_id)
         data["assignments"] = rows(Assignment, Assignment.patient_id)
+        data["prescriptions"] = [
+            version for plan in data["assignments"] for version in plan.prescriptions
+        ]
         data["reminders"] = reminder_settings(user)
         data["alerts"] = rows(Alert, Alert.patient_id)
         data["messages"] = rows(Message, Message.patient_id)
@@ -48,6 +55,14 @@ def export_user(user: User) -> dict:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
         data["messages"] = rows(Message, Message.sender_id)
+        data["own_exercises"] = [
+            yaml_files.exercise_file(e.content)
+            for e in rows(Exercise, Exercise.owner_id)
+        ]
+        data["own_programs"] = [
+            yaml_files.program_file(p.current_version.content)
+            for p in rows(Program, Program.owner_id)
+        ]
     data["notifications"] = rows(Notification, Notification.user_id)
     data["push_subscriptions"] = rows(PushSubscription, PushSubscription.user_id)
     return ExportSchema().dump(data)
@@ -77,7 +92,14 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.patient_id == pid))
-    for model in (ScheduledSession, Assignment, Alert, PainEntry, Message):
+    db.session.execute(
+        delete(ScheduledSession).where(ScheduledSession.patient_id == pid)
+    )
+    plans = select(Assignment.id).where(Assignment.patient_id == pid)
+    db.session.execute(
+        delete(Prescription).where(Prescription.assignment_id.in_(plans))
+    )
+    for model in (Assignment, Alert, PainEntry, Message):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
     db.session.delete(patient)

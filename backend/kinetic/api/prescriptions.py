@@ -1,0 +1,84 @@
+"""Tailoring a patient's plan: its prescription versions, saving it as a program,
+and which of its exercises the patient does."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from kinetic.api.auth import current_user, login_required
+from kinetic.api.errors import handle_simultaneous_write
+from kinetic.api.library import program_body
+from kinetic.api.patients import own_assignment, own_patient
+from kinetic.extensions import db
+from kinetic.schemas.library import ProgramSchema
+from kinetic.schemas.prescriptions import (
+    AdherenceArgsSchema,
+    ExerciseAdherenceSchema,
+    PrescriptionInSchema,
+    PrescriptionSchema,
+    SaveAsProgramSchema,
+)
+from kinetic.services import adherence, prescriptions
+
+blp = Blueprint(
+    "prescriptions", __name__, url_prefix="/api/v1", description="Prescribing"
+)
+blp.register_error_handler(IntegrityError, handle_simultaneous_write)
+
+therapist_only = login_required(blp, role="therapist")
+
+
+@blp.route("/assignments/<id:assignment_id>/prescription")
+class PrescriptionOfPlan(MethodView):
+    @therapist_only
+    @blp.response(200, PrescriptionSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, assignment_id):
+        """The plan as prescribed now: phases, exercises, doses and notes."""
+        return prescriptions.current(own_assignment(assignment_id))
+
+    @therapist_only
+    @blp.arguments(PrescriptionInSchema)
+    @blp.response(200, PrescriptionSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, assignment_id):
+        """Tailor the plan: a new version (unless nothing changed) that the
+        sessions from the patient's today on follow; done sessions keep theirs."""
+        assignment = own_assignment(assignment_id)
+        version = prescriptions.change_prescription(assignment, current_user(), data)
+        db.session.commit()
+        return version
+
+
+@blp.route("/assignments/<id:assignment_id>/prescription/history")
+@therapist_only
+@blp.response(200, PrescriptionSchema(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def prescription_history(assignment_id):
+    """Every version of the plan, newest first, with who changed what."""
+    return prescriptions.history(own_assignment(assignment_id))
+
+
+@blp.route("/assignments/<id:assignment_id>/save-as-program", methods=["POST"])
+@therapist_only
+@blp.arguments(SaveAsProgramSchema)
+@blp.response(201, ProgramSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def save_as_program(data, assignment_id):
+    """Save the plan as it stands as your own program, to assign to others."""
+    assignment = own_assignment(assignment_id)
+    program = prescriptions.save_as_program(assignment, current_user(), data)
+    db.session.commit()
+    return program_body(program)
+
+
+@blp.route("/patients/<id:patient_id>/exercise-adherence")
+@therapist_only
+@blp.arguments(AdherenceArgsSchema, location="query")
+@blp.response(200, ExerciseAdherenceSchema(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+def exercise_adherence(args, patient_id):
+    """Per prescribed exercise over the last `days` days: scheduled, done,
+    skipped (the session was done without it) and missed."""
+    return adherence.exercise_adherence(own_patient(patient_id), args["days"])

@@ -1,0 +1,134 @@
+"""A tailored plan's shapes: the phases are checked by the program-file schemas, so a
+plan, a program file and a therapist's own program obey the same limits."""
+
+from marshmallow import Schema, fields, pre_dump, pre_load, validate
+
+from kinetic.schemas.common import SLUG
+from kinetic.schemas.program_files import PhaseSchema, PlannedExerciseSchema
+
+
+def _without(data, keys: tuple[str, ...]):
+    """The body without nulls, empty texts (a form's blank field) and the fields a
+    GET answers with that are not input, so a client may send back what it got."""
+    if not isinstance(data, dict):
+        return data
+    return {k: v for k, v in data.items() if v not in (None, "") and k not in keys}
+
+
+class PrescribedExerciseSchema(PlannedExerciseSchema):
+    @pre_load
+    def drop_read_only(self, data, **kwargs):
+        return _without(data, ("name",))
+
+
+class PrescribedPhaseSchema(PhaseSchema):
+    exercises = fields.List(
+        fields.Nested(PrescribedExerciseSchema),
+        required=True,
+        validate=validate.Length(min=1, max=10),
+    )
+
+    @pre_load
+    def drop_nulls(self, data, **kwargs):
+        return _without(data, ())
+
+
+def Phases(**kwargs) -> fields.List:  # noqa: N802 - reads like a field class
+    return fields.List(
+        fields.Nested(PrescribedPhaseSchema),
+        validate=validate.Length(min=1, max=52),
+        **kwargs,
+    )
+
+
+PlanNote = fields.Str(allow_none=True, validate=validate.Length(max=2000))
+
+
+class PrescriptionInSchema(Schema):
+    note = PlanNote
+    phases = Phases(required=True)
+
+    @pre_load
+    def drop_read_only(self, data, **kwargs):
+        keys = ("assignment_id", "version", "changed_at", "changed_by", "changes")
+        return _without(data, (*keys, "weeks"))
+
+
+class PrescribedItemSchema(Schema):
+    exercise = fields.Str(required=True)
+    name = fields.Str(required=True)
+    sets = fields.Int(required=True)
+    reps = fields.Int(allow_none=True)
+    hold_seconds = fields.Int(allow_none=True)
+    rest_seconds = fields.Int(allow_none=True)
+    side = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True)
+
+
+class PrescribedPhaseOutSchema(Schema):
+    name = fields.Str(required=True)
+    weeks = fields.List(fields.Int(), required=True)
+    focus = fields.Str(allow_none=True)
+    exercises = fields.List(fields.Nested(PrescribedItemSchema), required=True)
+
+
+class ChangedBySchema(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+
+
+def _item(item: dict) -> dict:
+    dosage = item["dosage"]
+    keys = ("sets", "reps", "hold_seconds", "rest_seconds", "side")
+    return {
+        "exercise": item["slug"],
+        "name": item["name"],
+        **{key: dosage.get(key) for key in keys},
+        "note": item.get("note"),
+    }
+
+
+class PrescriptionSchema(Schema):
+    assignment_id = fields.Int(required=True)
+    version = fields.Int(required=True)
+    note = fields.Str(allow_none=True)
+    changed_at = fields.AwareDateTime(required=True)
+    changed_by = fields.Nested(ChangedBySchema, allow_none=True)
+    changes = fields.List(fields.Str(), required=True)
+    weeks = fields.Int(metadata={"description": "the plan's length"})
+    phases = fields.List(fields.Nested(PrescribedPhaseOutSchema), required=True)
+
+    @pre_dump
+    def flatten_doses(self, prescription, **kwargs):
+        phases = [
+            {**phase, "exercises": [_item(i) for i in phase["exercises"]]}
+            for phase in prescription.phases
+        ]
+        return {
+            "assignment_id": prescription.assignment_id,
+            "version": prescription.version,
+            "note": prescription.note,
+            "changed_at": prescription.changed_at,
+            "changed_by": prescription.changed_by,
+            "changes": prescription.changes,
+            "weeks": prescription.assignment.weeks,
+            "phases": phases,
+        }
+
+
+class SaveAsProgramSchema(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    slug = fields.Str(validate=[SLUG, validate.Length(max=80)])
+
+
+class AdherenceArgsSchema(Schema):
+    days = fields.Int(load_default=14, validate=validate.Range(1, 366))
+
+
+class ExerciseAdherenceSchema(Schema):
+    exercise = fields.Str(required=True)
+    name = fields.Str(required=True)
+    scheduled = fields.Int(required=True)
+    done = fields.Int(required=True)
+    skipped = fields.Int(required=True)
+    missed = fields.Int(required=True)

@@ -1,0 +1,82 @@
+// The exercise library as the therapist browses it: words for categories and
+// regions, search and filters, and an exercise's full text. Used by the library
+// screen and by the picker that adds an exercise to a plan.
+import { api } from './api.js';
+import { dosage, field, h, sourceLine } from './ui.js';
+
+// These screens bring their own styles, so the patient app's first load stays small.
+if (!document.querySelector('link[href="/css/prescribing.css"]')) {
+  document.head.append(h('link', { rel: 'stylesheet', href: '/css/prescribing.css' }));
+}
+
+export const CATEGORY = {
+  core_stabilisation: 'Core stabilisation',
+  nerve_glide: 'Nerve glide',
+  pelvic_tilt: 'Pelvic tilt',
+  postural_correction: 'Postural correction',
+  positional_relief: 'Positional relief',
+  headache_relief: 'Headache relief',
+};
+export const REGION = { low_back: 'Low back', neck: 'Neck', headache: 'Headache' };
+export const SIDE = { both: 'Both sides', left: 'Left side', right: 'Right side', alternate: 'Alternate sides' };
+
+const words = (list = [], names = REGION) => list.map((key) => names[key] || key).join(', ');
+export const regionWords = (list) => words(list, REGION);
+
+/** "Yours" or "Library": who owns an exercise or program. */
+export function ownerBadge(item) {
+  const mine = item.owner === 'me';
+  return h('span', { class: `owner ${mine ? 'mine' : ''}` }, mine ? 'Yours' : 'Library');
+}
+
+let exercisesPromise = null;
+/** Every exercise the therapist may use, fetched once per screen visit. */
+export function loadExercises(fresh = false) {
+  if (fresh || !exercisesPromise) {
+    exercisesPromise = api('/exercises');
+    exercisesPromise.catch(() => { exercisesPromise = null; });
+  }
+  return exercisesPromise;
+}
+
+const options = (names, all) => [h('option', { value: '' }, all),
+  ...Object.entries(names).map(([value, label]) => h('option', { value }, label))];
+
+/**
+ * Search by name plus region and category filters; calls `onChange` with a test
+ * function whenever one of them changes.
+ */
+export function filterBar(onChange, { categories = true } = {}) {
+  const search = h('input', { type: 'search', name: 'q', autocomplete: 'off', placeholder: 'e.g. chin tuck' });
+  const region = h('select', { name: 'region' }, options(REGION, 'All regions'));
+  const category = h('select', { name: 'category' }, options(CATEGORY, 'All categories'));
+  const test = (item) => {
+    const q = search.value.trim().toLowerCase();
+    const name = (item.name || item.title || '').toLowerCase();
+    return (!q || name.includes(q) || (item.slug || '').includes(q))
+      && (!region.value || (item.regions || []).includes(region.value))
+      && (!category.value || !item.category || item.category === category.value);
+  };
+  for (const control of [search, region, category]) control.addEventListener('input', () => onChange(test));
+  const bar = h('div', { class: 'filters', role: 'search' },
+    field('Search by name', search), field('Region', region),
+    categories ? field('Category', category) : null);
+  return { bar, test, focus: () => search.focus() };
+}
+
+/** An exercise's full text: summary, steps, tips, cautions, default dose, sources. */
+export function exerciseText(ex) {
+  return h('div', { class: 'ex-text' },
+    h('p', { class: 'sub' }, `${CATEGORY[ex.category] || ex.category} · ${regionWords(ex.regions)}`),
+    ex.summary ? h('p', {}, ex.summary) : null,
+    h('h4', {}, 'Steps'), h('ol', {}, (ex.instructions || []).map((t) => h('li', {}, t))),
+    ex.cues?.length ? [h('h4', {}, 'Tips'), h('ul', {}, ex.cues.map((t) => h('li', {}, t)))] : null,
+    ex.cautions?.length ? [h('h4', {}, 'Cautions'), h('ul', {}, ex.cautions.map((t) => h('li', {}, t)))] : null,
+    h('p', {}, h('strong', {}, 'Default dose: '), dosage(ex.dosage) || '–'),
+    ex.sources?.length ? h('p', { class: 'hint' }, sourceLine(ex.sources)) : null);
+}
+
+/** A `<details>` that shows the exercise's full text when opened. */
+export function fullText(ex, label = 'Full text') {
+  return h('details', { class: 'how' }, h('summary', {}, label), exerciseText(ex));
+}

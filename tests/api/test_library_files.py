@@ -1,0 +1,215 @@
+"""Exercises and programs as YAML both ways: the export is the programs/ format, an
+upload is checked line by line, and export → import → export gives the same text."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
+from kinetic.services import library, yaml_files
+
+API = "/api/v1"
+ROOT = Path(__file__).resolve().parents[2]
+YAML = "application/yaml"
+
+
+@pytest.fixture
+def therapist(make_therapist, programs):
+    return make_therapist()
+
+
+def export(client, who, kind, slug):
+    response = client.get(f"{API}/{kind}/{slug}.yaml", headers=who.headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == YAML
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{slug}.yaml"'
+    )
+    return response.get_data(as_text=True)
+
+
+def upload(client, who, kind, text):
+    return client.post(
+        f"{API}/{kind}/import", data=text, content_type=YAML, headers=who.headers
+    )
+
+
+def test_a_library_program_exports_in_the_file_format(client, therapist):
+    text = export(client, therapist, "programs", "test-plan")
+
+    assert text.startswith("slug: test-plan\ntitle: Test plan\n")
+    assert "regions: [low_back, neck]\n" in text
+    assert "    weeks: [1, 2]\n" in text
+    data = ProgramFileSchema().load(yaml.safe_load(text))
+    build = data["sessions"][1]["exercises"]
+    # The dose the plan gets, written out in full.
+    assert build[0] == {
+        "exercise": "test-bracing",
+        "sets": 3,
+        "reps": 8,
+        "hold_seconds": 5,
+    }
+
+
+@pytest.mark.parametrize("kind", ["exercises", "programs"])
+def test_export_import_export_gives_the_same_text(client, therapist, kind):
+    slug = "test-bracing" if kind == "exercises" else "test-plan"
+    original = export(client, therapist, kind, slug)
+    # The library's slug is taken: the copy gets its own.
+    copy = original.replace(f"slug: {slug}\n", "slug: my-copy\n", 1)
+
+    created = upload(client, therapist, kind, copy)
+
+    assert created.status_code == 201, created.json
+    assert created.json["owner"] == "me" and created.json["version"] == 1
+    assert export(client, therapist, kind, "my-copy") == copy
+
+
+def test_a_therapists_program_round_trips_with_side_rest_and_note(client, therapist):
+    move = export(client, therapist, "exercises", "test-chin-tuck")
+    own_move = move.replace("slug: test-chin-tuck", "slug: own-tuck")
+    own_move = own_move.replace("source: [", "#source: [")  # sources are optional
+    assert upload(client, therapist, "exercises", own_move).status_code == 201
+    plan = export(client, therapist, "programs", "test-plan")
+    plan = plan.replace("slug: test-plan", "slug: own-plan")
+    plan = plan.replace(
+        "exercise: test-chin-tuck\n        sets: 2\n",
+        "exercise: own-tuck\n        sets: 2\n        side: alternate\n"
+        "        note: Keep your eyes level.\n        rest_seconds: 15\n",
+    )
+
+    created = upload(client, therapist, "programs", plan)
+
+    assert created.status_code == 201, created.json
+    first = export(client, therapist, "programs", "own-plan")
+    assert "side: alternate\n" in first and "rest_seconds: 15\n" in first
+    assert "note: Keep your eyes level.\n" in first
+    again = upload(client, therapist, "programs", first.replace("own-plan", "own-2"))
+    assert again.status_code == 201, again.json
+    assert export(client, therapist, "programs", "own-2") == first.replace(
+        "own-plan", "own-2"
+    )
+
+
+def test_every_library_file_round_trips(tmp_path):
+    """The real programs/: each file written in the export format reads back to the
+    same data and is written again as the same text; the written files pass
+    `kinetic programs validate` as a library of their own."""
+    found = library.read_library(ROOT / "programs")
+    assert found.problems == [] and found.programs
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "programs").mkdir()
+    shutil.copy(ROOT / "programs" / "safety.yaml", tmp_path)
+    for slug, content in found.exercises.items():
+        text = yaml_files.dump(yaml_files.exercise_file(content))
+        again = yaml_files.read_upload(text, ExerciseFileSchema())
+        assert again.problems == [] and again.data == content, slug
+        assert yaml_files.dump(yaml_files.exercise_file(again.data)) == text
+        (tmp_path / "exercises" / f"{slug}.yaml").write_text(text)
+    for slug, data in found.programs.items():
+        resolved = library.resolve_program(data, found.exercises)
+        text = yaml_files.dump(yaml_files.program_file(resolved))
+        again = yaml_files.read_upload(text, ProgramFileSchema())
+        assert again.problems == [], (slug, again.problems)
+        resolved_again = library.resolve_program(again.data, found.exercises)
+        assert resolved_again == resolved, slug
+        assert yaml_files.dump(yaml_files.program_file(resolved_again)) == text
+        (tmp_path / "programs" / f"{slug}.yaml").write_text(text)
+    written = library.read_library(tmp_path)
+    assert written.problems == []
+    assert written.exercises == found.exercises
+
+
+PLAN = """slug: uploaded
+title: Uploaded
+summary: From a file.
+regions: [neck]
+weeks: 2
+days_of_week: [0]
+sessions_per_day: 1
+sessions:
+  - name: One
+    weeks: [1, 2]
+    exercises:
+      - exercise: test-bracing
+        sets: 2
+      - exercise: test-chin-tuck
+        sets: 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        ("        sets: 1\n", "        sets: 0\n", 15, "sessions.0.exercises.1.sets"),
+        (
+            "exercise: test-chin-tuck",
+            "exercise: no-such-move",
+            14,
+            "sessions.0.exercises.1.exercise",
+        ),
+        ("weeks: 2\n", "weeks: 3\n", 5, "weeks"),
+        ("    weeks: [1, 2]", "    weeks: [2, 2]", 10, "sessions.0.weeks"),
+        (
+            "        sets: 2\n",
+            "        sets: 2\n        side: up\n",
+            14,
+            "sessions.0.exercises.0.side",
+        ),
+        ("slug: uploaded", "slug: test-plan", 1, "slug"),
+        ("title: Uploaded\n", "", 1, "title"),
+        ("title: Uploaded\n", "title: Uploaded\ncolour: red\n", 3, "colour"),
+        ("regions: [neck]", "regions: [neck", 5, "_file"),
+    ],
+    ids=lambda v: str(v)[:30],
+)
+def test_a_bad_file_is_422_naming_line_and_field_and_stores_nothing(
+    client, therapist, old, new, line, field
+):
+    assert old in PLAN
+    response = upload(client, therapist, "programs", PLAN.replace(old, new, 1))
+
+    assert response.status_code == 422, response.json
+    problem = response.json["problems"][0]
+    assert (problem["line"], problem["field"]) == (line, field), response.json
+    assert response.json["errors"][field][0].startswith(f"line {line}: ")
+    assert field in response.json["message"]
+    listed = client.get(f"{API}/programs?q=uploaded", headers=therapist.headers)
+    assert listed.json == []
+
+
+@pytest.mark.parametrize(
+    "text", ["", "- just\n- a list\n", "slug: \x00\n", "x" * 200_001]
+)
+def test_a_file_that_is_not_an_exercise_is_422(client, therapist, text):
+    response = upload(client, therapist, "exercises", text)
+
+    assert response.status_code == 422
+    assert response.json["problems"][0]["field"] == "_file"
+    listed = client.get(f"{API}/exercises", headers=therapist.headers)
+    assert [e["slug"] for e in listed.json] == ["test-bracing", "test-chin-tuck"]
+
+
+def test_a_good_upload_is_accepted_as_plain_text_too(client, therapist):
+    response = client.post(
+        f"{API}/programs/import",
+        data=PLAN,
+        content_type="text/plain",
+        headers=therapist.headers,
+    )
+
+    assert response.status_code == 201, response.json
+    assert response.json["slug"] == "uploaded"
+    assert [p["name"] for p in response.json["sessions"]] == ["One"]
+
+
+def test_another_therapists_file_is_404(client, therapist, make_therapist):
+    upload(client, therapist, "programs", PLAN)
+    other = make_therapist()
+
+    response = client.get(f"{API}/programs/uploaded.yaml", headers=other.headers)
+
+    assert response.status_code == 404
+    assert response.json["message"] == "No such program."

@@ -1,0 +1,115 @@
+"""The therapist's library: create an exercise of their own through the form (a bad
+field is named beside it), and a YAML file with a mistake is refused with its line."""
+
+import uuid
+
+from playwright.sync_api import expect
+
+from conftest import DEMO, call, screenshot, sign_in
+
+BAD_YAML = """slug: {slug}
+name: Wall slide
+category: postural_correction
+regions: [neck]
+summary: Slide the arms up a wall while keeping the chin gently tucked.
+instructions:
+  - Stand with your back against a wall.
+  - Slide your arms up and down slowly.
+cues: [Keep your ribs down.]
+cautions: [Stop if you feel tingling in your arms.]
+dosage:
+  sets: 12
+  reps: 8
+"""
+
+
+def open_library(page):
+    sign_in(page, *DEMO["therapist"])
+    page.get_by_role("link", name="Library", exact=True).click()
+    expect(page.get_by_role("heading", name="Library")).to_be_visible()
+    expect(page.locator(".lib-item").first).to_be_visible()
+
+
+def test_therapist_creates_an_exercise_through_the_form(desktop):
+    page = desktop.new_page()
+    open_library(page)
+    page.get_by_label("Search by name").fill("chin tuck")
+    expect(page.locator(".lib-item", has_text="Chin tuck (sitting)")).to_be_visible()
+    names = page.locator(".lib-item h2").all_inner_texts()
+    assert len(names) >= 2 and all("chin tuck" in n.lower() for n in names)
+    page.get_by_label("Search by name").fill("")
+    page.get_by_label("Region").select_option("low_back")
+    page.get_by_label("Category").select_option("nerve_glide")
+    names = page.locator(".lib-item h2").all_inner_texts()
+    assert names and all("nerve" in name.lower() for name in names)
+    page.get_by_label("Category").select_option("")
+    page.get_by_label("Region").select_option("")
+
+    page.get_by_role("link", name="Programs", exact=True).click()
+    own = page.locator(".lib-item", has_text="Desk-break neck routine")
+    expect(own.locator(".owner")).to_have_text("Yours")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "library")
+    page.get_by_role("link", name="Exercises", exact=True).click()
+
+    slug = f"desk-reset-{uuid.uuid4().hex[:6]}"
+    page.get_by_role("link", name="New exercise").click()
+    expect(page.get_by_role("heading", name="New exercise")).to_be_visible()
+    page.get_by_label("Short name (slug)").fill(slug)
+    page.get_by_label("Name", exact=True).fill("Desk posture reset")
+    page.get_by_label("Category").select_option("postural_correction")
+    page.get_by_label("Neck", exact=True).check()
+    page.get_by_label("Summary").fill(
+        "A short reset of head and shoulders at the desk."
+    )
+    page.get_by_label("Steps").fill("Sit tall with both feet on the floor.")
+    page.get_by_label("Tips").fill("Move slowly.")
+    page.get_by_label("Cautions").fill("Stop if you feel dizzy or tingling.")
+    page.get_by_label("Reps").fill("8")
+    page.get_by_role("button", name="Create exercise").click()
+    steps_error = page.locator(".field", has=page.get_by_label("Steps")).locator(
+        ".field-error"
+    )
+    expect(steps_error).to_be_visible()
+    expect(page.get_by_label("Steps")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Steps").fill(
+        "Sit tall with both feet on the floor.\nDraw your chin gently back and hold."
+    )
+    page.get_by_role("button", name="Create exercise").click()
+    expect(page.get_by_role("heading", name="Desk posture reset")).to_be_visible()
+    expect(page.locator(".owner.mine")).to_have_text("Yours")
+    expect(page.get_by_text("Draw your chin gently back and hold.")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit")).to_be_visible()
+
+    page.get_by_role("link", name="← Exercises").click()
+    page.get_by_label("Show").select_option("me")
+    mine = page.locator(".lib-item", has_text="Desk posture reset")
+    expect(mine).to_be_visible()
+    expect(mine.locator(".owner")).to_have_text("Yours")
+
+
+def test_a_bad_yaml_upload_names_the_line_and_stores_nothing(desktop, live_server):
+    page = desktop.new_page()
+    open_library(page)
+    slug = f"wall-slide-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Upload YAML").set_input_files(
+        files=[
+            {
+                "name": f"{slug}.yaml",
+                "mimeType": "application/yaml",
+                "buffer": BAD_YAML.format(slug=slug).encode(),
+            }
+        ]
+    )
+    status = page.locator("p.status.error")
+    expect(status).to_contain_text(f"{slug}.yaml was not saved")
+    expect(status.locator(".problems li")).to_have_count(1)
+    expect(status.locator(".problems li")).to_contain_text("Line 12")
+    expect(status.locator(".problems li code")).to_have_text("dosage.sets")
+
+    email, password = DEMO["therapist"]
+    login = {"email": email, "password": password}
+    token = call(live_server, "POST", "/auth/login", login)["token"]
+    found = call(live_server, "GET", f"/exercises?q={slug}", token=token)
+    assert found == []
