@@ -9,6 +9,7 @@ from kinetic.api import (
     diary,
     health,
     library,
+    outcomes,
     patients,
     reminders,
 )
@@ -32,6 +33,15 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
-    for module in (accounts, library, patients, alerts, diary, reminders, health):
+    for module in (
+        accounts,
+        library,
+        patients,
+        alerts,
+        diary,
+        outcomes,
+        reminders,
+        health,
+    ):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from kinetic.schemas.diary import PainEntrySchema
+from kinetic.schemas.outcomes import ItemSchema, ResponseSchema
 from kinetic.schemas.plans import AssignmentSchema
 from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
 from kinetic.schemas.users import UserSchema
@@ -44,6 +45,16 @@ class ExportAlertSchema(Schema):
     acknowledged_at = fields.AwareDateTime(allow_none=True)
 
 
+class ExportScheduleSchema(Schema):
+    id = fields.Int()
+    questionnaire = fields.Function(lambda s: s.questionnaire.slug)
+    every_days = fields.Int()
+    start_date = fields.Date()
+    next_due = fields.Date()
+    goals = fields.List(fields.Nested(ItemSchema), allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
 class ExportSchema(Schema):
     exported_at = fields.AwareDateTime(required=True)
     user = fields.Nested(UserSchema, required=True)
@@ -53,5 +64,7 @@ class ExportSchema(Schema):
     invites = fields.List(fields.Nested(ExportInviteSchema))
     reminders = fields.Nested(RemindersSchema)
     alerts = fields.List(fields.Nested(ExportAlertSchema))
+    questionnaire_schedules = fields.List(fields.Nested(ExportScheduleSchema))
+    questionnaire_responses = fields.List(fields.Nested(ResponseSchema))
     notifications = fields.List(fields.Nested(NotificationSchema))
     push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))

@@ -7,8 +7,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import PainEntry, Program, ReminderSetting, User
-from kinetic.services import accounts, plans
+from kinetic.models import (
+    PainEntry,
+    Program,
+    QuestionnaireResponse,
+    ReminderSetting,
+    User,
+)
+from kinetic.services import accounts, plans, questionnaires
 from kinetic.services.clock import now, today_in
 
 THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
@@ -46,11 +52,17 @@ def _score(start: float, progress: float, rng: random.Random) -> int:
 def _history(patient: User, rng: random.Random) -> None:
     today = today_in(patient.timezone)
     zone = ZoneInfo(patient.timezone)
+    done = {
+        s.date
+        for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
+        if s.status == "done"
+    }
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
         if rng.random() < 0.15:
             continue  # a day without an entry, as in real life
-        progress = (DAYS - back) / DAYS
+        # A little easier on the day after a session, so Insights has a story.
+        progress = (DAYS - back) / DAYS + (0.25 if day - timedelta(1) in done else 0)
         at = datetime.combine(day, time(19, rng.randint(0, 59)), zone)
 
         db.session.add(
@@ -73,6 +85,60 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
             session.completed_at = now() - timedelta(days=(today - session.date).days)
             session.difficulty = rng.randint(3, 6)
             session.pain_during = rng.randint(1, 4)
+
+
+# Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
+# due today), and two function goals answered every two weeks.
+PEG_ANSWERS = ((28, (7, 6, 6)), (21, (6, 6, 5)), (14, (5, 5, 4)), (7, (4, 4, 3)))
+GOALS = ("Sit at my desk for an hour", "Carry the shopping home")
+GOAL_ANSWERS = ((27, (3, 4)), (13, (5, 6)))
+
+
+def _answered(patient: User, schedule, back: int, values: tuple) -> None:
+    content = schedule.questionnaire.content
+    items = questionnaires.items_of(content, schedule.goals)
+    day = today_in(patient.timezone) - timedelta(days=back)
+    at = datetime.combine(day, time(19, 30), ZoneInfo(patient.timezone))
+    value = questionnaires.score(content, list(values))
+    db.session.add(
+        QuestionnaireResponse(
+            patient_id=patient.id,
+            schedule_id=schedule.id,
+            questionnaire=schedule.questionnaire,
+            answered_at=at.astimezone(UTC),
+            local_date=day,
+            answers={i["code"]: v for i, v in zip(items, values, strict=True)},
+            items=[{"code": i["code"], "text": i["text"]} for i in items],
+            score=value,
+            band=questionnaires.band(content, value),
+            created_at=at.astimezone(UTC),
+        )
+    )
+    schedule.next_due = questionnaires.next_due_after(schedule, day)
+
+
+def _outcomes(patient: User, therapist: User) -> None:
+    today = today_in(patient.timezone)
+    plan = (
+        ("peg-3", 7, None, PEG_ANSWERS),
+        ("function-goals", 14, list(GOALS), GOAL_ANSWERS),
+    )
+    for slug, every, goals, answers in plan:
+        if questionnaires.instrument(slug) is None:
+            continue
+        start = today - timedelta(days=answers[0][0])
+        schedule, _ = questionnaires.schedule(
+            patient,
+            therapist,
+            {
+                "questionnaire": slug,
+                "every_days": every,
+                "start_date": start,
+                "goals": goals,
+            },
+        )
+        for back, values in answers:
+            _answered(patient, schedule, back, values)
 
 
 def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
@@ -105,6 +171,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
         )
         _complete_past_sessions(patient, rng)
     _history(patient, rng)
+    _outcomes(patient, therapist)
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
     db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()

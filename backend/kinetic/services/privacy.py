@@ -13,6 +13,8 @@ from kinetic.models import (
     PushAttempt,
     PushDelivery,
     PushSubscription,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
     Reminder,
     ReminderSetting,
     ScheduledSession,
@@ -20,6 +22,7 @@ from kinetic.models import (
 )
 from kinetic.schemas.export import ExportSchema
 from kinetic.services.clock import now
+from kinetic.services.questionnaires import responses_of, schedules_of
 from kinetic.services.reminders import reminder_settings
 
 
@@ -36,6 +39,8 @@ def export_user(user: User) -> dict:
         data["assignments"] = rows(Assignment, Assignment.patient_id)
         data["reminders"] = reminder_settings(user)
         data["alerts"] = rows(Alert, Alert.patient_id)
+        data["questionnaire_schedules"] = schedules_of(user)
+        data["questionnaire_responses"] = responses_of(user)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
@@ -67,7 +72,14 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == pid))
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
-    for model in (ScheduledSession, Assignment, Alert, PainEntry):
+    for model in (
+        QuestionnaireResponse,
+        QuestionnaireSchedule,
+        ScheduledSession,
+        Assignment,
+        Alert,
+        PainEntry,
+    ):
         db.session.execute(delete(model).where(model.patient_id == pid))
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == pid))
     db.session.delete(patient)
