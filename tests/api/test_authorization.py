@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
 from kinetic.services import push, safety
+from kinetic.services.questionnaires import schedule
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -20,6 +21,10 @@ MISSING_ID = 2**31 - 1  # a valid id in a URL that no row has
 # Browser push subscriptions: the caller's phone, and one it is about to add.
 MY_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/my-phone")
 NEW_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/new-phone")
+
+# A PEG-3 answer (every patient of the world below has PEG-3 scheduled).
+PEG = {"pain": 4, "enjoyment": 3, "activity": 5}
+RESPONSE_ID = "0b7c2f8e-5d0a-4c1e-9a59-6f0d8c3b2a11"
 
 # Rules that need no token by design, and the API's own documentation.
 PUBLIC = {
@@ -67,6 +72,8 @@ MATRIX = [
     Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
     Route("GET", "/api/v1/push/public-key", ANY),
     Route("GET", "/api/v1/safety/checklist", ANY),
+    Route("GET", "/api/v1/questionnaires", ANY),
+    Route("GET", "/api/v1/questionnaires/<string:slug>", ANY, params={"slug": "peg-3"}),
     # Therapists only.
     Route("POST", "/api/v1/invites", THERAPIST, body={}, ok=201),
     Route("GET", "/api/v1/patients", THERAPIST),
@@ -95,6 +102,15 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/trends", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/questionnaires", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/questionnaires",
+        THERAPIST,
+        body={"questionnaire": "pgic", "every_days": 28},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/patients/<id:patient_id>/insights", THERAPIST),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
@@ -110,6 +126,16 @@ MATRIX = [
         body={"enabled": True, "time": "07:30"},
     ),
     Route("GET", "/api/v1/me/notifications", PATIENT),
+    Route("GET", "/api/v1/me/questionnaires/due", PATIENT),
+    Route("GET", "/api/v1/me/questionnaire-responses", PATIENT),
+    Route(
+        "POST",
+        "/api/v1/me/questionnaire-responses",
+        PATIENT,
+        body={"questionnaire": "peg-3", "answers": PEG, "client_id": RESPONSE_ID},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/me/insights", PATIENT),
     Route("POST", "/api/v1/me/push-subscriptions", PATIENT, body=NEW_DEVICE, ok=201),
     Route(
         "DELETE",
@@ -176,7 +202,9 @@ def first_session(app, assignment_id: int) -> int:
 
 
 @pytest.fixture
-def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
+def world(
+    app, clock, make_therapist, make_patient, make_assignment, questionnaires
+) -> World:
     def practice(therapist) -> Practice:
         patient = make_patient(therapist)
         # Tuesdays from today (Tuesday 2026-03-10): the first session is due today.
@@ -184,6 +212,11 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
         session_id = first_session(app, assignment_id)
         with app.app_context():
             alert = safety.raise_alert(patient.id, "disengaged", {"missed": []})
+            schedule(
+                db.session.get(User, patient.id),
+                db.session.get(User, therapist.id),
+                {"questionnaire": "peg-3", "every_days": 7},
+            )
             db.session.commit()
             alert_id = alert.id
         return Practice(therapist, patient, assignment_id, session_id, alert_id)
