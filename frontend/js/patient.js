@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { alertCard } from './alerts.js';
+import { insightPanel, patientOutcomes } from './outcomes.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -29,6 +30,9 @@ export async function render(screen, { id }) {
       h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
     h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
+    h('div', { class: 'columns' },
+      h('div', {}, insightPanel(() => api(`${base}/insights`))),
+      h('div', {}, ...patientOutcomes(patient))),
   );
   drawPlans(plans, patient, patient.assignments);
   drawAlerts(alerts, patient.id);

@@ -1,4 +1,5 @@
 import { api, queued, submit } from './api.js';
+import { dueCard } from './due.js';
 import { dosage, field, formatDay, h, heading, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
@@ -17,6 +18,7 @@ export async function render(screen) {
   }
   const waiting = new Set((await queued().catch(() => [])).map((item) => item.id));
   screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
+  screen.append(dueCard());
   if (!today.sessions.length) {
     screen.append(h('div', { class: 'card' },
       today.paused_plans

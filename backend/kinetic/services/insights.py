@@ -27,6 +27,8 @@ MIN_DAYS_EACH_SIDE = 6
 MIN_WEEKS_EACH_SIDE = 2
 # Weeks with at least this share of planned sessions done count as "with".
 HIGH_ADHERENCE = 0.8
+# Per exercise, only the largest differences: a longer list goes unread.
+MAX_EXERCISE_FINDINGS = 5
 CAUTION = "This shows what happened together, not what caused it."
 REGION_WORDS = {
     "low_back": "low back pain",
@@ -164,5 +166,5 @@ def insights(patient: User) -> list[dict]:
     return [
         *_after_sessions(pain, done_days),
         *_weekly(pain, counts, today),
-        *by_exercise,
+        *by_exercise[:MAX_EXERCISE_FINDINGS],
     ]
