@@ -18,7 +18,7 @@ from kinetic.schemas.outcomes import (
     ScheduleCreateSchema,
     ScheduleSchema,
 )
-from kinetic.services import insights, questionnaires
+from kinetic.services import insights, outcomes, questionnaires
 from kinetic.services.questionnaires import QuestionnaireError
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1", description="Outcomes")
@@ -36,7 +36,7 @@ def refuse(error: QuestionnaireError):
 @blp.response(200, QuestionnaireSummarySchema(many=True))
 def list_questionnaires():
     """Every instrument, with its scoring rules, source and licence."""
-    return [questionnaires.summary(q.content) for q in questionnaires.instruments()]
+    return [outcomes.summary(q.content) for q in questionnaires.instruments()]
 
 
 @blp.route("/questionnaires/<string:slug>")
@@ -48,7 +48,7 @@ def one_questionnaire(slug):
     found = questionnaires.instrument(slug)
     if found is None:
         abort(404, message="No such questionnaire.")
-    return {**found.content, **questionnaires.summary(found.content)}
+    return {**found.content, **outcomes.summary(found.content)}
 
 
 @blp.route("/patients/<id:patient_id>/questionnaires")
@@ -58,7 +58,7 @@ class PatientQuestionnaires(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, patient_id):
         """The patient's schedules with every response, its score and change."""
-        return questionnaires.schedules_with_scores(own_patient(patient_id))
+        return outcomes.schedules_with_scores(own_patient(patient_id))
 
     @therapist_only
     @blp.arguments(ScheduleCreateSchema)
@@ -75,9 +75,7 @@ class PatientQuestionnaires(MethodView):
             refuse(error)
         db.session.commit()
         (shown,) = [
-            s
-            for s in questionnaires.schedules_with_scores(patient)
-            if s["id"] == row.id
+            s for s in outcomes.schedules_with_scores(patient) if s["id"] == row.id
         ]
         return shown, 201 if created else 200
 
@@ -104,7 +102,7 @@ class MyResponses(MethodView):
         except QuestionnaireError as error:
             refuse(error)
         db.session.commit()
-        return questionnaires.outcome(row), 201 if created else 200
+        return outcomes.outcome(row), 201 if created else 200
 
     @patient_only
     @blp.arguments(ResponseArgsSchema, location="query")
@@ -112,9 +110,7 @@ class MyResponses(MethodView):
     def get(self, args):
         """The patient's responses, oldest first, optionally of one instrument."""
         try:
-            return questionnaires.responses_of(
-                current_user(), args.get("questionnaire")
-            )
+            return outcomes.responses_of(current_user(), args.get("questionnaire"))
         except QuestionnaireError as error:
             abort(422, messages={"query": error.errors})
 

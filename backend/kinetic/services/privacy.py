@@ -22,7 +22,8 @@ from kinetic.models import (
 )
 from kinetic.schemas.export import ExportSchema
 from kinetic.services.clock import now
-from kinetic.services.questionnaires import responses_of, schedules_of
+from kinetic.services.outcomes import responses_of
+from kinetic.services.questionnaires import schedules_of
 from kinetic.services.reminders import reminder_settings
 
 

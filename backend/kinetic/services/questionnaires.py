@@ -35,7 +35,7 @@ def instrument(slug: str) -> Questionnaire | None:
     return db.session.scalar(select(Questionnaire).where(Questionnaire.slug == slug))
 
 
-def _known(slug: str) -> Questionnaire:
+def known(slug: str) -> Questionnaire:
     found = instrument(slug)
     if found is None:
         raise QuestionnaireError({"questionnaire": [f"No questionnaire {slug!r}."]})
@@ -152,7 +152,7 @@ def schedule_of(patient: User, questionnaire: Questionnaire):
 def schedule(patient: User, therapist: User, data: dict) -> tuple:
     """Schedules an instrument, or changes the patient's schedule of it; returns
     (schedule, created). New goals start a new baseline."""
-    questionnaire = _known(data["questionnaire"])
+    questionnaire = known(data["questionnaire"])
     goals = _goals(questionnaire.content, data.get("goals"))
     start = data.get("start_date") or today_in(patient.timezone)
     row = schedule_of(patient, questionnaire)
@@ -163,7 +163,7 @@ def schedule(patient: User, therapist: User, data: dict) -> tuple:
     row.therapist_id = therapist.id
     row.every_days, row.start_date, row.goals = data["every_days"], start, goals
     row.updated_at = now()
-    last = _responses(row)[-1:] if not created else []
+    last = responses_in(row)[-1:] if not created else []
     row.next_due = next_due_after(row, last[0].local_date) if last else start
     db.session.flush()
     return row, created
@@ -200,7 +200,7 @@ SUMMARY_KEYS = ("title", "name", "summary", "instructions", "better", "score_ran
 # -- responses -------------------------------------------------------------------------
 
 
-def _responses(schedule_: QuestionnaireSchedule) -> list[QuestionnaireResponse]:
+def responses_in(schedule_: QuestionnaireSchedule) -> list[QuestionnaireResponse]:
     return list(
         db.session.scalars(
             select(QuestionnaireResponse)
@@ -225,7 +225,7 @@ def record_response(patient: User, data: dict) -> tuple[QuestionnaireResponse, b
     client_id = str(data["client_id"])
     if first := _by_client_id(patient, client_id):
         return first, False
-    questionnaire = _known(data["questionnaire"])
+    questionnaire = known(data["questionnaire"])
     schedule_ = schedule_of(patient, questionnaire)
     if schedule_ is None:
         raise QuestionnaireError(
@@ -260,94 +260,3 @@ def record_response(patient: User, data: dict) -> tuple[QuestionnaireResponse, b
     schedule_.next_due = next_due_after(schedule_, local)
     db.session.flush()
     return row, True
-
-
-# -- scores over time ------------------------------------------------------------------
-
-
-def scored(schedule_: QuestionnaireSchedule) -> list[dict]:
-    """Each response with its change from the baseline: the first answer to the
-    items as they are now. Answers to earlier goals have no change."""
-    content = schedule_.questionnaire.content
-    rows = _responses(schedule_)
-    asked = [
-        {"code": i["code"], "text": i["text"]}
-        for i in items_of(content, schedule_.goals)
-    ]
-    since = [r for r in rows if r.items == asked]
-    baseline = since[0] if since else None
-    out = []
-    for row in rows:
-        current = baseline is not None and row in since
-        difference, meaningful = change(
-            content, baseline.score if current else None, row.score
-        )
-        if content["minimal_important_change"]["type"] == "change" and current:
-            meaningful = bool(meaningful)
-        out.append(
-            {
-                "id": row.id,
-                "questionnaire": schedule_.questionnaire.slug,
-                "date": row.local_date,
-                "answered_at": row.answered_at,
-                "score": row.score,
-                "band": row.band,
-                "answers": row.answers,
-                "items": row.items,
-                "baseline": row is baseline,
-                "change_from_baseline": difference,
-                "meaningful": meaningful,
-            }
-        )
-    return out
-
-
-def outcome(response: QuestionnaireResponse) -> dict:
-    schedule_ = db.session.get(QuestionnaireSchedule, response.schedule_id)
-    return next(r for r in scored(schedule_) if r["id"] == response.id)
-
-
-def responses_of(patient: User, slug: str | None = None) -> list[dict]:
-    wanted = _known(slug).id if slug else None
-    rows = [
-        row
-        for s in schedules_of(patient)
-        if wanted is None or s.questionnaire_id == wanted
-        for row in scored(s)
-    ]
-    return sorted(rows, key=lambda r: (r["answered_at"], r["id"]))
-
-
-def summary(content: dict) -> dict:
-    return {
-        **{k: content[k] for k in ("slug", *SUMMARY_KEYS)},
-        "per_patient_items": "goals" in content,
-        "minimal_important_change": content["minimal_important_change"],
-        "bands": content["bands"],
-        "source": content["source"],
-        "licence": content["licence"],
-    }
-
-
-def schedules_with_scores(patient: User) -> list[dict]:
-    today = today_in(patient.timezone)
-    out = []
-    for s in schedules_of(patient):
-        responses = scored(s)
-        baseline = next((r for r in responses if r["baseline"]), None)
-        out.append(
-            {
-                **summary(s.questionnaire.content),
-                "id": s.id,
-                "questionnaire": s.questionnaire.slug,
-                "every_days": s.every_days,
-                "start_date": s.start_date,
-                "next_due": s.next_due,
-                "due": s.next_due <= today,
-                "goals": s.goals,
-                "baseline": baseline,
-                "latest": responses[-1] if responses else None,
-                "responses": responses,
-            }
-        )
-    return out
