@@ -121,7 +121,7 @@ function scheduleForm(patient, onDone) {
   const about = h('p', { class: 'hint', 'aria-live': 'polite' });
   const status = statusLine();
   const button = h('button', { type: 'submit' }, 'Schedule questionnaire');
-  const form = h('form', { class: 'card assign', novalidate: true },
+  const form = h('form', { class: 'card schedule-questionnaire', novalidate: true },
     h('h2', {}, 'Schedule a questionnaire'), field('Questionnaire', select), about, goalsField,
     h('div', { class: 'pair' }, field('Every … days', every), field('From', start, 'Empty: the patient\'s today.')),
     status, button);
