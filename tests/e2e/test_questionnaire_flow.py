@@ -131,3 +131,38 @@ def test_the_demo_patient_sees_the_peg3_chart_and_insights(phone):
     card.scroll_into_view_if_needed()
     screenshot(page, "outcomes")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_answers_given_offline_are_scored_once_back_online(
+    phone, live_server, new_patient
+):
+    patient = new_patient("Oona Offline")
+    call(
+        live_server,
+        "POST",
+        f"/patients/{patient['id']}/questionnaires",
+        {"questionnaire": "pgic", "every_days": 28},
+        therapist_token(live_server),
+    )
+    page = phone.new_page()
+    sign_in(page, patient["email"], patient["password"])
+    expect(page.locator("section.due")).to_contain_text("PGIC")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()  # through the service worker, which keeps a copy of what is due
+    page.get_by_role("link", name="Answer PGIC").click()
+    expect(page.get_by_role("radiogroup")).to_have_count(1)
+
+    phone.set_offline(True)
+    page.get_by_text("Much improved", exact=True).click()
+    page.get_by_role("button", name="Send answers").click()
+    expect(page.locator("section.result")).to_contain_text("Saved on this phone")
+    expect(page.locator("#sync")).to_have_text("1 waiting to sync")
+
+    phone.set_offline(False)
+    expect(page.locator("#sync")).to_be_hidden()
+    answers = call(
+        live_server, "GET", "/me/questionnaire-responses", token=patient["token"]
+    )
+    assert [(r["questionnaire"], r["score"], r["meaningful"]) for r in answers] == [
+        ("pgic", 2.0, True)
+    ]
