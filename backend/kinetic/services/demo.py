@@ -10,7 +10,6 @@ from kinetic.extensions import db
 from kinetic.models import (
     PainEntry,
     Program,
-    QuestionnaireResponse,
     ReminderSetting,
     User,
 )
@@ -95,24 +94,10 @@ GOAL_ANSWERS = ((27, (3, 4)), (13, (5, 6)))
 
 
 def _answered(patient: User, schedule, back: int, values: tuple) -> None:
-    content = schedule.questionnaire.content
-    items = questionnaires.items_of(content, schedule.goals)
     day = today_in(patient.timezone) - timedelta(days=back)
     at = datetime.combine(day, time(19, 30), ZoneInfo(patient.timezone))
-    value = questionnaires.score(content, list(values))
     db.session.add(
-        QuestionnaireResponse(
-            patient_id=patient.id,
-            schedule_id=schedule.id,
-            questionnaire=schedule.questionnaire,
-            answered_at=at.astimezone(UTC),
-            local_date=day,
-            answers={i["code"]: v for i, v in zip(items, values, strict=True)},
-            items=[{"code": i["code"], "text": i["text"]} for i in items],
-            score=value,
-            band=questionnaires.band(content, value),
-            created_at=at.astimezone(UTC),
-        )
+        questionnaires.new_response(patient, schedule, list(values), at.astimezone(UTC))
     )
     schedule.next_due = questionnaires.next_due_after(schedule, day)
 

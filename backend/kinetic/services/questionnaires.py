@@ -2,7 +2,7 @@
 scheduling instruments for patients, and the scores over time with the change
 from the baseline."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -219,6 +219,27 @@ def _by_client_id(patient: User, client_id: str) -> QuestionnaireResponse | None
     )
 
 
+def new_response(
+    patient: User, schedule_: QuestionnaireSchedule, values: list[int], at: datetime
+) -> QuestionnaireResponse:
+    """A scored response to the schedule's items as they are now (not added)."""
+    content = schedule_.questionnaire.content
+    items = items_of(content, schedule_.goals)
+    value = score(content, values)
+    return QuestionnaireResponse(
+        patient_id=patient.id,
+        schedule_id=schedule_.id,
+        questionnaire=schedule_.questionnaire,
+        answered_at=at,
+        local_date=at.astimezone(ZoneInfo(patient.timezone)).date(),
+        answers=dict(zip([i["code"] for i in items], values, strict=True)),
+        items=[{"code": i["code"], "text": i["text"]} for i in items],
+        score=value,
+        band=band(content, value),
+        created_at=at,
+    )
+
+
 def record_response(patient: User, data: dict) -> tuple[QuestionnaireResponse, bool]:
     """Scores and stores an answer; the same client_id again returns the first
     response and stores nothing, even when two copies race."""
@@ -231,24 +252,10 @@ def record_response(patient: User, data: dict) -> tuple[QuestionnaireResponse, b
         raise QuestionnaireError(
             {"questionnaire": ["Your therapist has not asked for this questionnaire."]}
         )
-    content = questionnaire.content
-    items = items_of(content, schedule_.goals)
+    items = items_of(questionnaire.content, schedule_.goals)
     values = check_answers(items, data["answers"])
-    value = score(content, values)
-    answered_at = now()
-    local = answered_at.astimezone(ZoneInfo(patient.timezone)).date()
-    row = QuestionnaireResponse(
-        patient_id=patient.id,
-        schedule_id=schedule_.id,
-        questionnaire=questionnaire,
-        answered_at=answered_at,
-        local_date=local,
-        answers=dict(zip([i["code"] for i in items], values, strict=True)),
-        items=[{"code": i["code"], "text": i["text"]} for i in items],
-        score=value,
-        band=band(content, value),
-        client_id=client_id,
-    )
+    row = new_response(patient, schedule_, values, now())
+    row.client_id = client_id
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -257,6 +264,6 @@ def record_response(patient: User, data: dict) -> tuple[QuestionnaireResponse, b
         if first is None:
             raise
         return first, False
-    schedule_.next_due = next_due_after(schedule_, local)
+    schedule_.next_due = next_due_after(schedule_, row.local_date)
     db.session.flush()
     return row, True
