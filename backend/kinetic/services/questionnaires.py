@@ -155,18 +155,31 @@ def schedule(patient: User, therapist: User, data: dict) -> tuple:
     questionnaire = known(data["questionnaire"])
     goals = _goals(questionnaire.content, data.get("goals"))
     start = data.get("start_date") or today_in(patient.timezone)
+    fields = {
+        "therapist_id": therapist.id,
+        "every_days": data["every_days"],
+        "start_date": start,
+        "goals": goals,
+        "updated_at": now(),
+    }
     row = schedule_of(patient, questionnaire)
-    created = row is None
-    if created:
-        row = QuestionnaireSchedule(patient_id=patient.id, questionnaire=questionnaire)
-        db.session.add(row)
-    row.therapist_id = therapist.id
-    row.every_days, row.start_date, row.goals = data["every_days"], start, goals
-    row.updated_at = now()
-    last = responses_in(row)[-1:] if not created else []
+    if row is None:
+        row = QuestionnaireSchedule(
+            patient_id=patient.id, questionnaire=questionnaire, next_due=start, **fields
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+            return row, True
+        except IntegrityError:
+            # Scheduled by someone else at the same moment: change that one.
+            row = schedule_of(patient, questionnaire)
+    for key, value in fields.items():
+        setattr(row, key, value)
+    last = responses_in(row)[-1:]
     row.next_due = next_due_after(row, last[0].local_date) if last else start
     db.session.flush()
-    return row, created
+    return row, False
 
 
 def schedules_of(patient: User) -> list[QuestionnaireSchedule]:
@@ -177,6 +190,9 @@ def schedules_of(patient: User) -> list[QuestionnaireSchedule]:
             .order_by(QuestionnaireSchedule.id)
         )
     )
+
+
+SUMMARY_KEYS = ("title", "name", "summary", "instructions", "better", "score_range")
 
 
 def due(patient: User) -> list[dict]:
@@ -192,9 +208,6 @@ def due(patient: User) -> list[dict]:
         for s in schedules_of(patient)
         if s.next_due <= today
     ]
-
-
-SUMMARY_KEYS = ("title", "name", "summary", "instructions", "better", "score_range")
 
 
 # -- responses -------------------------------------------------------------------------
