@@ -201,6 +201,18 @@ def programs(app):
 
 
 @pytest.fixture
+def questionnaires(app):
+    """Loads the real instruments in programs/questionnaires."""
+    found = library.read_questionnaires(
+        Path(__file__).parents[1] / "programs" / "questionnaires", library.Library()
+    )
+    assert not found.problems, found.problems
+    with app.app_context():
+        library.load_library(found)
+        db.session.commit()
+
+
+@pytest.fixture
 def make_assignment(app, programs):
     def make(patient: Account, therapist: Account, **data) -> int:
         if isinstance(data.get("start_date"), str):

@@ -268,3 +268,32 @@ def test_a_nul_character_in_a_path_is_404(client, make_patient):
     patient = make_patient()
     response = client.get("/api/v1/exercises/a%00b", headers=patient.headers)
     assert response.status_code == 404 and response.json["code"] == 404
+
+
+def test_demo_patient_has_weekly_peg3_answers_due_today_and_insights(
+    app, runner, programs, questionnaires, clock
+):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/auth/login",
+        json={"email": "patient@demo.kinetic", "password": "demo-patient"},
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    peg = client.get(
+        "/api/v1/me/questionnaire-responses?questionnaire=peg-3", headers=headers
+    ).json
+    due = client.get("/api/v1/me/questionnaires/due", headers=headers).json
+    found = client.get("/api/v1/me/insights", headers=headers).json
+
+    assert [r["date"] for r in peg] == [
+        "2026-02-10",
+        "2026-02-17",
+        "2026-02-24",
+        "2026-03-03",
+    ]
+    assert peg[-1]["meaningful"] is True and peg[-1]["change_from_baseline"] < -1
+    assert [d["questionnaire"] for d in due] == ["peg-3"]
+    assert any(f["kind"] == "after_session" for f in found)

@@ -43,7 +43,10 @@ def validate_command(directory: str | None) -> None:
     if found.problems:
         click.echo(f"{len(found.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(found.exercises)} exercises, {len(found.programs)} programs.")
+    click.echo(
+        f"OK: {len(found.exercises)} exercises, {len(found.programs)} programs, "
+        f"{len(found.questionnaires)} questionnaires."
+    )
 
 
 @programs_cli.command("load")
@@ -61,7 +64,8 @@ def load_command(directory: str | None) -> None:
     click.echo(
         f"Exercises: {report.exercises_added} added, "
         f"{report.exercises_updated} updated. Programs: {report.programs_added} "
-        f"added; new versions: {', '.join(report.new_versions) or 'none'}."
+        f"added; new versions: {', '.join(report.new_versions) or 'none'}. "
+        f"Questionnaires: {report.questionnaires_changed} added or updated."
     )
 
 

@@ -10,6 +10,7 @@ const SCREENS = {
   today: () => import('./today.js'),
   pain: () => import('./pain.js'),
   trends: () => import('./trends.js'),
+  questionnaire: () => import('./questionnaire.js'),
   reminders: () => import('./reminders.js'),
   patients: () => import('./patients.js'),
   patient: () => import('./patient.js'),
@@ -27,7 +28,7 @@ const NAV = {
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any' };
+const ROLE_OF = { today: 'patient', questionnaire: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');

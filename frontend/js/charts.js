@@ -113,3 +113,46 @@ export async function makeChart(el, columns) {
   observer.observe(el);
   return chart;
 }
+
+/**
+ * Draws one questionnaire's scores over time into `el`: the scores as points and
+ * a line, the baseline as a dashed line. `series` = {x: unix seconds, y: scores,
+ * baseline, range: [min, max], label}. Resolves with the uPlot instance.
+ */
+export async function makeScoreChart(el, series) {
+  const uPlot = await loadUPlot();
+  const size = () => ({ width: Math.max(260, el.clientWidth || 320), height: 200 });
+  const baseline = series.x.map(() => series.baseline);
+  const options = {
+    ...size(),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    series: [
+      { label: 'Day' },
+      { label: series.label, stroke: '#0072b2', width: 2, points: { show: true, size: 8, fill: '#0072b2' } },
+      { label: 'Baseline', stroke: '#555', width: 1, dash: [6, 4], points: { show: false } },
+    ],
+    scales: { x: { time: true }, y: { range: series.range } },
+    axes: [{ stroke: '#333', grid: { stroke: '#0001' } }, { stroke: '#333', grid: { stroke: '#0001' } }],
+    legend: { show: false },
+  };
+  el.replaceChildren();
+  const chart = new uPlot(options, [series.x, series.y, baseline], el);
+  const list = document.createElement('ul');
+  list.className = 'legend';
+  for (const [cls, colour, text] of [['dot', '#0072b2', series.label], ['line', '#555', 'Baseline (first answer)']]) {
+    const mark = document.createElement('span');
+    mark.className = `mark ${cls}`;
+    mark.style.background = colour;
+    const li = document.createElement('li');
+    li.append(mark, text);
+    list.append(li);
+  }
+  el.append(list);
+  const observer = new ResizeObserver(() => {
+    if (!el.isConnected) return observer.disconnect();
+    const next = size();
+    if (next.width !== chart.width) chart.setSize(next);
+  });
+  observer.observe(el);
+  return chart;
+}

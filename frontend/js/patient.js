@@ -4,6 +4,7 @@ import { therapistPanel } from './messages.js';
 import { exerciseAdherence, prescriptionView } from './plan-view.js';
 import { tailorDialog } from './tailor.js';
 import { toBody, toModel } from './plan-editor.js';
+import { insightPanel, patientOutcomes } from './outcomes.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -34,6 +35,9 @@ export async function render(screen, { id }) {
         exerciseAdherence(patient.id)),
       h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
     h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
+    h('div', { class: 'columns' },
+      h('div', {}, insightPanel(() => api(`${base}/insights`))),
+      h('div', {}, ...patientOutcomes(patient))),
     exerciseFeedback(base),
     h('h2', { id: 'messages' }, 'Messages'),
     therapistPanel(patient),

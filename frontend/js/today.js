@@ -1,5 +1,6 @@
 import { api, queued, submit } from './api.js';
 import { minutes } from './dose.js';
+import { dueCard } from './due.js';
 import { dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
@@ -22,6 +23,7 @@ export async function render(screen, params = {}) {
   }
   const waiting = new Set((await queued().catch(() => [])).map((item) => item.id));
   screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
+  screen.append(dueCard());
   if (!today.sessions.length) {
     screen.append(h('div', { class: 'card' },
       today.paused_plans

@@ -1,12 +1,14 @@
 import { api } from './api.js';
 import { makeChart } from './charts.js';
+import { insightPanel, myOutcomes } from './outcomes.js';
 import { h, heading, nextId, say, score, statusLine } from './ui.js';
 
 const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']];
 const RANGES = [7, 30, 90];
 
-export function render(screen) {
+export async function render(screen) {
   screen.append(heading('Trends'), trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+  screen.append(insightPanel(() => api('/me/insights')), await myOutcomes());
 }
 
 /** The 7/30/90-day switch, the chart, its text summary and adherence. */

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, User
 from kinetic.services import calendar, diary, messages, own_library, push, safety
+from kinetic.services.questionnaires import schedule
 from kinetic.testing import browser_subscription
 
 API = "/api/v1"
@@ -20,6 +21,10 @@ MISSING_ID = 2**31 - 1  # a valid id in a URL that no row has
 # Browser push subscriptions: the caller's phone, and one it is about to add.
 MY_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/my-phone")
 NEW_DEVICE = browser_subscription("https://fcm.googleapis.com/fcm/send/new-phone")
+
+# A PEG-3 answer (every patient of the world below has PEG-3 scheduled).
+PEG = {"pain": 4, "enjoyment": 3, "activity": 5}
+RESPONSE_ID = "0b7c2f8e-5d0a-4c1e-9a59-6f0d8c3b2a11"
 
 # Rules that need no token by design, and the API's own documentation.
 PUBLIC = {
@@ -154,6 +159,8 @@ MATRIX = [
     Route("GET", "/api/v1/push/public-key", ANY),
     Route("GET", "/api/v1/safety/checklist", ANY),
     Route("POST", "/api/v1/messages/<id:message_id>/read", ANY),
+    Route("GET", "/api/v1/questionnaires", ANY),
+    Route("GET", "/api/v1/questionnaires/<string:slug>", ANY, params={"slug": "peg-3"}),
     # Therapists only.
     Route(
         "POST", "/api/v1/exercises", THERAPIST, body=own_exercise("new-move"), ok=201
@@ -254,6 +261,15 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/report.pdf", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/fhir", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/exercise-feedback", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/questionnaires", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/questionnaires",
+        THERAPIST,
+        body={"questionnaire": "pgic", "every_days": 28},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/patients/<id:patient_id>/insights", THERAPIST),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
@@ -271,6 +287,16 @@ MATRIX = [
         body={"enabled": True, "time": "07:30"},
     ),
     Route("GET", "/api/v1/me/notifications", PATIENT),
+    Route("GET", "/api/v1/me/questionnaires/due", PATIENT),
+    Route("GET", "/api/v1/me/questionnaire-responses", PATIENT),
+    Route(
+        "POST",
+        "/api/v1/me/questionnaire-responses",
+        PATIENT,
+        body={"questionnaire": "peg-3", "answers": PEG, "client_id": RESPONSE_ID},
+        ok=201,
+    ),
+    Route("GET", "/api/v1/me/insights", PATIENT),
     Route("POST", "/api/v1/me/push-subscriptions", PATIENT, body=NEW_DEVICE, ok=201),
     Route(
         "DELETE",
@@ -351,7 +377,9 @@ def first_session(app, assignment_id: int) -> int:
 
 
 @pytest.fixture
-def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
+def world(
+    app, clock, make_therapist, make_patient, make_assignment, questionnaires
+) -> World:
     def practice(therapist, own: str | None = None) -> Practice:
         if own:
             with app.app_context():
@@ -371,6 +399,11 @@ def world(app, clock, make_therapist, make_patient, make_assignment) -> World:
             asked, _ = messages.send(patient_user, patient_user, {"body": "Q"})
             answered, _ = messages.send(patient_user, therapist_user, {"body": "A"})
             entry, _ = diary.record_pain(patient_user, {"low_back": 4})
+            schedule(
+                patient_user,
+                therapist_user,
+                {"questionnaire": "peg-3", "every_days": 7},
+            )
             db.session.commit()
             ids = (alert.id, asked.id, answered.id, entry.id)
         return Practice(therapist, patient, assignment_id, session_id, *ids)

@@ -2,6 +2,11 @@ from kinetic.models.alerts import Alert
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
 from kinetic.models.messages import CalendarFeed, Message
+from kinetic.models.outcomes import (
+    Questionnaire,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
+)
 from kinetic.models.plans import Assignment, Prescription, ScheduledSession
 from kinetic.models.reminders import (
     Notification,
@@ -30,6 +35,9 @@ __all__ = [
     "PushAttempt",
     "PushDelivery",
     "PushSubscription",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "QuestionnaireSchedule",
     "Reminder",
     "ReminderSetting",
     "ScheduledSession",

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from kinetic.schemas.calendar import CalendarStateSchema
 from kinetic.schemas.diary import PainEntrySchema
 from kinetic.schemas.messages import MessageSchema
+from kinetic.schemas.outcomes import ItemSchema, ResponseSchema
 from kinetic.schemas.plans import AssignmentSchema
 from kinetic.schemas.prescriptions import PrescriptionSchema
 from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
@@ -47,6 +48,16 @@ class ExportAlertSchema(Schema):
     acknowledged_at = fields.AwareDateTime(allow_none=True)
 
 
+class ExportScheduleSchema(Schema):
+    id = fields.Int()
+    questionnaire = fields.Function(lambda s: s.questionnaire.slug)
+    every_days = fields.Int()
+    start_date = fields.Date()
+    next_due = fields.Date()
+    goals = fields.List(fields.Nested(ItemSchema), allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
 class ExportSchema(Schema):
     exported_at = fields.AwareDateTime(required=True)
     user = fields.Nested(UserSchema, required=True)
@@ -61,5 +72,7 @@ class ExportSchema(Schema):
     alerts = fields.List(fields.Nested(ExportAlertSchema))
     messages = fields.List(fields.Nested(MessageSchema))
     calendar = fields.Nested(CalendarStateSchema)
+    questionnaire_schedules = fields.List(fields.Nested(ExportScheduleSchema))
+    questionnaire_responses = fields.List(fields.Nested(ResponseSchema))
     notifications = fields.List(fields.Nested(NotificationSchema))
     push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))

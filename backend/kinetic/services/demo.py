@@ -18,7 +18,14 @@ from kinetic.models import (
 )
 from kinetic.models.plans import session_exercises
 from kinetic.schemas.program_files import OwnProgramFileSchema
-from kinetic.services import accounts, own_library, plans, prescriptions, yaml_files
+from kinetic.services import (
+    accounts,
+    own_library,
+    plans,
+    prescriptions,
+    questionnaires,
+    yaml_files,
+)
 from kinetic.services.clock import now, today_in
 
 THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
@@ -107,11 +114,17 @@ def _score(start: float, progress: float, rng: random.Random) -> int:
 def _history(patient: User, rng: random.Random) -> None:
     today = today_in(patient.timezone)
     zone = ZoneInfo(patient.timezone)
+    done = {
+        s.date
+        for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
+        if s.status == "done"
+    }
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
         if rng.random() < 0.15:
             continue  # a day without an entry, as in real life
-        progress = (DAYS - back) / DAYS
+        # A little easier on the day after a session, so Insights has a story.
+        progress = (DAYS - back) / DAYS + (0.25 if day - timedelta(1) in done else 0)
         at = datetime.combine(day, time(19, rng.randint(0, 59)), zone)
 
         db.session.add(
@@ -235,6 +248,46 @@ def _tailor(assignment: Assignment, therapist: User) -> None:
     )
 
 
+# Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
+# due today), and two function goals answered every two weeks.
+PEG_ANSWERS = ((28, (7, 6, 6)), (21, (6, 6, 5)), (14, (5, 5, 4)), (7, (4, 4, 3)))
+GOALS = ("Sit at my desk for an hour", "Carry the shopping home")
+GOAL_ANSWERS = ((27, (3, 4)), (13, (5, 6)))
+
+
+def _answered(patient: User, schedule, back: int, values: tuple) -> None:
+    day = today_in(patient.timezone) - timedelta(days=back)
+    at = datetime.combine(day, time(19, 30), ZoneInfo(patient.timezone))
+    db.session.add(
+        questionnaires.new_response(patient, schedule, list(values), at.astimezone(UTC))
+    )
+    schedule.next_due = questionnaires.next_due_after(schedule, day)
+
+
+def _outcomes(patient: User, therapist: User) -> None:
+    today = today_in(patient.timezone)
+    plan = (
+        ("peg-3", 7, None, PEG_ANSWERS),
+        ("function-goals", 14, list(GOALS), GOAL_ANSWERS),
+    )
+    for slug, every, goals, answers in plan:
+        if questionnaires.instrument(slug) is None:
+            continue
+        start = today - timedelta(days=answers[0][0])
+        schedule, _ = questionnaires.schedule(
+            patient,
+            therapist,
+            {
+                "questionnaire": slug,
+                "every_days": every,
+                "start_date": start,
+                "goals": goals,
+            },
+        )
+        for back, values in answers:
+            _answered(patient, schedule, back, values)
+
+
 def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     """Creates the demo accounts unless they exist; the caller commits."""
     credentials = {"therapist": THERAPIST, "patient": PATIENT}
@@ -270,6 +323,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)
+    _outcomes(patient, therapist)
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
     db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()

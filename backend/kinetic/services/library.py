@@ -11,8 +11,9 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import Exercise, Program, ProgramVersion
+from kinetic.models import Exercise, Program, ProgramVersion, Questionnaire
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
+from kinetic.schemas.questionnaire_file import QuestionnaireFileSchema
 from kinetic.schemas.safety_file import SafetyFileSchema
 from kinetic.services.yaml_files import Path_, flatten, line_for, node_lines
 
@@ -33,6 +34,7 @@ class Problem:
 class Library:
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     programs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    questionnaires: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -82,6 +84,15 @@ def read_safety(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return (read[0] if read else None), found.problems
 
 
+def read_questionnaires(directory: Path, library: Library) -> Library:
+    """Adds the instruments in `directory` (programs/questionnaires/) to `library`."""
+    for path in sorted(directory.glob("*.yaml")):
+        read = _read_file(path, QuestionnaireFileSchema(), library)
+        if read:
+            library.questionnaires[read[0]["slug"]] = read[0]
+    return library
+
+
 def read_library(directory: str | Path) -> Library:
     """Reads every file, collecting every problem rather than stopping at the first."""
     directory = Path(directory)
@@ -104,6 +115,7 @@ def read_library(directory: str | Path) -> Library:
                     missing = True
         if not missing:
             library.programs[data["slug"]] = data
+    read_questionnaires(directory / "questionnaires", library)
     rules = directory / "safety.yaml"
     if rules.exists():
         library.problems += read_safety(rules)[1]
@@ -164,6 +176,7 @@ class LoadReport:
     exercises_added: int = 0
     exercises_updated: int = 0
     programs_added: int = 0
+    questionnaires_changed: int = 0
     new_versions: list[str] = field(default_factory=list)
 
 
@@ -214,6 +227,20 @@ def _load_programs(library: Library, report: LoadReport) -> None:
         report.new_versions.append(f"{slug} v{number}")
 
 
+def _load_questionnaires(library: Library, report: LoadReport) -> None:
+    existing = {q.slug: q for q in db.session.scalars(select(Questionnaire))}
+    for slug, content in library.questionnaires.items():
+        content_hash = digest(content)
+        row = existing.get(slug)
+        if row is not None and row.content_hash == content_hash:
+            continue
+        if row is None:
+            row = Questionnaire(slug=slug)
+            db.session.add(row)
+        row.content, row.content_hash = content, content_hash
+        report.questionnaires_changed += 1
+
+
 def load_library(library: Library) -> LoadReport:
     """Upserts exercises and versions programs; the caller commits."""
     if library.problems:
@@ -221,5 +248,6 @@ def load_library(library: Library) -> LoadReport:
     report = LoadReport()
     _load_exercises(library, report)
     _load_programs(library, report)
+    _load_questionnaires(library, report)
     db.session.flush()
     return report

@@ -18,6 +18,8 @@ from kinetic.models import (
     PushAttempt,
     PushDelivery,
     PushSubscription,
+    QuestionnaireResponse,
+    QuestionnaireSchedule,
     Reminder,
     ReminderSetting,
     ScheduledSession,
@@ -26,6 +28,8 @@ from kinetic.models import (
 from kinetic.schemas.export import ExportSchema
 from kinetic.services import yaml_files
 from kinetic.services.clock import now
+from kinetic.services.outcomes import responses_of
+from kinetic.services.questionnaires import schedules_of
 from kinetic.services.reminders import reminder_settings
 
 
@@ -51,6 +55,8 @@ def export_user(user: User) -> dict:
             "active": feed is not None,
             "created_at": feed and feed.created_at,
         }
+        data["questionnaire_schedules"] = schedules_of(user)
+        data["questionnaire_responses"] = responses_of(user)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
@@ -92,9 +98,8 @@ def erase_patient(patient: User) -> None:
     db.session.execute(delete(Reminder).where(Reminder.patient_id == pid))
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == pid))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.patient_id == pid))
-    db.session.execute(
-        delete(ScheduledSession).where(ScheduledSession.patient_id == pid)
-    )
+    for model in (QuestionnaireResponse, QuestionnaireSchedule, ScheduledSession):
+        db.session.execute(delete(model).where(model.patient_id == pid))
     plans = select(Assignment.id).where(Assignment.patient_id == pid)
     db.session.execute(
         delete(Prescription).where(Prescription.assignment_id.in_(plans))

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kinetic.extensions import db
 from kinetic.models import (
     Notification,
+    QuestionnaireSchedule,
     Reminder,
     ReminderSetting,
     ScheduledSession,
@@ -28,6 +29,9 @@ from kinetic.services import push
 
 REMINDER_TITLE = "Time for your exercises"
 REMINDER_BODY = "Today's session is waiting for you. Tap to open it."
+REMINDER_BODY_QUESTIONNAIRE = (
+    "Today's session and a short questionnaire are waiting for you. Tap to open it."
+)
 
 
 # -- settings --------------------------------------------------------------------------
@@ -164,6 +168,20 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _questionnaire_due(patients: list[int], day: date) -> set[int]:
+    """Which of these patients have a questionnaire due on `day` (one query)."""
+    return set(
+        db.session.scalars(
+            select(QuestionnaireSchedule.patient_id)
+            .where(
+                QuestionnaireSchedule.patient_id.in_(patients),
+                QuestionnaireSchedule.next_due <= day,
+            )
+            .distinct()
+        )
+    )
+
+
 def claim_due(at: datetime) -> int:
     """Claims every reminder due at `at` and writes its notification and push
     deliveries, committing as it goes; returns how many reminders it claimed."""
@@ -191,6 +209,7 @@ def _claim(at: datetime, group: DueGroup, patients: list[int]) -> int:
     if not won:
         db.session.commit()
         return 0
+    asked = _questionnaire_due([patient_id for _, patient_id in won], group.day)
     db.session.execute(
         insert(Notification),
         [
@@ -199,7 +218,9 @@ def _claim(at: datetime, group: DueGroup, patients: list[int]) -> int:
                 "reminder_id": reminder_id,
                 "kind": "reminder",
                 "title": REMINDER_TITLE,
-                "body": REMINDER_BODY,
+                "body": REMINDER_BODY_QUESTIONNAIRE
+                if patient_id in asked
+                else REMINDER_BODY,
                 "url": "/#/today",
                 "created_at": at,
             }

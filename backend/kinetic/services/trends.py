@@ -10,7 +10,7 @@ from kinetic.models import REGIONS, Alert, PainEntry, ScheduledSession, User
 from kinetic.services.clock import today_in
 
 
-def _daily_means(patient_ids, start: date, end: date):
+def daily_means(patient_ids, start: date, end: date):
     columns = [func.avg(getattr(PainEntry, region)) for region in REGIONS]
     return db.session.execute(
         select(PainEntry.patient_id, PainEntry.local_date, *columns)
@@ -22,7 +22,7 @@ def _daily_means(patient_ids, start: date, end: date):
     ).all()
 
 
-def _session_counts(patient_ids, start: date, end: date):
+def session_counts(patient_ids, start: date, end: date):
     done = func.sum(case((ScheduledSession.status == "done", 1), else_=0))
     return db.session.execute(
         select(
@@ -56,11 +56,11 @@ def trends(patient: User, days: int) -> dict:
     start = today - timedelta(days=days - 1)
     means = {
         row[1]: row[2:]
-        for row in _daily_means([patient.id], start - timedelta(6), today)
+        for row in daily_means([patient.id], start - timedelta(6), today)
     }
     counts = {
         row[1]: (row[2], int(row[3] or 0))
-        for row in _session_counts([patient.id], start, today)
+        for row in session_counts([patient.id], start, today)
     }
     # Each region's daily values from 6 days before the window on, so the
     # trailing 7-day mean is a running sum and count (one pass, not 7 lookups a day).
@@ -140,7 +140,7 @@ def patient_summaries(patients: list[User]) -> list[dict]:
     # cut each patient's own 7 days in Python.
     low, high = min(todays.values()) - timedelta(days=6), max(todays.values())
     counts: dict[int, dict] = defaultdict(dict)
-    for patient_id, day, scheduled, done in _session_counts(ids, low, high):
+    for patient_id, day, scheduled, done in session_counts(ids, low, high):
         counts[patient_id][day] = (scheduled, int(done or 0))
     alerts = dict(
         db.session.execute(

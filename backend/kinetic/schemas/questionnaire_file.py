@@ -1,0 +1,149 @@
+"""The shape of an instrument in programs/questionnaires/: its items, scoring,
+bands, minimal important change, source and licence."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from kinetic.schemas.common import SLUG, SLUG_CODE, StrictInteger
+
+Short = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+Long = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+Value = StrictInteger(required=True, validate=validate.Range(-100, 100))
+Number = fields.Float(required=True, validate=validate.Range(-100, 100))
+# Where a figure comes from: the published instrument, the literature (cited in
+# the note), or a starting value that a clinician must own.
+BASES = ("instrument", "literature", "starting_value")
+LICENCES = ("public_domain", "open", "no_restriction_found", "own_work")
+
+
+class AnchorsSchema(Schema):
+    min = Short
+    max = Short
+
+
+class OptionSchema(Schema):
+    value = Value
+    label = Short
+
+
+class ItemSchema(Schema):
+    code = fields.Str(required=True, validate=SLUG_CODE)
+    text = fields.Str(required=True, validate=validate.Length(min=3, max=300))
+    min = StrictInteger(validate=validate.Range(-100, 100))
+    max = StrictInteger(validate=validate.Range(-100, 100))
+    anchors = fields.Nested(AnchorsSchema)
+    options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(2, 11))
+
+    @validates_schema
+    def _range_or_options(self, data, **kwargs):
+        if "options" in data:
+            if "min" in data or "max" in data:
+                raise ValidationError("Give options or min and max, not both.")
+            values = [o["value"] for o in data["options"]]
+            if len(set(values)) != len(values):
+                raise ValidationError("Option values must not repeat.", "options")
+        elif "min" not in data or "max" not in data:
+            raise ValidationError("Give either options or min and max.")
+        elif data["min"] >= data["max"]:
+            raise ValidationError("Must be above min.", "max")
+
+
+class GoalsSchema(Schema):
+    """Items the therapist writes per patient, all on one numeric range."""
+
+    min_items = StrictInteger(required=True, validate=validate.Range(1, 10))
+    max_items = StrictInteger(required=True, validate=validate.Range(1, 10))
+    min = Value
+    max = Value
+    anchors = fields.Nested(AnchorsSchema, required=True)
+
+
+class ScoringSchema(Schema):
+    method = fields.Str(
+        required=True, validate=validate.OneOf(("mean", "sum", "single"))
+    )
+    decimals = StrictInteger(required=True, validate=validate.Range(0, 2))
+
+
+class BandSchema(Schema):
+    min = Number
+    max = Number
+    label = Short
+
+
+class BandsSchema(Schema):
+    basis = fields.Str(required=True, validate=validate.OneOf(BASES))
+    note = Long
+    ranges = fields.List(
+        fields.Nested(BandSchema), required=True, validate=validate.Length(min=1)
+    )
+
+
+class ChangeSchema(Schema):
+    # change: the score moved this far the better way from the baseline;
+    # rating: the score itself is this good (an instrument that rates change).
+    type = fields.Str(required=True, validate=validate.OneOf(("change", "rating")))
+    value = fields.Float(required=True, validate=validate.Range(0, 100))
+    basis = fields.Str(required=True, validate=validate.OneOf(BASES))
+    note = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class SourceSchema(Schema):
+    citation = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
+    url = fields.Url()
+
+
+class LicenceSchema(Schema):
+    status = fields.Str(required=True, validate=validate.OneOf(LICENCES))
+    text = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
+    read_at = fields.List(fields.Url(), required=True)
+
+    @validates_schema
+    def _where_read(self, data, **kwargs):
+        if data["status"] != "own_work" and not data["read_at"]:
+            raise ValidationError("Say where the licence was read.", "read_at")
+
+
+class QuestionnaireFileSchema(Schema):
+    slug = fields.Str(required=True, validate=SLUG)
+    title = Short
+    name = Short
+    summary = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    instructions = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    better = fields.Str(required=True, validate=validate.OneOf(("lower", "higher")))
+    items = fields.List(fields.Nested(ItemSchema), validate=validate.Length(1, 30))
+    goals = fields.Nested(GoalsSchema)
+    scoring = fields.Nested(ScoringSchema, required=True)
+    score_range = fields.List(Number, required=True, validate=validate.Length(2, 2))
+    bands = fields.Nested(BandsSchema, required=True)
+    minimal_important_change = fields.Nested(ChangeSchema, required=True)
+    source = fields.Nested(SourceSchema, required=True)
+    licence = fields.Nested(LicenceSchema, required=True)
+
+    @validates_schema
+    def _items_or_goals(self, data, **kwargs):
+        if ("items" in data) == ("goals" in data):
+            raise ValidationError("Give either items or goals (written per patient).")
+        codes = [item["code"] for item in data.get("items", [])]
+        if len(set(codes)) != len(codes):
+            raise ValidationError("Item codes must not repeat.", "items")
+        if data.get("scoring", {}).get("method") == "single" and len(codes) != 1:
+            raise ValidationError("single scoring needs exactly one item.", "scoring")
+
+    @validates_schema
+    def _bands_in_range(self, data, **kwargs):
+        if "score_range" not in data or "bands" not in data:
+            return
+        low, high = data["score_range"]
+        if low >= high:
+            raise ValidationError(
+                "The first value must be below the second.", "score_range"
+            )
+        previous = None
+        for band in data["bands"]["ranges"]:
+            if band["min"] > band["max"] or band["min"] < low or band["max"] > high:
+                raise ValidationError(
+                    f"Band {band['label']!r} must lie within {low}-{high}.", "bands"
+                )
+            if previous is not None and band["min"] <= previous:
+                raise ValidationError("Bands must ascend without overlap.", "bands")
+            previous = band["max"]

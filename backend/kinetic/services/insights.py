@@ -1,0 +1,170 @@
+"""What went together with feeling better: pain on days after a session against
+days without, weekly adherence against the weekly change in pain, and each
+exercise done often enough against the region's pain the day after. Plain
+comparisons of means, shown only with enough days on each side; they say what
+happened together, never what caused it."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from kinetic.extensions import db
+from kinetic.models import REGIONS, ScheduledSession, User
+from kinetic.models.plans import session_exercises
+from kinetic.services.clock import today_in
+from kinetic.services.trends import daily_means, session_counts
+
+# The issue asks for the last 4 to 12 weeks: look back 12 weeks at most, and say
+# nothing until the patient's entries span 4 weeks, since a shorter stretch
+# mostly shows how a flare-up settles on its own.
+WINDOW_DAYS = 84
+MIN_SPAN_DAYS = 28
+# A mean of fewer days swings by a point with one unusual day on a 0-10 scale.
+MIN_DAYS_EACH_SIDE = 6
+# Weekly comparisons need at least this many weeks on each side.
+MIN_WEEKS_EACH_SIDE = 2
+# Weeks with at least this share of planned sessions done count as "with".
+HIGH_ADHERENCE = 0.8
+# Per exercise, only the largest differences: a longer list goes unread.
+MAX_EXERCISE_FINDINGS = 5
+CAUTION = "This shows what happened together, not what caused it."
+REGION_WORDS = {
+    "low_back": "low back pain",
+    "neck": "neck pain",
+    "headache": "headache",
+}
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _finding(kind: str, region: str, with_: list, without: list, **extra) -> dict:
+    mean_with, mean_without = _mean(with_), _mean(without)
+    return {
+        "kind": kind,
+        "region": region,
+        **extra,
+        "n_with": len(with_),
+        "n_without": len(without),
+        "mean_with": round(mean_with, 1),
+        "mean_without": round(mean_without, 1),
+        "difference": round(mean_with - mean_without, 1),
+    }
+
+
+def _split(pain: dict[date, float], marked: set[date]) -> tuple[list, list]:
+    """Pain on the days after a marked day, and on the other days."""
+    with_ = [v for d, v in pain.items() if d - timedelta(days=1) in marked]
+    without = [v for d, v in pain.items() if d - timedelta(days=1) not in marked]
+    return with_, without
+
+
+def _enough(with_: list, without: list, least: int) -> bool:
+    return len(with_) >= least and len(without) >= least
+
+
+def _after_sessions(pain, done_days) -> Iterable[dict]:
+    for region in REGIONS:
+        with_, without = _split(pain[region], done_days)
+        if not _enough(with_, without, MIN_DAYS_EACH_SIDE):
+            continue
+        found = _finding("after_session", region, with_, without)
+        found["sentence"] = (
+            f"On days after a session, {REGION_WORDS[region]} averaged "
+            f"{found['mean_with']} ({found['n_with']} days); on other days "
+            f"{found['mean_without']} ({found['n_without']} days). {CAUTION}"
+        )
+        yield found
+
+
+def _weekly(pain, counts, today: date) -> Iterable[dict]:
+    """Weeks (ending yesterday) with high adherence against the others, by how
+    the week's mean pain changed from the week before."""
+    ends = [today - timedelta(days=1 + 7 * k) for k in range(WINDOW_DAYS // 7)]
+    weeks = [[end - timedelta(days=n) for n in range(7)] for end in ends]
+    for region in REGIONS:
+        with_, without = [], []
+        for week, before in zip(weeks, weeks[1:], strict=False):
+            planned = sum(counts.get(d, (0, 0))[0] for d in week)
+            done = sum(counts.get(d, (0, 0))[1] for d in week)
+            now_ = [pain[region][d] for d in week if d in pain[region]]
+            then = [pain[region][d] for d in before if d in pain[region]]
+            if not planned or not now_ or not then:
+                continue
+            side = with_ if done / planned >= HIGH_ADHERENCE else without
+            side.append(_mean(now_) - _mean(then))
+        if not _enough(with_, without, MIN_WEEKS_EACH_SIDE):
+            continue
+        found = _finding("weekly_adherence", region, with_, without)
+        share = round(HIGH_ADHERENCE * 100)
+        found["sentence"] = (
+            f"In weeks with at least {share}% of sessions done, "
+            f"{REGION_WORDS[region]} changed by {found['mean_with']:+} on average "
+            f"from the week before ({found['n_with']} weeks); in other weeks by "
+            f"{found['mean_without']:+} ({found['n_without']} weeks). {CAUTION}"
+        )
+        yield found
+
+
+def _by_exercise(pain, sessions) -> Iterable[dict]:
+    days: dict[str, set[date]] = defaultdict(set)
+    about: dict[str, dict] = {}
+    for session in sessions:
+        planned = session_exercises(session)
+        done = set(session.exercises_done or [e["slug"] for e in planned])
+        for exercise in planned:
+            if exercise["slug"] in done:
+                days[exercise["slug"]].add(session.date)
+                about[exercise["slug"]] = exercise
+    for slug in sorted(days):
+        for region in about[slug].get("regions", []):
+            with_, without = _split(pain.get(region, {}), days[slug])
+            if not _enough(with_, without, MIN_DAYS_EACH_SIDE):
+                continue
+            name = about[slug]["name"]
+            found = _finding("exercise", region, with_, without, exercise=slug)
+            found["exercise_name"] = name
+            found["sentence"] = (
+                f"On days after {name}, {REGION_WORDS[region]} averaged "
+                f"{found['mean_with']} ({found['n_with']} days); on other days "
+                f"{found['mean_without']} ({found['n_without']} days). {CAUTION}"
+            )
+            yield found
+
+
+def insights(patient: User) -> list[dict]:
+    today = today_in(patient.timezone)
+    start = today - timedelta(days=WINDOW_DAYS - 1)
+    pain: dict[str, dict[date, float]] = {region: {} for region in REGIONS}
+    for _, day, *means in daily_means([patient.id], start, today):
+        for region, value in zip(REGIONS, means, strict=True):
+            if value is not None:
+                pain[region][day] = float(value)
+    first = min((d for series in pain.values() for d in series), default=today)
+    if (today - first).days + 1 < MIN_SPAN_DAYS:
+        return []
+    sessions = list(
+        db.session.scalars(
+            select(ScheduledSession).where(
+                ScheduledSession.patient_id == patient.id,
+                ScheduledSession.status == "done",
+                ScheduledSession.date.between(start - timedelta(days=1), today),
+            )
+        )
+    )
+    counts = {
+        day: (scheduled, int(done or 0))
+        for _, day, scheduled, done in session_counts([patient.id], start, today)
+    }
+    done_days = {s.date for s in sessions}
+    by_exercise = sorted(
+        _by_exercise(pain, sessions), key=lambda f: -abs(f["difference"])
+    )
+    return [
+        *_after_sessions(pain, done_days),
+        *_weekly(pain, counts, today),
+        *by_exercise[:MAX_EXERCISE_FINDINGS],
+    ]

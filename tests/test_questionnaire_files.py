@@ -1,0 +1,91 @@
+"""The instrument files in programs/questionnaires/: each through its schema, and
+the CLI naming file, line and field for a broken one."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from kinetic.extensions import db
+from kinetic.models import Questionnaire
+from kinetic.schemas.questionnaire_file import QuestionnaireFileSchema
+
+ROOT = Path(__file__).resolve().parents[1] / "programs"
+DATA = Path(__file__).parent / "data"
+FILES = sorted((ROOT / "questionnaires").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_questionnaire_file_matches_its_schema(path):
+    data = QuestionnaireFileSchema().load(yaml.safe_load(path.read_text()))
+    assert data["slug"] == path.stem
+    assert data["licence"]["text"] and data["source"]["citation"]
+    if data["licence"]["status"] != "own_work":
+        assert data["licence"]["read_at"], "say where the licence was read"
+    assert data["minimal_important_change"]["note"]
+
+
+def test_the_three_instruments_of_the_issue_are_shipped():
+    assert [p.stem for p in FILES] == ["function-goals", "peg-3", "pgic"]
+
+
+BROKEN = """\
+slug: broken
+title: Broken
+name: A broken instrument
+summary: For the test.
+instructions: None.
+better: sideways
+items:
+  - code: pain
+    text: How much?
+    min: 10
+    max: 0
+scoring:
+  method: mean
+  decimals: 1
+score_range: [0, 10]
+bands:
+  basis: starting_value
+  note: x
+  ranges:
+    - {min: 0, max: 11, label: all}
+minimal_important_change:
+  type: change
+  value: 1
+  basis: guess
+  note: x
+source:
+  citation: Nobody, 2026.
+licence:
+  status: open
+  text: Some licence.
+  read_at: []
+"""
+
+
+def test_validate_names_file_line_and_field_for_a_broken_instrument(tmp_path, runner):
+    shutil.copytree(DATA / "programs", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "questionnaires").mkdir()
+    (tmp_path / "questionnaires" / "broken.yaml").write_text(BROKEN)
+
+    result = runner.invoke(args=["programs", "validate", str(tmp_path)])
+
+    assert result.exit_code == 1
+    out = result.output
+    assert "broken.yaml:6 (better): Must be one of" in out
+    assert "broken.yaml:11 (items[0].max): Must be above min." in out
+    assert "broken.yaml:24 (minimal_important_change.basis)" in out
+    assert "broken.yaml:31 (licence.read_at): Say where the licence was read." in out
+
+
+def test_load_stores_the_instruments_once(runner, ctx):
+    first = runner.invoke(args=["programs", "load", str(ROOT)])
+    second = runner.invoke(args=["programs", "load", str(ROOT)])
+
+    assert first.exit_code == 0, first.output
+    assert "Questionnaires: 3 added or updated." in first.output
+    assert "Questionnaires: 0 added or updated." in second.output
+    assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 3
