@@ -102,6 +102,8 @@ def expect_tailored_today(page) -> None:
     banner = session.locator(".rx-banner")
     expect(banner).to_contain_text("Changed by your therapist on")
     expect(banner).to_contain_text(NOTE)
+    expect(session.locator(".facts")).to_contain_text(f"{len(TAILORED)} exercises")
+    session.get_by_text("Show all exercises").click()
     expect(session.locator(".ex-name")).to_have_text(TAILORED)
     doses = session.locator(".exercise")
     dose = re.compile(r"^3 × 6, hold 3 s(, rest \d+ s)?$")
