@@ -116,7 +116,7 @@ def render_sheet(
                 page.route(f"{ORIGIN}/**", serve)
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 page.goto(f"{ORIGIN}/sheet.html")
-                page.wait_for_selector("body[data-ready]", timeout=20_000)
+                page.wait_for_selector("body[data-ready]", timeout=60_000)
                 if not errors:
                     page.screenshot(path=str(output), full_page=True)
             finally:
