@@ -70,6 +70,7 @@ def plan_section(ctx: ReportContext) -> dict:
             "type": "table",
             "columns": PLAN_COLUMNS,
             "rows": rows,
+            "widths": [2.2, 1.5, 1.3, 0.8, 1.3, 0.9],
         }
         if rows
         else {"type": "text", "text": "No program in this period."}

@@ -52,7 +52,7 @@ def plan_changes_section(ctx: ReportContext) -> dict:
             "type": "table",
             "columns": columns,
             "rows": rows,
-            "widths": [1.5, 0.8, 1.2, 1.2, 2.6, 2],
+            "widths": [1.5, 1, 1.2, 1.2, 2.6, 2],
         }
         if rows
         else {"type": "text", "text": "No changes to the plan in this period."}
