@@ -13,7 +13,9 @@ const BLOCKS = {
   figures: (b) => h('dl', { class: 'figures' }, b.figures.map((f) => h('div', {}, h('dt', {}, f.label), h('dd', {}, f.value)))),
   table: (b) => h('div', { class: 'table-wrap' }, h('table', { class: 'report-table' },
     h('thead', {}, h('tr', {}, b.columns.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, b.rows.map((row) => h('tr', {}, row.map((cell) => h('td', {}, cell))))))),
+    h('tbody', {}, b.rows.map((row) => h('tr', {}, row.map((cell, i) => h('td', {
+      'data-label': b.columns[i], class: String(cell).length > 28 ? 'long' : null,
+    }, cell))))))),
   chart: (b) => h('img', {
     class: 'report-chart', alt: b.alt || 'Chart',
     src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(b.svg)}`,

@@ -1,8 +1,10 @@
 """The FHIR R4 bundle: every resource validates against the R4B models of
-fhir.resources, pain scores carry LOINC 72514-3 and SNOMED CT body sites, and
-each assignment is a CarePlan with its exercises."""
+fhir.resources, pain scores carry LOINC 72514-3 and SNOMED CT body sites, each
+assignment is a CarePlan with the exercises as prescribed now, and each answered
+questionnaire is a QuestionnaireResponse with an Observation of its score."""
 
 import json
+from uuid import uuid4
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -10,6 +12,8 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 API = "/api/v1"
 MODELS = {
@@ -17,7 +21,9 @@ MODELS = {
     "Practitioner": Practitioner,
     "Observation": Observation,
     "CarePlan": CarePlan,
+    "QuestionnaireResponse": QuestionnaireResponse,
 }
+LOINC = "http://loinc.org"
 SITES = {"37822005": "low back", "45048000": "neck", "69536005": "head"}
 
 
@@ -127,3 +133,158 @@ def test_a_new_patient_has_a_bundle_of_two(client, make_therapist, make_patient)
     found = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
 
     assert [r["resourceType"] for r in found] == ["Patient", "Practitioner"]
+
+
+# -- questionnaires --------------------------------------------------------------------
+
+
+@pytest.fixture
+def answered(client, clock, record, questionnaires):
+    """PEG-3 answered twice a week apart (6.0, then 4.7), the PGIC once, and
+    function goals once."""
+    therapist, patient = record
+    schedules = (
+        {"questionnaire": "peg-3"},
+        {"questionnaire": "pgic"},
+        {"questionnaire": "function-goals", "goals": ["Sit at my desk for an hour"]},
+    )
+    for body in schedules:
+        answer = client.post(
+            f"{API}/patients/{patient.id}/questionnaires",
+            json={"every_days": 7, **body},
+            headers=therapist.headers,
+        )
+        assert answer.status_code == 201, answer.json
+    answers = (
+        ("peg-3", {"pain": 7, "enjoyment": 6, "activity": 5}),
+        ("pgic", {"change": 2}),
+        ("function-goals", {"goal_1": 4}),
+    )
+    for slug, values in answers:
+        respond(client, patient, slug, values)
+    clock.advance(days=7)
+    respond(client, patient, "peg-3", {"pain": 5, "enjoyment": 5, "activity": 4})
+    return therapist, patient
+
+
+def respond(client, patient, slug: str, answers: dict) -> None:
+    answer = client.post(
+        f"{API}/me/questionnaire-responses",
+        json={"questionnaire": slug, "answers": answers, "client_id": str(uuid4())},
+        headers=patient.headers,
+    )
+    assert answer.status_code == 201, answer.json
+
+
+def scores_of(found: list[dict]) -> list[dict]:
+    return [
+        o
+        for o in of(found, "Observation")
+        if o["id"].startswith("questionnaire-score-")
+    ]
+
+
+def test_each_answer_is_a_questionnaire_response_with_its_questions(client, answered):
+    therapist, patient = answered
+
+    found = resources(
+        client.get(f"{API}/patients/{patient.id}/fhir", headers=therapist.headers)
+    )
+
+    responses = of(found, "QuestionnaireResponse")
+    assert len(responses) == 4
+    first_peg = responses[0]
+    assert first_peg["status"] == "completed"
+    assert first_peg["authored"] == "2026-03-10T16:00:00+00:00"  # after the record
+    [person] = of(found, "Patient")
+    assert first_peg["subject"]["reference"] == person["fullUrl"]
+    [questionnaire] = first_peg["contained"]
+    Questionnaire.model_validate(questionnaire)
+    assert first_peg["questionnaire"] == f"#{questionnaire['id']}"
+    assert questionnaire["url"].endswith("/api/v1/questionnaires/peg-3")
+    assert questionnaire["code"] == [
+        {"system": LOINC, "code": "91148-7", "display": "PEG 3 item pain scale"}
+    ]
+    assert [(i["linkId"], i["answer"]) for i in first_peg["item"]] == [
+        ("pain", [{"valueInteger": 7}]),
+        ("enjoyment", [{"valueInteger": 6}]),
+        ("activity", [{"valueInteger": 5}]),
+    ]
+    assert [i["linkId"] for i in questionnaire["item"]] == [
+        "pain",
+        "enjoyment",
+        "activity",
+    ]
+    pgic = next(r for r in responses if r["contained"][0]["title"] == "PGIC")
+    [change] = pgic["item"]
+    assert change["answer"][0]["valueCoding"]["display"] == "Much improved"
+    goals = next(r for r in responses if r["contained"][0]["title"] == "Function goals")
+    assert goals["item"][0]["text"] == "Sit at my desk for an hour"
+
+
+def test_each_score_is_an_observation_derived_from_its_response(client, answered):
+    therapist, patient = answered
+
+    found = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
+
+    responses = {r["fullUrl"]: r for r in of(found, "QuestionnaireResponse")}
+    scores = scores_of(found)
+    assert len(scores) == 4
+    for score in scores:
+        [source] = score["derivedFrom"]
+        assert source["reference"] in responses
+        assert score["category"][0]["coding"][0]["code"] == "survey"
+        assert score["valueQuantity"]["system"] == "http://unitsofmeasure.org"
+    first, second = [s for s in scores if s["code"]["text"] == "PEG-3 score"]
+    loinc, local = first["code"]["coding"]
+    assert (loinc["system"], loinc["code"]) == (LOINC, "91147-9")
+    assert local["system"].endswith("/api/v1/questionnaires")
+    assert local["code"] == "peg-3"
+    assert (first["valueQuantity"]["value"], second["valueQuantity"]["value"]) == (
+        6.0,
+        4.7,
+    )
+    assert second["interpretation"] == [{"text": "moderate"}]
+    assert second["note"] == [
+        {"text": "Change from baseline -1.3: minimal important change reached."}
+    ]
+    # No LOINC code for the others: the local code alone.
+    others = [s for s in scores if s["code"]["text"] != "PEG-3 score"]
+    assert {s["code"]["coding"][0]["code"] for s in others} == {
+        "pgic",
+        "function-goals",
+    }
+    assert all(len(s["code"]["coding"]) == 1 for s in others)
+
+
+def test_the_care_plan_follows_the_tailored_prescription(client, clock, record):
+    therapist, patient = record
+    [plan] = client.get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    ).json
+    path = f"{API}/assignments/{plan['id']}/prescription"
+    prescription = client.get(path, headers=therapist.headers).json
+    foundation = prescription["phases"][0]["exercises"]
+    foundation[0].update(sets=4, reps=12, note="Breathe out as you brace.")
+    foundation.append({"exercise": "test-chin-tuck", "sets": 1, "hold_seconds": 20})
+    prescription["note"] = "More this week: it went well."
+    answer = client.put(path, json=prescription, headers=therapist.headers)
+    assert answer.status_code == 200, answer.json
+
+    found = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
+
+    [care] = of(found, "CarePlan")
+    assert care["title"].endswith("prescription version 2)")
+    first_phase = [
+        a["detail"]
+        for a in care["activity"]
+        if a["detail"]["scheduledTiming"]["repeat"]["boundsPeriod"]["start"]
+        == "2026-03-02"
+    ]
+    assert [(d["code"]["text"], d["description"]) for d in first_phase] == [
+        ("Test bracing", "4 sets of 12. Breathe out as you brace."),
+        ("Test chin tuck", "1 set, hold 20 s"),
+    ]
+    [note] = care["note"]
+    assert note["text"] == "More this week: it went well."
+    assert note["authorString"].startswith("Dr Fhir")

@@ -2,7 +2,7 @@
 programs/safety.yaml) and the per-exercise feedback a therapist reads."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -123,7 +123,11 @@ def exercise_feedback(patient: User, days: int) -> list[dict]:
     """Per exercise over the last `days` days: the sessions it was done in, how
     often it was skipped, mean pain during, effort counts and times stopped."""
     end = today_in(patient.timezone)
-    start = end - timedelta(days=days - 1)
+    return exercise_feedback_between(patient, end - timedelta(days=days - 1), end)
+
+
+def exercise_feedback_between(patient: User, start: date, end: date) -> list[dict]:
+    """The same figures over the patient's local days from `start` to `end`."""
     rows: dict[str, dict] = {}
     for session in _done_sessions(patient, start, end):
         names = {e["slug"]: e.get("name") for e in session_exercises(session)}

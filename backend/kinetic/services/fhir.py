@@ -1,23 +1,23 @@
 """A patient's record as a FHIR R4 Bundle (type `collection`): the patient, their
-therapist, one Observation per pain score and a CarePlan per assignment.
+therapist, one Observation per pain score, a CarePlan per assignment (as it is
+prescribed now) and the questionnaires answered with their scores.
 
 Each resource kind is made by one function in RESOURCES from the bundle's
-context; a new kind (e.g. QuestionnaireResponse) is one more function there.
-Resources refer to each other by `urn:uuid:` full URLs, stable per object."""
+context; a new kind is one more function there. Resources refer to each other by
+`urn:uuid:` full URLs, stable per object."""
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import REGIONS, Assignment, PainEntry, User
+from kinetic.models import REGIONS, Assignment, PainEntry, Prescription, User
+from kinetic.services import fhir_outcomes
 from kinetic.services.clock import now, today_in
+from kinetic.services.fhir_context import LOINC, SNOMED, SURVEY, FhirContext, urn
 
-LOINC = "http://loinc.org"
-SNOMED = "http://snomed.info/sct"
 PAIN_CODE = {
     "system": LOINC,
     "code": "72514-3",
@@ -37,44 +37,6 @@ EXERCISE_THERAPY = {
 }
 CAREPLAN_STATUS = {"active": "active", "paused": "on-hold", "stopped": "revoked"}
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SURVEY = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-            "code": "survey",
-            "display": "Survey",
-        }
-    ]
-}
-_NAMESPACE = uuid.UUID("6f1c2a52-8d3e-4c55-9a41-1f0d7b9e2c10")
-
-
-def urn(kind: str, key) -> str:
-    """A stable urn:uuid for one object of this installation."""
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{kind}/{key}')}"
-
-
-@dataclass(frozen=True)
-class FhirContext:
-    patient: User
-    therapist: User | None
-    base_url: str  # identifiers' namespace: this server
-
-    @property
-    def patient_ref(self) -> dict:
-        return {
-            "reference": urn("Patient", self.patient.id),
-            "display": self.patient.name,
-        }
-
-    @property
-    def therapist_ref(self) -> dict | None:
-        if self.therapist is None:
-            return None
-        return {
-            "reference": urn("Practitioner", self.therapist.id),
-            "display": self.therapist.name,
-        }
 
 
 def _person(kind: str, user: User, base_url: str) -> dict:
@@ -141,22 +103,39 @@ def _dosage(dosage: dict) -> str:
     if dosage.get("sets") and dosage.get("reps"):
         parts.append(f"{dosage['sets']} sets of {dosage['reps']}")
     elif dosage.get("sets"):
-        parts.append(f"{dosage['sets']} sets")
+        parts.append(f"{dosage['sets']} set{'s' if dosage['sets'] != 1 else ''}")
     if dosage.get("hold_seconds"):
         parts.append(f"hold {dosage['hold_seconds']} s")
+    if dosage.get("rest_seconds"):
+        parts.append(f"rest {dosage['rest_seconds']} s")
+    if dosage.get("side"):
+        parts.append(dosage["side"])
     return ", ".join(parts)
 
 
+def _description(exercise: dict) -> str:
+    text = _dosage(exercise.get("dosage") or {}) or exercise["name"]
+    return f"{text}. {exercise['note']}" if exercise.get("note") else text
+
+
+def _phases(a: Assignment) -> list[dict]:
+    """The plan as prescribed now: its latest prescription version (tailored
+    doses, exercises and notes), or the program as written for an older plan."""
+    if a.prescription is not None:
+        return a.prescription.phases
+    return a.program_version.content["sessions"]
+
+
 def _activities(a: Assignment, today: date) -> list[dict]:
-    """One activity per exercise of each phase, scheduled on the plan's days
-    within the phase's weeks."""
+    """One activity per exercise of each phase of the current prescription,
+    scheduled on the plan's days within the phase's weeks."""
     status = "on-hold" if a.status == "paused" else "in-progress"
     if a.status == "stopped":
         status = "stopped"
     elif a.end_date < today:
         status = "completed"
     activities = []
-    for phase in a.program_version.content["sessions"]:
+    for phase in _phases(a):
         first, last = phase["weeks"]
         start = a.start_date + timedelta(weeks=first - 1)
         end = min(a.end_date, a.start_date + timedelta(weeks=last) - timedelta(days=1))
@@ -177,11 +156,25 @@ def _activities(a: Assignment, today: date) -> list[dict]:
                 "code": {"coding": [EXERCISE_THERAPY], "text": exercise["name"]},
                 "status": status,
                 "scheduledTiming": timing,
-                "description": _dosage(exercise.get("dosage") or {})
-                or exercise["name"],
+                "description": _description(exercise),
             }
             activities.append({"detail": detail})
     return activities
+
+
+def _title(a: Assignment) -> str:
+    title = f"{a.program_title} (version {a.program_version_number}"
+    if a.prescription is not None:
+        title += f", prescription version {a.prescription.version}"
+    return f"{title})"
+
+
+def _note(prescription: Prescription) -> dict:
+    """The therapist's note on the plan, as of its latest version."""
+    note = {"text": prescription.note, "time": prescription.changed_at.isoformat()}
+    if prescription.changed_by is not None:
+        note["authorString"] = prescription.changed_by.name
+    return note
 
 
 def care_plans(ctx: FhirContext) -> list[tuple[str, dict]]:
@@ -201,7 +194,7 @@ def care_plans(ctx: FhirContext) -> list[tuple[str, dict]]:
             "id": f"assignment-{a.id}",
             "status": status,
             "intent": "plan",
-            "title": f"{a.program_title} (version {a.program_version_number})",
+            "title": _title(a),
             "description": a.program_version.content.get("summary", "")[:1000]
             or a.program_title,
             "subject": ctx.patient_ref,
@@ -214,16 +207,18 @@ def care_plans(ctx: FhirContext) -> list[tuple[str, dict]]:
         }
         if ctx.therapist_ref:
             resource["author"] = ctx.therapist_ref
+        if a.prescription is not None and a.prescription.note:
+            resource["note"] = [_note(a.prescription)]
         out.append((urn("CarePlan", a.id), resource))
     return out
 
 
-# Issue 14 adds QuestionnaireResponse and its score Observations here.
 RESOURCES: list[Callable[[FhirContext], list[tuple[str, dict]]]] = [
     patient_resources,
     practitioner_resources,
     pain_observations,
     care_plans,
+    fhir_outcomes.questionnaire_resources,
 ]
 
 

@@ -6,8 +6,7 @@ tables, an SVG chart) and `data` with the raw figures. The PWA page and the PDF
 draw the same blocks, so a new section is one function added to SECTIONS."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,53 +15,30 @@ from kinetic.extensions import db
 from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
 from kinetic.models.plans import session_exercises
 from kinetic.services import alerts as alert_words
+from kinetic.services import report_care
 from kinetic.services.chart import pain_chart_svg
 from kinetic.services.clock import now, today_in
+from kinetic.services.report_context import (
+    ReportContext,
+    day,
+    one_decimal,
+    percent,
+    section,
+)
 
 REGION_LABELS = {"low_back": "Low back", "neck": "Neck", "headache": "Headache"}
 SCALE = "0 (no pain) to 10 (worst imaginable)"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PLAN_COLUMNS = ["Program", "Dates", "Days", "Per day", "Prescription", "Status"]
+PAIN_COLUMNS = ["Region", "Entries", "Mean", "Range", "First 7 days", "Last 7 days"]
 ALERT_KINDS = {
     "red_flag": "Red flag",
     "worsening": "Worsening pain",
     "no_improvement": "No improvement",
     "disengaged": "Missed sessions",
     "neck_flexion": "Back pain on neck flexion",
+    "exercise_pain": "Pain during an exercise",
 }
-
-
-@dataclass(frozen=True)
-class ReportContext:
-    patient: User
-    start: date
-    end: date
-    today: date
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.patient.timezone)
-
-    def local_bounds(self) -> tuple[datetime, datetime]:
-        """The period as UTC instants: from the first day's start to the last's end."""
-        first = datetime.combine(self.start, time(0), tzinfo=self.zone)
-        after = datetime.combine(self.end + timedelta(days=1), time(0), self.zone)
-        return first.astimezone(UTC), after.astimezone(UTC)
-
-
-def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-def percent(done: int, due: int) -> str:
-    return f"{round(100 * done / due)} %" if due else "–"
-
-
-def one_decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-def section(key: str, title: str, blocks: list[dict], data: dict) -> dict:
-    return {"key": key, "title": title, "blocks": blocks, "data": data}
 
 
 # -- the sections ----------------------------------------------------------------------
@@ -84,6 +60,7 @@ def plan_section(ctx: ReportContext) -> dict:
             f"{day(a.start_date)} to {day(a.end_date)}",
             ", ".join(DAY_NAMES[d] for d in a.days_of_week),
             str(a.sessions_per_day),
+            f"v{a.prescription.version}" if a.prescription else "–",
             a.status,
         ]
         for a in plans
@@ -91,13 +68,23 @@ def plan_section(ctx: ReportContext) -> dict:
     blocks = [
         {
             "type": "table",
-            "columns": ["Program", "Dates", "Days", "Per day", "Status"],
+            "columns": PLAN_COLUMNS,
             "rows": rows,
+            "widths": [2.2, 1.5, 1.3, 0.8, 1.3, 0.9],
         }
         if rows
         else {"type": "text", "text": "No program in this period."}
     ]
-    data = {"assignments": [{"id": a.id, "program": a.program} for a in plans]}
+    data = {
+        "assignments": [
+            {
+                "id": a.id,
+                "program": a.program,
+                "prescription_version": a.prescription and a.prescription.version,
+            }
+            for a in plans
+        ]
+    }
     return section("plan", "Plan", blocks, data)
 
 
@@ -233,14 +220,7 @@ def pain_section(ctx: ReportContext) -> dict:
         blocks = [
             {
                 "type": "table",
-                "columns": [
-                    "Region",
-                    "Entries",
-                    "Mean",
-                    "Range",
-                    "First 7 days",
-                    "Last 7 days",
-                ],
+                "columns": PAIN_COLUMNS,
                 "rows": rows,
             },
             {
@@ -282,7 +262,7 @@ def alerts_section(ctx: ReportContext) -> dict:
     )
     rows = [
         [
-            day(a.created_at.astimezone(ctx.zone).date()),
+            day(ctx.local_day(a.created_at)),
             ALERT_KINDS.get(a.kind, a.kind),
             alert_words.summary(a.kind, a.detail),
             _handled(a, names, ctx.zone),
@@ -302,11 +282,13 @@ def alerts_section(ctx: ReportContext) -> dict:
     return section("alerts", "Alerts and how they were handled", blocks, data)
 
 
-# Issues 12 (prescription changes) and 14 (questionnaire scores) add theirs here.
 SECTIONS: list[Callable[[ReportContext], dict | None]] = [
     plan_section,
+    report_care.plan_changes_section,
     adherence_section,
+    report_care.exercise_feedback_section,
     pain_section,
+    report_care.questionnaires_section,
     alerts_section,
 ]
 

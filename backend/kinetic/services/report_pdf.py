@@ -101,8 +101,9 @@ def _figures(pdf: ReportPDF, block: dict) -> None:
 def _table(pdf: ReportPDF, block: dict) -> None:
     pdf.set_font(pdf.family, "", 9)
     heading = FontFace(emphasis="BOLD", fill_color=(232, 241, 240))
-    # The first column holds names (exercise, program): give it more room.
-    widths = (2.4,) + (1,) * (len(block["columns"]) - 1)
+    # The first column holds names (exercise, program): give it more room,
+    # unless the section says which columns need it.
+    widths = block.get("widths") or (2.4,) + (1,) * (len(block["columns"]) - 1)
     with pdf.table(
         col_widths=widths,
         headings_style=heading,
