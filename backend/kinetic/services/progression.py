@@ -103,11 +103,13 @@ def changed_phases(
         return move_phase_start(phases, index + 1, week, weeks)
     if action == "hold" and index + 1 < len(phases):
         following = phases[index + 1]["weeks"][0]
+        if following != week + 1:
+            return None
         return move_phase_start(phases, index + 1, following + cfg["weeks"], weeks)
     if action == "step_back" and index > 0:
-        back = move_phase_start(phases, index - 1, week, weeks)
-        again = week + cfg["weeks"]
-        return move_phase_start(back, phase_at(back, week) + 1, again, weeks)
+        # The previous phase runs on to cover the coming `weeks` weeks; then this
+        # phase starts over with its full length.
+        return move_phase_start(phases, index, week + cfg["weeks"], weeks)
     return None
 
 
