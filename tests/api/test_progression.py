@@ -355,8 +355,7 @@ def test_an_alert_from_before_the_last_change_does_not_step_back(
             "name": p["name"],
             "weeks": p["weeks"],
             "exercises": [
-                {"exercise": e["exercise"], "sets": e["sets"]}
-                for e in p["exercises"]
+                {"exercise": e["exercise"], "sets": e["sets"]} for e in p["exercises"]
             ],
         }
         for p in body["phases"]
