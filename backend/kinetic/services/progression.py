@@ -93,12 +93,12 @@ def move_phase_start(
 
 
 def changed_phases(
-    action: str, phases: list[dict], week: int, weeks: int
+    action: str, phases: list[dict], week: int, weeks: int, cfg: dict | None = None
 ) -> list[dict] | None:
     """The phases after `action` in plan week `week`, or None when it cannot apply
     (no next or previous phase, or the next phase is not due next week)."""
     index = phase_at(phases, week)
-    cfg = rules()[action]
+    cfg = cfg or rules()[action]
     if action == "advance" and index + 1 < len(phases):
         return move_phase_start(phases, index + 1, week, weeks)
     if action == "hold" and index + 1 < len(phases):
