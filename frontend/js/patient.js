@@ -5,6 +5,7 @@ import { exerciseAdherence, prescriptionView } from './plan-view.js';
 import { tailorDialog } from './tailor.js';
 import { toBody, toModel } from './plan-editor.js';
 import { insightPanel, patientOutcomes } from './outcomes.js';
+import { modeSelect, suggestionsPanel } from './progression.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -30,6 +31,7 @@ export async function render(screen, { id }) {
     h('div', { class: 'title-row' }, heading(patient.name), records(patient, status)),
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
     alerts,
+    suggestionsPanel(patient.id, () => drawPlans(plans, patient)),
     h('div', { class: 'columns' },
       h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name),
         exerciseAdherence(patient.id)),
@@ -114,7 +116,7 @@ function planItem(a, box, patient, first) {
   };
   const tailor = h('a', { class: 'button', href: `#/patients/${patient.id}/plans/${a.id}` }, 'Tailor plan');
   tailor.setAttribute('aria-label', `Tailor plan ${a.program_title || a.program}`);
-  item.append(prescriptionView(a, first), h('div', { class: 'actions' }, tailor,
+  item.append(prescriptionView(a, first), a.status !== 'stopped' ? modeSelect(a) : '', h('div', { class: 'actions' }, tailor,
     a.status === 'active' ? act('Pause', 'paused') : act('Resume', 'active'),
     act('Stop', 'stopped')), status);
   return item;

@@ -24,6 +24,11 @@ export async function render(screen, params = {}) {
   const waiting = new Set((await queued().catch(() => [])).map((item) => item.id));
   screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
   screen.append(dueCard());
+  for (const change of today.plan_changes || []) {
+    screen.append(h('div', { class: 'card plan-change', role: 'status' },
+      h('p', {}, h('strong', {}, 'Your plan changed'), ` · ${formatDay(change.applied_at.slice(0, 10))}`),
+      h('p', {}, change.text)));
+  }
   if (!today.sessions.length) {
     screen.append(h('div', { class: 'card' },
       today.paused_plans

@@ -9,8 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, ScheduledSession, User
-from kinetic.services import calendar, diary, messages, own_library, push, safety
+from kinetic.models import Assignment, ScheduledSession, Suggestion, User
+from kinetic.services import (
+    calendar,
+    diary,
+    messages,
+    own_library,
+    plans,
+    progression,
+    push,
+    safety,
+)
 from kinetic.services.questionnaires import schedule
 from kinetic.testing import browser_subscription
 
@@ -46,6 +55,9 @@ class Route:
     ok: int = 200
     params: dict = field(default_factory=dict)
     text: str | None = None  # a raw (YAML) body instead of JSON
+    # A placeholder filled from another of the practice's ids (an object in the
+    # state the route needs), e.g. {"suggestion_id": "applied_suggestion_id"}.
+    alias: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -58,7 +70,12 @@ class Route:
 
     def path(self, **ids) -> str:
         values = {**self.params, **ids}
-        return re.sub(PLACEHOLDER, lambda m: str(values[m.group(1)]), self.rule)
+
+        def value(match: re.Match) -> str:
+            name = self.alias.get(match.group(1), match.group(1))
+            return str(values.get(name, values.get(match.group(1))))
+
+        return re.sub(PLACEHOLDER, value, self.rule)
 
 
 def own_exercise(slug: str, name: str = "Own move") -> dict:
@@ -270,6 +287,15 @@ MATRIX = [
         ok=201,
     ),
     Route("GET", "/api/v1/patients/<id:patient_id>/insights", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/suggestions", THERAPIST),
+    Route("POST", "/api/v1/suggestions/<id:suggestion_id>/accept", THERAPIST),
+    Route("POST", "/api/v1/suggestions/<id:suggestion_id>/dismiss", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/suggestions/<id:suggestion_id>/undo",
+        THERAPIST,
+        alias={"suggestion_id": "applied_suggestion_id"},
+    ),
     # Patients only.
     Route("DELETE", "/api/v1/me", PATIENT, ok=204),
     Route("GET", "/api/v1/me/today", PATIENT),
@@ -341,6 +367,9 @@ class Practice:
     to_therapist_id: int
     to_patient_id: int
     entry_id: int
+    # A pending progression suggestion, and an applied one on a second plan.
+    suggestion_id: int
+    applied_suggestion_id: int
 
     def ids(self, role: str = PATIENT) -> dict:
         return {
@@ -352,6 +381,8 @@ class Practice:
                 self.to_therapist_id if role == THERAPIST else self.to_patient_id
             ),
             "entry_id": self.entry_id,
+            "suggestion_id": self.suggestion_id,
+            "applied_suggestion_id": self.applied_suggestion_id,
         }
 
     def caller(self, role: str):
@@ -374,6 +405,32 @@ def first_session(app, assignment_id: int) -> int:
         )
         db.session.remove()
     return session_id
+
+
+def advance_suggestions(app, patient, therapist, assignment_id: int) -> tuple:
+    """A pending suggestion on the plan, and an accepted one on a second plan."""
+    second = plans.assign_program
+    with app.app_context():
+        user = db.session.get(User, therapist.id)
+        other = second(db.session.get(User, patient.id), user, {"program": "test-plan"})
+        db.session.flush()
+        made = [
+            Suggestion(
+                assignment_id=plan_id,
+                patient_id=patient.id,
+                action="advance",
+                trigger="advance:v1:p0",
+                reason="Comfortable sessions.",
+                figures={"to_phase": "Build"},
+                status="pending",
+            )
+            for plan_id in (assignment_id, other.id)
+        ]
+        db.session.add_all(made)
+        db.session.flush()
+        progression.apply(made[1], user)
+        db.session.commit()
+        return made[0].id, made[1].id
 
 
 @pytest.fixture
@@ -406,7 +463,10 @@ def world(
             )
             db.session.commit()
             ids = (alert.id, asked.id, answered.id, entry.id)
-        return Practice(therapist, patient, assignment_id, session_id, *ids)
+        suggestions = advance_suggestions(app, patient, therapist, assignment_id)
+        return Practice(
+            therapist, patient, assignment_id, session_id, *ids, *suggestions
+        )
 
     mine = practice(make_therapist(), "my")
     with app.app_context():
@@ -756,7 +816,8 @@ def test_another_therapist_cannot_assign_a_plan(app, client, world):
             select(Assignment.id).where(Assignment.patient_id == mine.patient.id)
         ).all()
         db.session.remove()
-    assert plans == [mine.assignment_id]
+    # The world's plan and the second one that carries an applied suggestion.
+    assert len(plans) == 2 and mine.assignment_id in plans
 
 
 def test_a_therapist_cannot_erase_a_patient_or_read_their_diary_as_them(client, world):

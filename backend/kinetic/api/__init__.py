@@ -15,6 +15,7 @@ from kinetic.api import (
     outcomes,
     patients,
     prescriptions,
+    progression,
     records,
     reminders,
 )
@@ -46,6 +47,7 @@ def register_api(app: Flask) -> None:
         library,
         patients,
         prescriptions,
+        progression,
         alerts,
         diary,
         outcomes,

@@ -21,7 +21,14 @@ from kinetic.schemas.plans import (
     SessionSchema,
     TodaySchema,
 )
-from kinetic.services import diary, feedback, plans, safety
+from kinetic.services import (
+    diary,
+    feedback,
+    plans,
+    progression,
+    progression_review,
+    safety,
+)
 from kinetic.services.clock import today_in
 
 blp = Blueprint("diary", __name__, url_prefix="/api/v1", description="Patients")
@@ -37,7 +44,12 @@ def today():
     patient = current_user()
     day = today_in(patient.timezone)
     sessions = plans.with_status(plans.sessions_between(patient, day, day), day)
-    return {"date": day, "sessions": sessions, "paused_plans": plans.paused(patient)}
+    return {
+        "date": day,
+        "sessions": sessions,
+        "paused_plans": plans.paused(patient),
+        "plan_changes": progression.recent_automatic(patient),
+    }
 
 
 @blp.route("/me/sessions")
@@ -75,6 +87,7 @@ def complete(data, session_id):
     plans.complete_session(session, data)
     if first:
         feedback.after_completion(session, patient)
+        progression_review.after_completion(patient, today_in(patient.timezone))
     db.session.commit()
     return plans.with_status([session], today_in(patient.timezone))[0]
 

@@ -18,7 +18,7 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import feedback, messages, plans
+from kinetic.services import feedback, messages, plans, progression
 from kinetic.services.patients import patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
@@ -51,11 +51,13 @@ def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
 def summaries(patients: list[User]) -> list[dict]:
     """Latest scores, adherence and alerts, with each thread's unread messages."""
     threads = messages.thread_summaries([p.id for p in patients])
+    pending = progression.pending_counts([p.id for p in patients])
     out = []
     for summary in patient_summaries(patients):
         thread = threads.get(summary["id"], {})
         summary["unread_messages"] = thread.get("unread", 0)
         summary["last_message"] = thread.get("last")
+        summary["pending_suggestions"] = pending.get(summary["id"], 0)
         out.append(summary)
     return out
 
@@ -115,9 +117,12 @@ class AssignmentById(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, assignment_id):
-        """Pause, resume or stop a plan."""
+        """Pause, resume or stop a plan, or set its `progression` mode."""
         assignment = own_assignment(assignment_id)
-        plans.set_assignment_status(assignment, data["status"])
+        if "status" in data:
+            plans.set_assignment_status(assignment, data["status"])
+        if "progression" in data:
+            assignment.progression = data["progression"]
         db.session.commit()
         return assignment
 

@@ -8,6 +8,7 @@ from kinetic.models.outcomes import (
     QuestionnaireSchedule,
 )
 from kinetic.models.plans import Assignment, Prescription, ScheduledSession
+from kinetic.models.progression import Suggestion
 from kinetic.models.reminders import (
     Notification,
     PushAttempt,
@@ -41,5 +42,6 @@ __all__ = [
     "Reminder",
     "ReminderSetting",
     "ScheduledSession",
+    "Suggestion",
     "User",
 ]

@@ -10,6 +10,7 @@ from kinetic.models.types import UTCDateTime, utcnow
 from kinetic.models.users import User
 
 ASSIGNMENT_STATUSES = ("active", "paused", "stopped")
+PROGRESSION_MODES = ("suggest", "auto", "off")
 
 
 class Assignment(db.Model):
@@ -28,6 +29,10 @@ class Assignment(db.Model):
     days_of_week: Mapped[list[int]] = mapped_column(JSON)
     sessions_per_day: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # What the progression rules (programs/progression.yaml) do: see PROGRESSION_MODES.
+    progression: Mapped[str] = mapped_column(
+        String(8), default="suggest", server_default="suggest"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     program_version: Mapped[ProgramVersion] = relationship(lazy="joined")

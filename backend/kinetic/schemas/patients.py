@@ -23,6 +23,9 @@ class PatientSummarySchema(Schema):
         required=True, metadata={"description": "messages from the patient not read"}
     )
     last_message = fields.Nested(LastMessageSchema, allow_none=True)
+    pending_suggestions = fields.Int(
+        metadata={"description": "progression suggestions awaiting a decision"}
+    )
 
 
 class PatientDetailSchema(PatientSummarySchema):

@@ -1,11 +1,21 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from kinetic.models.plans import session_exercises, session_phase
+from kinetic.models.plans import PROGRESSION_MODES, session_exercises, session_phase
 from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
 from kinetic.schemas.library import PlanExerciseSchema
 from kinetic.schemas.prescriptions import Phases, PlanNote
 
 DateArg = fields.Date()
+
+
+Progression = fields.Str(
+    validate=validate.OneOf(PROGRESSION_MODES),
+    metadata={
+        "description": "what the rules of programs/progression.yaml do: suggest "
+        "(the default: the therapist accepts or dismisses), auto (applied, both "
+        "told why) or off"
+    },
+)
 
 
 class AssignmentCreateSchema(Schema):
@@ -18,12 +28,17 @@ class AssignmentCreateSchema(Schema):
         metadata={"description": "tailor the plan from the start (as the PUT)"}
     )
     note = PlanNote
+    progression = Progression
 
 
 class AssignmentPatchSchema(Schema):
-    status = fields.Str(
-        required=True, validate=validate.OneOf(["active", "paused", "stopped"])
-    )
+    status = fields.Str(validate=validate.OneOf(["active", "paused", "stopped"]))
+    progression = Progression
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give status or progression.", "status")
 
 
 class AssignmentSchema(Schema):
@@ -37,6 +52,7 @@ class AssignmentSchema(Schema):
     days_of_week = fields.List(fields.Int())
     sessions_per_day = fields.Int()
     status = fields.Str(required=True)
+    progression = fields.Str(required=True)
     created_at = fields.AwareDateTime()
     prescription_version = fields.Function(
         lambda a: a.prescription.version if a.prescription else None
@@ -143,11 +159,21 @@ class RangeArgsSchema(Schema):
     )
 
 
+class PlanChangeSchema(Schema):
+    action = fields.Str(required=True)
+    text = fields.Str(required=True)
+    applied_at = fields.AwareDateTime(required=True)
+
+
 class TodaySchema(Schema):
     date = fields.Date(required=True)
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
     paused_plans = fields.Int(
         metadata={"description": "plans on hold until the therapist resumes them"}
+    )
+    plan_changes = fields.List(
+        fields.Nested(PlanChangeSchema),
+        metadata={"description": "automatic progression changes of the last 7 days"},
     )
 
 

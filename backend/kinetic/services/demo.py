@@ -14,6 +14,7 @@ from kinetic.models import (
     PainEntry,
     Program,
     ReminderSetting,
+    Suggestion,
     User,
 )
 from kinetic.models.plans import session_exercises
@@ -23,6 +24,7 @@ from kinetic.services import (
     own_library,
     plans,
     prescriptions,
+    progression,
     questionnaires,
     yaml_files,
 )
@@ -32,6 +34,7 @@ THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
 PATIENT = ("patient@demo.kinetic", "demo-patient")
 PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
 DAYS = 30
+PLAN_DAYS = 27
 # The demo therapist's own program, from library exercises (see programs/README.md).
 DESK_ROUTINE = {
     "slug": "desk-break-neck-routine",
@@ -248,6 +251,38 @@ def _tailor(assignment: Assignment, therapist: User) -> None:
     )
 
 
+def _suggestion(assignment: Assignment, today) -> None:
+    """One pending suggestion to advance early, with the figures of the demo's
+    last sessions, for the therapist to accept or dismiss."""
+    phases = prescriptions.current(assignment).phases
+    week = progression.plan_week(assignment.start_date, today)
+    if progression.changed_phases("advance", phases, week, assignment.weeks) is None:
+        return
+    pains = [2, 1, 2]
+    figures = {
+        "pain_during": pains,
+        "adherence": 0.86,
+        "adherence_days": 14,
+        "week": week,
+        "from_phase": phases[progression.phase_at(phases, week)]["name"],
+        "to_phase": progression.target_phase("advance", phases, week),
+    }
+    db.session.add(
+        Suggestion(
+            assignment_id=assignment.id,
+            patient_id=assignment.patient_id,
+            action="advance",
+            trigger=f"advance:demo:w{week}",
+            reason="Pain during the last 3 sessions was 2, 1 and 2 out of 10, no "
+            "exercise was too hard, and 86% of the sessions of the last 14 days "
+            "were done.",
+            figures=figures,
+            status="pending",
+            created_at=now(),
+        )
+    )
+
+
 # Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
 # due today), and two function goals answered every two weeks.
 PEG_ANSWERS = ((28, (7, 6, 6)), (21, (6, 6, 5)), (14, (5, 5, 4)), (7, (4, 4, 3)))
@@ -313,13 +348,16 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
             therapist,
             {
                 "program": slug,
-                "start_date": today - timedelta(DAYS),
+                # In the plan's fourth week: the middle phase of a six-week
+                # program, so that the demo's suggestion to advance early applies.
+                "start_date": today - timedelta(PLAN_DAYS),
                 "days_of_week": days,
                 "weeks": weeks,
             },
         )
         _complete_past_sessions(patient, rng)
         _tailor(assignment, therapist)
+        _suggestion(assignment, today)
     _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program, ProgramVersion, Questionnaire
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
+from kinetic.schemas.progression_file import ProgressionFileSchema
 from kinetic.schemas.questionnaire_file import QuestionnaireFileSchema
 from kinetic.schemas.safety_file import SafetyFileSchema
 from kinetic.services.yaml_files import Path_, flatten, line_for, node_lines
@@ -84,6 +85,13 @@ def read_safety(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return (read[0] if read else None), found.problems
 
 
+def read_progression(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The progression rules file, checked: (rules, []) or (None, its problems)."""
+    found = Library()
+    read = _read_file(path, ProgressionFileSchema(), found, slug=False)
+    return (read[0] if read else None), found.problems
+
+
 def read_questionnaires(directory: Path, library: Library) -> Library:
     """Adds the instruments in `directory` (programs/questionnaires/) to `library`."""
     for path in sorted(directory.glob("*.yaml")):
@@ -123,6 +131,9 @@ def read_library(directory: str | Path) -> Library:
         library.problems.append(
             Problem(str(rules), 1, "", "the safety rules file is missing")
         )
+    progression = directory / "progression.yaml"
+    if progression.exists():
+        library.problems += read_progression(progression)[1]
     if not library.exercises and not library.programs and not library.problems:
         library.problems.append(
             Problem(str(directory), 1, "", "no exercise or program files found")

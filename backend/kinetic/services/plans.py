@@ -59,6 +59,7 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
         days_of_week=sorted(data.get("days_of_week") or content["days_of_week"]),
         sessions_per_day=data.get("sessions_per_day") or content["sessions_per_day"],
         status="active",
+        progression=data.get("progression", "suggest"),
     )
     db.session.add(assignment)
     prescription = prescriptions.first_prescription(assignment, therapist, data)

@@ -1,0 +1,32 @@
+from marshmallow import Schema, fields
+
+
+class SuggestionSchema(Schema):
+    id = fields.Int(required=True)
+    assignment_id = fields.Int(required=True)
+    patient_id = fields.Int(required=True)
+    program_title = fields.Function(lambda s: s.assignment.program_title)
+    action = fields.Str(
+        required=True, metadata={"description": "advance, hold or step_back"}
+    )
+    reason = fields.Str(
+        required=True, metadata={"description": "the figures that set it off, in words"}
+    )
+    figures = fields.Dict(
+        required=True,
+        metadata={
+            "description": "the numbers behind it: pain during, adherence, "
+            "mean rise, alert; week, from_phase, to_phase"
+        },
+    )
+    explanation = fields.Str(metadata={"description": "the rule, in plain words"})
+    status = fields.Str(
+        required=True, metadata={"description": "pending, applied, dismissed, undone"}
+    )
+    automatic = fields.Bool(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    prescription_version = fields.Function(
+        lambda s: s.prescription.version if s.prescription else None
+    )
+    can_undo = fields.Bool()
