@@ -159,19 +159,17 @@ MATRIX = [
     Route("PATCH", "/api/v1/me", ANY, body={"name": "Renamed"}),
     Route("GET", "/api/v1/me/export", ANY),
     Route("GET", "/api/v1/exercises", ANY),
-    Route(
-        "GET", "/api/v1/exercises/<string:slug>", ANY, params={"slug": "test-bracing"}
-    ),
+    Route("GET", "/api/v1/exercises/<slug:slug>", ANY, params={"slug": "test-bracing"}),
     Route("GET", "/api/v1/programs", ANY),
-    Route("GET", "/api/v1/programs/<string:slug>", ANY, params={"slug": "test-plan"}),
+    Route("GET", "/api/v1/programs/<slug:slug>", ANY, params={"slug": "test-plan"}),
     Route(
         "GET",
-        "/api/v1/exercises/<string:slug>.yaml",
+        "/api/v1/exercises/<slug:slug>.yaml",
         ANY,
         params={"slug": "test-bracing"},
     ),
     Route(
-        "GET", "/api/v1/programs/<string:slug>.yaml", ANY, params={"slug": "test-plan"}
+        "GET", "/api/v1/programs/<slug:slug>.yaml", ANY, params={"slug": "test-plan"}
     ),
     Route("GET", "/api/v1/push/public-key", ANY),
     Route("GET", "/api/v1/safety/checklist", ANY),
@@ -184,14 +182,14 @@ MATRIX = [
     ),
     Route(
         "PUT",
-        "/api/v1/exercises/<string:slug>",
+        "/api/v1/exercises/<slug:slug>",
         THERAPIST,
         body=own_exercise("my-move", "Renamed move"),
         params={"slug": "my-move"},
     ),
     Route(
         "DELETE",
-        "/api/v1/exercises/<string:slug>",
+        "/api/v1/exercises/<slug:slug>",
         THERAPIST,
         params={"slug": "my-move"},
         ok=204,
@@ -208,14 +206,14 @@ MATRIX = [
     ),
     Route(
         "PUT",
-        "/api/v1/programs/<string:slug>",
+        "/api/v1/programs/<slug:slug>",
         THERAPIST,
         body=own_program("my-plan", "my-move", "Renamed plan"),
         params={"slug": "my-plan"},
     ),
     Route(
         "DELETE",
-        "/api/v1/programs/<string:slug>",
+        "/api/v1/programs/<slug:slug>",
         THERAPIST,
         params={"slug": "my-plan"},
         ok=204,

@@ -176,6 +176,7 @@ def test_emails_are_what_an_email_input_accepts(client, document, email, allowed
         ("PATCH", "/me"),
         ("POST", "/invites"),
         ("POST", "/sessions/{session_id}/complete"),
+        ("PATCH", "/me/pain/{entry_id}"),
     ],
 )
 def test_optional_bodies_are_documented_as_optional(document, method, path):
@@ -198,6 +199,10 @@ def test_each_optional_body_may_be_left_out(
         f"{API}/sessions/{session['id']}/complete", headers=patient.headers
     )
     assert done.status_code == 200 and done.json["status"] == "done"
+    entry = client.post(f"{API}/me/pain", json={"neck": 3}, headers=patient.headers)
+    same = client.patch(f"{API}/me/pain/{entry.json['id']}", headers=patient.headers)
+    assert same.status_code == 200, same.json
+    assert (same.json["neck"], same.json["low_back"]) == (3, None)
 
 
 def test_an_invite_for_an_email_with_an_account_is_a_conflict(
@@ -239,6 +244,11 @@ def test_a_lone_to_moves_the_default_from_before_it(client, clock, make_patient)
         ("PUT", "/me/push-subscriptions", {"POST", "DELETE", "OPTIONS"}),
         ("GET", "/sessions/1/complete", {"POST", "OPTIONS"}),
         ("POST", "/me/today", {"GET", "HEAD", "OPTIONS"}),
+        # Not also /exercises/<slug>: `import` and a `.yaml` suffix are no slug.
+        ("GET", "/exercises/import", {"POST", "OPTIONS"}),
+        ("DELETE", "/programs/import", {"POST", "OPTIONS"}),
+        ("PUT", "/exercises/chin-tuck.yaml", {"GET", "HEAD", "OPTIONS"}),
+        ("DELETE", "/programs/neck-basics.yaml", {"GET", "HEAD", "OPTIONS"}),
     ],
 )
 def test_a_405_lists_only_the_routes_own_methods(client, method, path, allow):
@@ -251,3 +261,48 @@ def test_a_405_lists_only_the_routes_own_methods(client, method, path, allow):
 def test_the_app_shell_is_still_served_outside_the_api(client):
     assert client.get("/js/api.js").status_code == 200
     assert client.get(f"{API}/nothing-here").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/exercises/import", "/programs/import", "/exercises/chin-tuck.yaml"]
+)
+def test_options_lists_only_the_routes_own_methods(client, document, path):
+    response = client.options(f"{API}{path}")
+    assert response.status_code == 200
+    template = re.sub(r"/[a-z-]+\.yaml$", "/{slug}.yaml", path)
+    item = document["paths"][f"{API}{template}"]
+    documented = {key.upper() for key in item if key != "parameters"}
+    assert set(response.headers["Allow"].split(", ")) == documented | {
+        "HEAD" if "GET" in documented else "OPTIONS",
+        "OPTIONS",
+    }
+
+
+def test_import_is_no_slug_in_the_document_nor_on_the_server(
+    client, document, make_therapist, programs
+):
+    (parameter,) = document["paths"][f"{API}/exercises/{{slug}}"]["parameters"]
+    assert parameter["schema"]["not"] == {"enum": ["import"]}
+    body = component(document, "SaveAsProgram")
+    assert Draft4Validator(body).is_valid({"title": "T", "slug": "import"}) is False
+    assert Draft4Validator(body).is_valid({"title": "T", "slug": "imports"}) is True
+    therapist = make_therapist()
+    exercise = {
+        "slug": "import",
+        "name": "Wall nod",
+        "category": "postural_correction",
+        "regions": ["neck"],
+        "summary": "A small nod against a wall.",
+        "instructions": ["Stand with your back to a wall.", "Nod gently."],
+        "cues": ["Slowly."],
+        "cautions": ["Stop if you feel dizzy."],
+        "dosage": {"sets": 1, "reps": 5},
+    }
+    refused = client.post(f"{API}/exercises", json=exercise, headers=therapist.headers)
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"slug": ["This slug is reserved."]}
+    imports = {**exercise, "slug": "imports"}
+    made = client.post(f"{API}/exercises", json=imports, headers=therapist.headers)
+    assert made.status_code == 201, made.json
+    found = client.get(f"{API}/exercises/imports", headers=therapist.headers)
+    assert found.status_code == 200 and found.json["slug"] == "imports"

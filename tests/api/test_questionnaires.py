@@ -84,6 +84,19 @@ def test_one_instrument_has_its_items_and_a_missing_one_is_404(client, patient):
     assert missing.status_code == 404 and missing.json["code"] == 404
 
 
+def test_an_instrument_written_per_patient_has_its_goal_range_and_no_items(
+    client, patient
+):
+    # Its content has no `items` key; the dump once took dict.items for it (a 500).
+    goals = client.get(f"{API}/questionnaires/function-goals", headers=patient.headers)
+
+    assert goals.status_code == 200, goals.json
+    assert goals.json["per_patient_items"] is True
+    assert "items" not in goals.json
+    assert goals.json["goals"]["max_items"] == 5
+    assert goals.json["scoring"] == {"method": "mean", "decimals": 1}
+
+
 # -- scoring every instrument ----------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The HTTP API: one blueprint per resource, an auth guard and one error shape."""
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from kinetic.api import (
     accounts,
@@ -22,6 +22,7 @@ from kinetic.api import (
 from kinetic.api.errors import register_error_handlers
 from kinetic.api.openapi import register_openapi
 from kinetic.extensions import api
+from kinetic.schemas.common import RESERVED_SLUGS, SLUG
 
 
 class IdConverter(IntegerConverter):
@@ -32,10 +33,27 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class SlugConverter(BaseConverter):
+    """A library slug: never `import` (its own route) and without a dot, so
+    /exercises/import and /exercises/<slug>.yaml are not also /exercises/<slug>,
+    and a 405 or OPTIONS lists exactly the route's own methods."""
+
+    regex = r"(?!import(?![a-z0-9-]))[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
 def register_api(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["slug"] = SlugConverter
     api.register_converter(
         IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    )
+    api.register_converter(
+        SlugConverter,
+        lambda _: {
+            "type": "string",
+            "pattern": SLUG.regex.pattern,
+            "not": {"enum": list(RESERVED_SLUGS)},
+        },
     )
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}

@@ -139,12 +139,17 @@ def _advice(entry, patient, found=None) -> list[dict]:
 @blp.route("/me/pain/<id:entry_id>")
 class MyPainEntry(MethodView):
     @patient_only
-    @blp.arguments(PainPatchSchema)
+    @blp.arguments(PainPatchSchema, required=False)
     @blp.response(200, PainEntryWithAdviceSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, entry_id):
-        """Correct one's own entry within 24 hours of saving it."""
+        """Correct one's own entry within 24 hours of saving it.
+
+        Every field of the body is optional, and so is the body: the fields left
+        out keep their value. 409 after 24 hours; 422 naming `scores` when no
+        score would remain.
+        """
         patient = current_user()
         entry = _own_entry(patient, entry_id)
         diary.correct_pain(entry, data)

@@ -91,7 +91,7 @@ class Exercises(MethodView):
         return exercise_body(row)
 
 
-@blp.route("/exercises/<string:slug>")
+@blp.route("/exercises/<slug:slug>")
 class ExerciseBySlug(MethodView):
     @login_required(blp)
     @blp.response(200, ExerciseSchema)
@@ -142,7 +142,7 @@ class Programs(MethodView):
         return program_body(program)
 
 
-@blp.route("/programs/<string:slug>")
+@blp.route("/programs/<slug:slug>")
 class ProgramBySlug(MethodView):
     @login_required(blp)
     @blp.response(200, ProgramSchema)

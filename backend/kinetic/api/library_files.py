@@ -47,7 +47,7 @@ def _file(slug: str, data: dict) -> Response:
     return response
 
 
-@blp.route("/exercises/<string:slug>.yaml")
+@blp.route("/exercises/<slug:slug>.yaml")
 @login_required(blp)
 @blp.doc(responses=YAML_ANSWER)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -57,7 +57,7 @@ def exercise_file(slug):
     return _file(slug, yaml_files.exercise_file(row.content))
 
 
-@blp.route("/programs/<string:slug>.yaml")
+@blp.route("/programs/<slug:slug>.yaml")
 @login_required(blp)
 @blp.doc(responses=YAML_ANSWER)
 @blp.alt_response(404, response="NOT_FOUND")

@@ -7,7 +7,7 @@ from copy import deepcopy
 from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from kinetic.extensions import api
 from kinetic.schemas.common import Timezone, timezone_names
@@ -41,6 +41,11 @@ def _no_nul(self, field, ret, **kwargs) -> dict:
     return {"pattern": NO_NUL}
 
 
+def _none_of(self, field, **kwargs) -> dict:
+    words = [v.iterable for v in field.validators if isinstance(v, validate.NoneOf)]
+    return {"not": {"enum": list(words[0])}} if words else {}
+
+
 def register_openapi(app: Flask) -> None:
     """Call before the blueprints are registered: their schemas are read then."""
     converter = api.ma_plugin.converter
@@ -49,7 +54,7 @@ def register_openapi(app: Flask) -> None:
     def _push_endpoint(self, field, **kwargs) -> dict:
         return {"pattern": push_pattern} if isinstance(field, PushEndpoint) else {}
 
-    for function in (_timezone, _push_endpoint, _no_nul):
+    for function in (_timezone, _push_endpoint, _no_nul, _none_of):
         converter.add_attribute_function(function)
     api.spec.components.schema(
         "Timezone",

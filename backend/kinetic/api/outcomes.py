@@ -67,7 +67,12 @@ class PatientQuestionnaires(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, patient_id):
         """Schedule an instrument every N days from a date (default: today); for an
-        instrument already scheduled, change its schedule (200)."""
+        instrument already scheduled, change its schedule (200).
+
+        422 naming `questionnaire` when it is not the slug of an instrument of
+        GET /questionnaires, and naming `goals` when they do not fit it (an
+        instrument written per patient needs them, others take none).
+        """
         patient = own_patient(patient_id)
         try:
             row, created = questionnaires.schedule(patient, current_user(), data)
@@ -96,7 +101,12 @@ class MyResponses(MethodView):
     @blp.alt_response(200, schema=ResponseSchema, success=True)
     def post(self, data):
         """Answer a questionnaire; scored here. The same client_id again returns
-        the first response."""
+        the first response.
+
+        422 naming `questionnaire` when it is not the slug of an instrument of
+        GET /questionnaires or your therapist has not scheduled it, and naming
+        `answers.<item>` for an answer missing, unknown or out of the item's range.
+        """
         try:
             row, created = questionnaires.record_response(current_user(), data)
         except QuestionnaireError as error:
@@ -108,7 +118,11 @@ class MyResponses(MethodView):
     @blp.arguments(ResponseArgsSchema, location="query")
     @blp.response(200, ResponseSchema(many=True))
     def get(self, args):
-        """The patient's responses, oldest first, optionally of one instrument."""
+        """The patient's responses, oldest first, optionally of one instrument.
+
+        422 naming `questionnaire` when it is not the slug of an instrument of
+        GET /questionnaires.
+        """
         try:
             return outcomes.responses_of(current_user(), args.get("questionnaire"))
         except QuestionnaireError as error:

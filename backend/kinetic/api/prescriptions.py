@@ -44,7 +44,12 @@ class PrescriptionOfPlan(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def put(self, data, assignment_id):
         """Tailor the plan: a new version (unless nothing changed) that the
-        sessions from the patient's today on follow; done sessions keep theirs."""
+        sessions from the patient's today on follow; done sessions keep theirs.
+
+        422 naming the field when the phases do not follow each other from week 1
+        without a gap (`phases.N.weeks`) or an exercise is not in your library
+        (`phases.N.exercises.M.exercise`); 409 when the plan has ended.
+        """
         assignment = own_assignment(assignment_id)
         version = prescriptions.change_prescription(assignment, current_user(), data)
         db.session.commit()
@@ -66,7 +71,11 @@ def prescription_history(assignment_id):
 @blp.response(201, ProgramSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def save_as_program(data, assignment_id):
-    """Save the plan as it stands as your own program, to assign to others."""
+    """Save the plan as it stands as your own program, to assign to others.
+
+    422 naming `slug` when one of your programs already has that slug (the slug
+    defaults to one made from the title).
+    """
     assignment = own_assignment(assignment_id)
     program = prescriptions.save_as_program(assignment, current_user(), data)
     db.session.commit()

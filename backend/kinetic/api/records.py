@@ -48,7 +48,11 @@ def _period(patient: User, args: dict):
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_report(args, patient_id):
     """The progress report over a period (default: the last 30 days), as
-    sections of text, figures, tables and an SVG chart."""
+    sections of text, figures, tables and an SVG chart.
+
+    `to` defaults to the patient's today and `from` to 29 days before `to`. 422
+    naming `to` when it is before `from` or 366 days or more after it.
+    """
     patient = _own_patient(patient_id)
     return report.build_report(patient, *_period(patient, args))
 
@@ -59,7 +63,11 @@ def patient_report(args, patient_id):
 @blp.response(200, content_type="application/pdf")
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_report_pdf(args, patient_id):
-    """The progress report as a PDF (A4 or Letter)."""
+    """The progress report as a PDF (A4 or Letter).
+
+    The period as for the report: 422 naming `to` when it is before `from` or 366
+    days or more after it.
+    """
     patient = _own_patient(patient_id)
     start, end = _period(patient, args)
     made = report.build_report(patient, start, end)

@@ -41,6 +41,10 @@ SLUG = Pattern(
     r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
 )
 
+# Path words a library slug cannot be: /exercises/import is the upload's route.
+RESERVED_SLUGS = ("import",)
+NOT_RESERVED = validate.NoneOf(RESERVED_SLUGS, error="This slug is reserved.")
+
 
 class StrictInteger(fields.Integer):
     """An integer that refuses floats, numeric strings and booleans."""

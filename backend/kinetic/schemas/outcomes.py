@@ -1,7 +1,7 @@
 """The API's shapes for questionnaires, their schedules and responses, and
 insights."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from kinetic.schemas.common import SLUG, StrictInteger
 
@@ -9,6 +9,13 @@ Slug = fields.Str(required=True, validate=[validate.Length(max=80), SLUG])
 
 
 class QuestionnaireSummarySchema(Schema):
+    def get_attribute(self, obj, attr, default):
+        # The instruments are dicts: a key the file leaves out (`items`, for one
+        # written per patient) is missing, not the dict's own method of that name.
+        if isinstance(obj, dict):
+            return obj.get(attr, missing)
+        return super().get_attribute(obj, attr, default)
+
     slug = fields.Str(required=True)
     title = fields.Str(required=True)
     name = fields.Str(required=True)

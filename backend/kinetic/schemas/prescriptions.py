@@ -3,7 +3,7 @@ plan, a program file and a therapist's own program obey the same limits."""
 
 from marshmallow import Schema, fields, pre_dump, pre_load, validate
 
-from kinetic.schemas.common import SLUG
+from kinetic.schemas.common import NOT_RESERVED, SLUG
 from kinetic.schemas.program_files import PhaseSchema, PlannedExerciseSchema
 
 
@@ -118,7 +118,7 @@ class PrescriptionSchema(Schema):
 
 class SaveAsProgramSchema(Schema):
     title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    slug = fields.Str(validate=[SLUG, validate.Length(max=80)])
+    slug = fields.Str(validate=[SLUG, NOT_RESERVED, validate.Length(max=80)])
 
 
 class AdherenceArgsSchema(Schema):

@@ -11,6 +11,7 @@ from marshmallow import (
 
 from kinetic.schemas.common import (
     CATEGORIES,
+    NOT_RESERVED,
     SLUG,
     DaysOfWeek,
     Regions,
@@ -73,7 +74,9 @@ class DosageSchema(Schema):
 
 
 class ExerciseFileSchema(SourcedSchema):
-    slug = fields.Str(required=True, validate=[SLUG, validate.Length(max=80)])
+    slug = fields.Str(
+        required=True, validate=[SLUG, NOT_RESERVED, validate.Length(max=80)]
+    )
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     regions = Regions(required=True)
@@ -116,7 +119,9 @@ class PhaseSchema(Schema):
 
 
 class ProgramFileSchema(SourcedSchema):
-    slug = fields.Str(required=True, validate=[SLUG, validate.Length(max=80)])
+    slug = fields.Str(
+        required=True, validate=[SLUG, NOT_RESERVED, validate.Length(max=80)]
+    )
     title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     summary = fields.Str(required=True, validate=validate.Length(min=1, max=1200))
     regions = Regions(required=True)
