@@ -4,6 +4,7 @@ headless Chromium, so the picture reviewed is the picture patients see."""
 import html
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,8 @@ def render_sheet(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
-    try:
+
+    def draw() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium, headless=True, args=CHROMIUM_ARGS
@@ -121,6 +123,13 @@ def render_sheet(
                     page.screenshot(path=str(output), full_page=True)
             finally:
                 browser.close()
+
+    try:
+        # Playwright's sync API refuses a thread that runs an asyncio loop (as the
+        # browser tests' thread does when the suite calls this command), so the
+        # sheet is drawn on a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(draw).result()
     except PlaywrightError as error:
         detail = errors[0] if errors else str(error).splitlines()[0]
         raise SheetError(f"Chromium could not draw the sheet: {detail}") from error
