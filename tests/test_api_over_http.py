@@ -110,15 +110,7 @@ def failures(output: str) -> str:
     return output[start:] if start >= 0 else output[-4000:]
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        "patient",
-        # Known failure since the progression merge (issue 14's suggestion routes
-        # came after the last fix of the document); issue 11 stays open for it.
-        pytest.param("therapist", marks=pytest.mark.xfail(strict=False)),
-    ],
-)
+@pytest.mark.parametrize("role", ["patient", "therapist"])
 def test_schemathesis_over_http_finds_nothing(server, role, tmp_path):
     (email, password), filters = ROLES[role]
     token = sign_in(server, email, password)

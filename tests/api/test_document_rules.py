@@ -87,6 +87,29 @@ def test_who_registers_how_is_in_the_document_and_enforced(
         assert "invite_code" in response.json["errors"]
 
 
+@pytest.mark.parametrize(
+    ("body", "allowed"),
+    [
+        ({}, False),
+        ({"note": "not a field"}, False),
+        ({"status": "paused"}, True),
+        ({"progression": "off"}, True),
+        ({"status": "active", "progression": "suggest"}, True),
+    ],
+)
+def test_an_assignment_change_names_at_least_one_field_in_the_document_and_server(
+    client, document, make_patient, make_therapist, make_assignment, body, allowed
+):
+    therapist = make_therapist()
+    patient = make_patient(therapist)
+    assignment_id = make_assignment(patient, therapist)
+    assert allows(document, "AssignmentPatch", body) is allowed
+    response = client.patch(
+        f"{API}/assignments/{assignment_id}", json=body, headers=therapist.headers
+    )
+    assert response.status_code == (200 if allowed else 422), response.json
+
+
 def test_the_timezone_names_are_the_ones_the_server_takes(
     client, document, make_patient
 ):

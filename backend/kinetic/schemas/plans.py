@@ -35,6 +35,11 @@ class AssignmentPatchSchema(Schema):
     status = fields.Str(validate=validate.OneOf(["active", "paused", "stopped"]))
     progression = Progression
 
+    # At least one of the two: an empty body changes nothing and is refused.
+    openapi_rules = {
+        "anyOf": [{"required": ["status"]}, {"required": ["progression"]}]
+    }
+
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
