@@ -36,9 +36,7 @@ class AssignmentPatchSchema(Schema):
     progression = Progression
 
     # At least one of the two: an empty body changes nothing and is refused.
-    openapi_rules = {
-        "anyOf": [{"required": ["status"]}, {"required": ["progression"]}]
-    }
+    openapi_rules = {"anyOf": [{"required": ["status"]}, {"required": ["progression"]}]}
 
     @validates_schema
     def _something(self, data, **kwargs):
