@@ -40,3 +40,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, _name) -> None:
+    # Python's sqlite3 opens a transaction only before INSERT, UPDATE and DELETE,
+    # so a SAVEPOINT sent first starts one of its own, and its RELEASE commits
+    # it: the row was written before the rest of the request, with a sync to
+    # disk of its own. Opening the transaction first keeps the savepoint nested,
+    # as on PostgreSQL. No read has come before it in this transaction, so the
+    # write lock is still taken (or waited for) at the first write.
+    dbapi = connection.connection.dbapi_connection
+    if type(dbapi).__module__.startswith("sqlite3") and not dbapi.in_transaction:
+        dbapi.execute("BEGIN")

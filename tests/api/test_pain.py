@@ -166,3 +166,21 @@ def test_a_copy_that_loses_the_race_answers_with_the_winners_entry(
     assert len(entries(client, patient)) == 1
     # The session is still usable after the rolled-back savepoint.
     assert post(client, patient, neck=4).status_code == 201
+
+
+def test_an_entry_is_written_together_with_its_alerts_or_not_at_all(
+    client, clock, patient, monkeypatch
+):
+    """The entry is inserted in a savepoint (for the client_id race). On SQLite,
+    Python's driver let that savepoint commit the row on its own, before the
+    rules had run: a failure after it left the entry without its alerts."""
+    from kinetic.services import safety
+
+    def rules_fail(*args):
+        raise RuntimeError("the rules failed")
+
+    monkeypatch.setattr(safety, "after_entry", rules_fail)
+    with pytest.raises(RuntimeError):
+        post(client, patient, neck=3, client_id=str(uuid.uuid4()))
+    monkeypatch.undo()
+    assert entries(client, patient) == []
