@@ -12,7 +12,7 @@ import pytest
 
 from kinetic import create_app
 from kinetic.config import ConfigError, TestConfig, settings
-from kinetic.logs import JsonFormatter, RequestIdFilter
+from kinetic.logs import RequestIdFilter, json_formatter
 
 GOOD = {
     "KINETIC_ENV": "production",
@@ -113,11 +113,7 @@ def test_the_request_line_is_json_with_the_request_id(client):
     finally:
         logger.removeHandler(handler)
     [record] = records
-    line = json.loads(
-        JsonFormatter(
-            "{asctime}{levelname}{name}{message}{request_id}", style="{"
-        ).format(record)
-    )
+    line = json.loads(json_formatter().format(record))
     assert line["request_id"] == "trace-42"
     assert line["status"] == 401 and line["path"] == "/api/v1/me"
     assert line["method"] == "GET" and isinstance(line["duration_ms"], float)

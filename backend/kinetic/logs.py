@@ -1,7 +1,7 @@
 """Logs: one line per request with its request id, as JSON in production
-(python-json-logger) or as text in the embedded default. The request id comes
-from the proxy's X-Request-ID (Caddy sets one) or is made here, and is sent back
-in the answer, so a user's report can be found in the logs."""
+(python-json-logger, encoded by orjson) or as text in the embedded default. The
+request id comes from the proxy's X-Request-ID (Caddy sets one) or is made here,
+and is sent back in the answer, so a user's report can be found in the logs."""
 
 import logging
 import re
@@ -10,7 +10,7 @@ import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -25,6 +25,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line. orjson encodes it: the standard library's
+    encoder was a third of the request line's cost under load."""
+    return OrjsonFormatter(
+        "{asctime}{levelname}{name}{message}{request_id}",
+        style="{",
+        rename_fields={"asctime": "time", "levelname": "level"},
+        timestamp=False,
+    )
+
+
 def configure(fmt: str) -> None:
     """The root logger writes to stdout in `fmt` ("json" or "text"), once."""
     root = logging.getLogger()
@@ -34,14 +45,7 @@ def configure(fmt: str) -> None:
     handler.kinetic = True
     handler.addFilter(RequestIdFilter())
     if fmt == "json":
-        handler.setFormatter(
-            JsonFormatter(
-                "{asctime}{levelname}{name}{message}{request_id}",
-                style="{",
-                rename_fields={"asctime": "time", "levelname": "level"},
-                timestamp=False,
-            )
-        )
+        handler.setFormatter(json_formatter())
     else:
         handler.setFormatter(
             logging.Formatter(
