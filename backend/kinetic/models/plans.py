@@ -2,10 +2,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defaultload, mapped_column, relationship
 
 from kinetic.extensions import db
-from kinetic.models.library import ProgramVersion
+from kinetic.models.library import ProgramVersion, shared_json
 from kinetic.models.types import UTCDateTime, utcnow
 from kinetic.models.users import User
 
@@ -42,11 +42,11 @@ class Assignment(db.Model):
 
     @property
     def program(self) -> str:
-        return self.program_version.content["slug"]
+        return self.program_version.shared_content()["slug"]
 
     @property
     def program_title(self) -> str:
-        return self.program_version.content["title"]
+        return self.program_version.shared_content()["title"]
 
     @property
     def program_version_number(self) -> int:
@@ -87,6 +87,10 @@ class Prescription(db.Model):
 
     __table_args__ = (UniqueConstraint("assignment_id", "version"),)
 
+    def shared_phases(self) -> list[dict[str, Any]]:
+        """`phases`, decoded once per process (as ProgramVersion.shared_content)."""
+        return shared_json(("prescription", self.phases_hash), lambda: self.phases)
+
 
 class ScheduledSession(db.Model):
     """One planned session; `pending` ones dated before the patient's today read as
@@ -124,10 +128,22 @@ class ScheduledSession(db.Model):
 
 def session_phases(session: ScheduledSession) -> list[dict[str, Any]]:
     """The phases the session was pinned to: its prescription version, or the
-    program's own for a session scheduled before prescriptions existed."""
+    program's own for a session scheduled before prescriptions existed. Shared
+    between requests (see `shared_json`): read it, never change it."""
     if session.prescription is not None:
-        return session.prescription.phases
-    return session.assignment.program_version.content["sessions"]
+        return session.prescription.shared_phases()
+    return session.assignment.program_version.shared_content()["sessions"]
+
+
+def without_phases():
+    """Loader options for a query of sessions that leaves their plan's JSON in
+    the database until `session_phases` needs it."""
+    return (
+        defaultload(ScheduledSession.prescription).defer(Prescription.phases),
+        defaultload(ScheduledSession.assignment)
+        .defaultload(Assignment.program_version)
+        .defer(ProgramVersion.content),
+    )
 
 
 def session_phase(session: ScheduledSession) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, Notification, Prescription, Suggestion, User
@@ -232,17 +232,24 @@ def for_patient(patient: User) -> list[Suggestion]:
     return sorted(rows, key=lambda s: s.status != "pending")
 
 
+# Built once: Today asks it on every load.
+_RECENT_AUTOMATIC = (
+    select(Suggestion)
+    .where(
+        Suggestion.patient_id == bindparam("patient"),
+        Suggestion.automatic.is_(True),
+        Suggestion.status == "applied",
+        Suggestion.decided_at >= bindparam("since"),
+    )
+    .order_by(Suggestion.decided_at.desc())
+)
+
+
 def recent_automatic(patient: User, days: int = 7) -> list[dict]:
     """Automatic changes of the patient's plans in the last `days`, for Today."""
+    since = now() - timedelta(days=days)
     rows = db.session.scalars(
-        select(Suggestion)
-        .where(
-            Suggestion.patient_id == patient.id,
-            Suggestion.automatic.is_(True),
-            Suggestion.status == "applied",
-            Suggestion.decided_at >= now() - timedelta(days=days),
-        )
-        .order_by(Suggestion.decided_at.desc())
+        _RECENT_AUTOMATIC, {"patient": patient.id, "since": since}
     ).all()
     return [
         {"action": s.action, "text": patient_text(s), "applied_at": s.decided_at}
