@@ -39,5 +39,7 @@ class PainEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("patient_id", "client_id", name="uq_pain_patient_client"),
         Index("ix_pain_patient_local_date", "patient_id", "local_date"),
-        Index("ix_pain_patient_recorded", "patient_id", "recorded_at"),
+        # With id last, "the newest entry" (recorded_at, then id) is the first row
+        # of a backward index walk, whatever the statistics say.
+        Index("ix_pain_patient_recorded", "patient_id", "recorded_at", "id"),
     )

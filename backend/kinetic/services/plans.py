@@ -120,7 +120,7 @@ _SESSIONS_BETWEEN = (
 
 def paused(patient: User) -> int:
     """How many of the patient's plans are on hold (e.g. after a red flag)."""
-    return db.session.scalar(_PAUSED, {"patient": patient.id})
+    return db.session.connection().scalar(_PAUSED, {"patient": patient.id})
 
 
 def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSession]:

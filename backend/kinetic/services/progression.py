@@ -213,7 +213,9 @@ def tell_patient(suggestion: Suggestion) -> None:
     push.queue_deliveries(Notification.id == notification.id)
 
 
-def patient_text(suggestion: Suggestion) -> str:
+def patient_text(suggestion) -> str:
+    """What the patient is told of a change: `suggestion` is a Suggestion or a
+    row with its action and figures."""
     text = " ".join(rules()[suggestion.action]["tell_patient"].split())
     return text.replace("{phase}", suggestion.figures.get("to_phase") or "")
 
@@ -232,9 +234,10 @@ def for_patient(patient: User) -> list[Suggestion]:
     return sorted(rows, key=lambda s: s.status != "pending")
 
 
-# Built once: Today asks it on every load.
+# Built once, and run below the ORM (only three columns are needed): Today asks
+# it on every load.
 _RECENT_AUTOMATIC = (
-    select(Suggestion)
+    select(Suggestion.action, Suggestion.figures, Suggestion.decided_at)
     .where(
         Suggestion.patient_id == bindparam("patient"),
         Suggestion.automatic.is_(True),
@@ -248,9 +251,11 @@ _RECENT_AUTOMATIC = (
 def recent_automatic(patient: User, days: int = 7) -> list[dict]:
     """Automatic changes of the patient's plans in the last `days`, for Today."""
     since = now() - timedelta(days=days)
-    rows = db.session.scalars(
-        _RECENT_AUTOMATIC, {"patient": patient.id, "since": since}
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(_RECENT_AUTOMATIC, {"patient": patient.id, "since": since})
+        .all()
+    )
     return [
         {"action": s.action, "text": patient_text(s), "applied_at": s.decided_at}
         for s in rows
