@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from kinetic.extensions import db
@@ -107,11 +107,46 @@ class Daily:
         return (sum(values) / len(values), len(values)) if values else (0.0, 0)
 
 
-# The statements the rules ask after every pain entry, built once with their
-# parameters bound per call: a profile of POST /me/pain under load put about a
-# tenth of it in building these statements and their cache keys again.
-_DAILY = (
+# What the rules read, in one statement built once (a profile of POST /me/pain
+# under load put a tenth of it in building its six statements again, and on
+# PostgreSQL each was a round trip): a one-row CTE holds when the active plans
+# began, the first entry's day and the last sessions' counts; the daily means and
+# maxima since the baseline's start (or the window's, if earlier) join it.
+_RECENT = (
+    select(ScheduledSession.status)
+    .where(
+        ScheduledSession.patient_id == bindparam("patient"),
+        ScheduledSession.date < bindparam("today"),
+        ScheduledSession.status != "cancelled",
+    )
+    .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
+    .limit(bindparam("missed_in_row"))
+    .subquery()
+)
+_FACTS = select(
+    select(func.min(Assignment.start_date))
+    .where(Assignment.patient_id == bindparam("patient"), Assignment.status == "active")
+    .scalar_subquery()
+    .label("started"),
+    select(func.min(PainEntry.local_date))
+    .where(PainEntry.patient_id == bindparam("patient"))
+    .scalar_subquery()
+    .label("first_entry"),
+    select(func.count()).select_from(_RECENT).scalar_subquery().label("recent"),
+    select(func.count())
+    .select_from(_RECENT)
+    .where(_RECENT.c.status == "done")
+    .scalar_subquery()
+    .label("recent_done"),
+).cte("facts")
+_BASELINE_START = func.coalesce(_FACTS.c.started, _FACTS.c.first_entry)
+_WINDOW_START = bindparam("window_start", type_=Date)
+_RULES_DATA = (
     select(
+        _FACTS.c.started,
+        _FACTS.c.first_entry,
+        _FACTS.c.recent,
+        _FACTS.c.recent_done,
         PainEntry.local_date,
         *[
             aggregate(getattr(PainEntry, region))
@@ -119,53 +154,79 @@ _DAILY = (
             for aggregate in (func.avg, func.max)
         ],
     )
-    .where(
-        PainEntry.patient_id == bindparam("patient"),
-        PainEntry.local_date.between(bindparam("start"), bindparam("end")),
+    .select_from(
+        _FACTS.outerjoin(
+            PainEntry,
+            and_(
+                PainEntry.patient_id == bindparam("patient"),
+                PainEntry.local_date
+                >= case(
+                    (_BASELINE_START < _WINDOW_START, _BASELINE_START),
+                    else_=_WINDOW_START,
+                ),
+                PainEntry.local_date <= bindparam("today"),
+            ),
+        )
     )
-    .group_by(PainEntry.local_date)
+    .group_by(
+        _FACTS.c.started,
+        _FACTS.c.first_entry,
+        _FACTS.c.recent,
+        _FACTS.c.recent_done,
+        PainEntry.local_date,
+    )
 )
-# When the active plans began, and the first entry's day (the baseline when no
-# plan is active): one statement.
-_STARTS = select(
-    select(func.min(Assignment.start_date))
-    .where(Assignment.patient_id == bindparam("patient"), Assignment.status == "active")
-    .scalar_subquery(),
-    select(func.min(PainEntry.local_date))
-    .where(PainEntry.patient_id == bindparam("patient"))
-    .scalar_subquery(),
-)
-_RECENT_SESSIONS = (
-    select(ScheduledSession.date, ScheduledSession.status)
+# The missed sessions' days, asked only when the disengaged rule holds.
+_RECENT_DAYS = (
+    select(ScheduledSession.date)
     .where(
         ScheduledSession.patient_id == bindparam("patient"),
         ScheduledSession.date < bindparam("today"),
         ScheduledSession.status != "cancelled",
     )
     .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
-    .limit(bindparam("count"))
+    .limit(bindparam("missed_in_row"))
 )
 
 
-def _daily(patient_id: int, start: date, end: date) -> Daily:
+@dataclass
+class Facts:
+    """What the rules read for a patient on a day."""
+
+    started: date | None  # the active plans' first day
+    start: date | None  # the baseline's first day: that, or the first entry's
+    daily: Daily
+    recent: int  # how many of the last `missed_in_row` sessions there are
+    recent_done: int  # and how many of them were done
+
+
+def _facts(patient_id: int, today: date, window_days: int, missed_in_row: int):
     rows = db.session.execute(
-        _DAILY, {"patient": patient_id, "start": start, "end": end}
+        _RULES_DATA,
+        {
+            "patient": patient_id,
+            "today": today,
+            "window_start": today - timedelta(days=window_days),
+            "missed_in_row": missed_in_row,
+        },
     ).all()
     daily = Daily()
     for row in rows:
+        if row.local_date is None:
+            continue  # no entry in the range: the one row of the outer join
         for i, region in enumerate(REGIONS):
-            mean, top = row[1 + 2 * i], row[2 + 2 * i]
+            mean, top = row[5 + 2 * i], row[6 + 2 * i]
             if mean is not None:
-                daily.means.setdefault(region, {})[row[0]] = float(mean)
-                daily.maxima.setdefault(region, {})[row[0]] = int(top)
-    return daily
-
-
-def _starts(patient_id: int) -> tuple[date | None, date | None]:
-    """The active plans' first day, and the day the baseline starts: that day,
-    or else the first entry's."""
-    started, first_entry = db.session.execute(_STARTS, {"patient": patient_id}).one()
-    return started, started or first_entry
+                daily.means.setdefault(region, {})[row.local_date] = float(mean)
+                daily.maxima.setdefault(region, {})[row.local_date] = int(top)
+    first = rows[0]
+    return Facts(
+        first.started,
+        first.started or first.first_entry,
+        daily,
+        first.recent,
+        first.recent_done,
+    )
 
 
 def _round(value: float) -> float:
@@ -261,14 +322,14 @@ def no_improvement(
     )
 
 
-def disengaged(patient_id: int, today: date, cfg: dict) -> Finding | None:
-    recent = db.session.execute(
-        _RECENT_SESSIONS,
-        {"patient": patient_id, "today": today, "count": cfg["missed_in_row"]},
-    ).all()
-    if len(recent) < cfg["missed_in_row"] or any(s == "done" for _, s in recent):
+def disengaged(patient_id: int, today: date, cfg: dict, facts: Facts) -> Finding | None:
+    if facts.recent < cfg["missed_in_row"] or facts.recent_done:
         return None
-    detail = {"missed": sorted(d.isoformat() for d, _ in recent)}
+    days = db.session.scalars(
+        _RECENT_DAYS,
+        {"patient": patient_id, "today": today, "missed_in_row": cfg["missed_in_row"]},
+    ).all()
+    detail = {"missed": sorted(d.isoformat() for d in days)}
     return Finding("disengaged", detail, None, cfg["cooldown_days"])
 
 
@@ -277,11 +338,11 @@ def findings(patient: User, today: date) -> list[Finding]:
     data = rules()
     w, n = data["worsening"], data["no_improvement"]
     window = w["window_days"]
-    started, start = _starts(patient.id)
+    facts = _facts(patient.id, today, window, data["disengaged"]["missed_in_row"])
+    started, start, daily = facts.started, facts.start, facts.daily
     found = []
     if start is not None:
         end = start + timedelta(days=data["baseline_days"] - 1)
-        daily = _daily(patient.id, min(start, today - timedelta(days=window)), today)
         means = {}
         for region in REGIONS:
             mean, days = daily.mean_over(region, start, end)
@@ -290,7 +351,7 @@ def findings(patient: User, today: date) -> list[Finding]:
         base = Baseline(means, end)
         found += [worsening(daily, base, today, w)]
         found += [no_improvement(daily, base, today, n, window, started)]
-    found += [disengaged(patient.id, today, data["disengaged"])]
+    found += [disengaged(patient.id, today, data["disengaged"], facts)]
     return [finding for finding in found if finding]
 
 
