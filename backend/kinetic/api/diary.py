@@ -7,6 +7,7 @@ from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, trends_of
 from kinetic.extensions import db
 from kinetic.models import ScheduledSession
+from kinetic.models.plans import without_phases
 from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
@@ -80,7 +81,7 @@ def complete(data, session_id):
     is not in this session.
     """
     patient = current_user()
-    session = db.session.get(ScheduledSession, session_id)
+    session = db.session.get(ScheduledSession, session_id, options=without_phases())
     if session is None or session.patient_id != patient.id:
         abort(404, message="No such session.")
     first = session.status != "done"

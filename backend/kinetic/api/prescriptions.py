@@ -35,7 +35,7 @@ class PrescriptionOfPlan(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, assignment_id):
         """The plan as prescribed now: phases, exercises, doses and notes."""
-        return prescriptions.current(own_assignment(assignment_id))
+        return prescriptions.current(own_assignment(assignment_id), for_reading=True)
 
     @therapist_only
     @blp.arguments(PrescriptionInSchema)

@@ -87,3 +87,15 @@ def shared_json(key: tuple[str, str], load) -> Any:
             _shared.clear()
         _shared[key] = load()
     return _shared[key]
+
+
+def shared_json_many(kind: str, digests: set[str], read_missing) -> dict[str, Any]:
+    """The decoded JSON of each digest of a kind; `read_missing(digests)` reads
+    those this process has not seen yet, as {digest: JSON}, in one go."""
+    found = {d: _shared[(kind, d)] for d in digests if (kind, d) in _shared}
+    missing = digests - found.keys()
+    if missing:
+        read = read_missing(missing)
+        for digest in missing:
+            found[digest] = shared_json((kind, digest), lambda d=digest: read[d])
+    return found

@@ -90,4 +90,7 @@ class QuestionnaireResponse(db.Model):
             "questionnaire_id",
             "answered_at",
         ),
+        # A schedule's responses in order (its scores, and the baseline of each
+        # new answer) without reading the other patients'.
+        Index("ix_responses_schedule", "schedule_id", "answered_at", "id"),
     )

@@ -102,7 +102,7 @@ class PrescriptionSchema(Schema):
     def flatten_doses(self, prescription, **kwargs):
         phases = [
             {**phase, "exercises": [_item(i) for i in phase["exercises"]]}
-            for phase in prescription.phases
+            for phase in prescription.shared_phases()
         ]
         return {
             "assignment_id": prescription.assignment_id,

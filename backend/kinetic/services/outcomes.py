@@ -7,15 +7,34 @@ from kinetic.services import questionnaires
 from kinetic.services.clock import today_in
 
 
+def _asked(schedule_: QuestionnaireSchedule) -> list[dict]:
+    """The items as they are now, in the form a response keeps them."""
+    items = questionnaires.items_of(schedule_.questionnaire.content, schedule_.goals)
+    return [{"code": i["code"], "text": i["text"]} for i in items]
+
+
+def _scored(schedule_, row, baseline, difference, meaningful) -> dict:
+    return {
+        "id": row.id,
+        "questionnaire": schedule_.questionnaire.slug,
+        "date": row.local_date,
+        "answered_at": row.answered_at,
+        "score": row.score,
+        "band": row.band,
+        "answers": row.answers,
+        "items": row.items,
+        "baseline": baseline is not None and row.id == baseline.id,
+        "change_from_baseline": difference,
+        "meaningful": meaningful,
+    }
+
+
 def scored(schedule_: QuestionnaireSchedule) -> list[dict]:
     """Each response with its change from the baseline: the first answer to the
     items as they are now. Answers to earlier goals have no change."""
     content = schedule_.questionnaire.content
     rows = questionnaires.responses_in(schedule_)
-    asked = [
-        {"code": i["code"], "text": i["text"]}
-        for i in questionnaires.items_of(content, schedule_.goals)
-    ]
+    asked = _asked(schedule_)
     since = [r for r in rows if r.items == asked]
     baseline = since[0] if since else None
     out = []
@@ -24,27 +43,23 @@ def scored(schedule_: QuestionnaireSchedule) -> list[dict]:
         difference, meaningful = questionnaires.change(
             content, baseline.score if current else None, row.score
         )
-        out.append(
-            {
-                "id": row.id,
-                "questionnaire": schedule_.questionnaire.slug,
-                "date": row.local_date,
-                "answered_at": row.answered_at,
-                "score": row.score,
-                "band": row.band,
-                "answers": row.answers,
-                "items": row.items,
-                "baseline": row is baseline,
-                "change_from_baseline": difference,
-                "meaningful": meaningful,
-            }
-        )
+        out.append(_scored(schedule_, row, baseline, difference, meaningful))
     return out
 
 
 def outcome(response: QuestionnaireResponse) -> dict:
+    """One response as `scored` shows it, reading only as far as the baseline
+    (scoring the whole history was 37% of an answer, and grew with it)."""
     schedule_ = db.session.get(QuestionnaireSchedule, response.schedule_id)
-    return next(r for r in scored(schedule_) if r["id"] == response.id)
+    asked = _asked(schedule_)
+    current = response.items == asked
+    baseline = questionnaires.first_answer_to(schedule_, asked) if current else None
+    difference, meaningful = questionnaires.change(
+        schedule_.questionnaire.content,
+        baseline.score if baseline is not None else None,
+        response.score,
+    )
+    return _scored(schedule_, response, baseline, difference, meaningful)
 
 
 def responses_of(patient: User, slug: str | None = None) -> list[dict]:

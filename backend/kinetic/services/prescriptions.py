@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select, update
+from sqlalchemy.orm import defer
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, Prescription, Program, ScheduledSession, User
@@ -66,13 +67,20 @@ def first_prescription(
     return prescription
 
 
-def current(assignment: Assignment) -> Prescription | None:
-    return db.session.scalar(
+def current(
+    assignment: Assignment, *, for_reading: bool = False
+) -> Prescription | None:
+    """The latest version. `for_reading`: its phases JSON is left in the database
+    for Prescription.shared_phases (decoding it was a fifth of a read)."""
+    query = (
         select(Prescription)
         .where(Prescription.assignment_id == assignment.id)
         .order_by(Prescription.version.desc())
         .limit(1)
     )
+    if for_reading:
+        query = query.options(defer(Prescription.phases))
+    return db.session.scalar(query)
 
 
 def history(assignment: Assignment) -> list[Prescription]:

@@ -23,6 +23,7 @@ from kinetic.models import (
     Suggestion,
     User,
 )
+from kinetic.models.library import shared_json_many
 from kinetic.services import progression
 from kinetic.services.clock import now
 
@@ -84,7 +85,13 @@ def _plans(who: ColumnElement) -> dict[int, Plan]:
 
 def _phases(hashes: set[str]) -> dict[str, list[dict]]:
     """Each distinct prescription's phases, decoded once: most plans share a few
-    (a profile put 85% of the review in decoding the same JSON again)."""
+    (a profile put 85% of the review in decoding the same JSON again). Those the
+    process has decoded already (Prescription.shared_phases) are not read again:
+    a patient's review after a completed session usually reads none."""
+    return shared_json_many("prescription", hashes, _read_phases)
+
+
+def _read_phases(hashes: set[str]) -> dict[str, list[dict]]:
     first = (
         select(func.min(Prescription.id))
         .where(Prescription.phases_hash.in_(hashes))

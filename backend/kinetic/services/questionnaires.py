@@ -223,6 +223,24 @@ def responses_in(schedule_: QuestionnaireSchedule) -> list[QuestionnaireResponse
     )
 
 
+def first_answer_to(schedule_: QuestionnaireSchedule, asked: list[dict]):
+    """The first response (id, score) to the items as `asked`: the baseline. The
+    rows are read in order only until it is found; usually it is the first."""
+    rows = db.session.execute(
+        select(
+            QuestionnaireResponse.id,
+            QuestionnaireResponse.score,
+            QuestionnaireResponse.items,
+        )
+        .where(QuestionnaireResponse.schedule_id == schedule_.id)
+        .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id)
+    )
+    try:
+        return next((row for row in rows if row.items == asked), None)
+    finally:
+        rows.close()
+
+
 def _by_client_id(patient: User, client_id: str) -> QuestionnaireResponse | None:
     return db.session.scalar(
         select(QuestionnaireResponse).where(
