@@ -453,3 +453,43 @@ def test_a_broken_rules_file_is_named_with_its_line(runner, tmp_path, edit, expe
 def test_the_shipped_rules_match_the_test_copy():
     shipped = Path(__file__).parents[1] / "programs" / "safety.yaml"
     assert shipped.read_text() == (DATA / "safety.yaml").read_text()
+
+
+# -- the rules read before an entry is written -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "scores"),
+    [
+        (20, {"low_back": 9}),  # a worsening day after the baseline week
+        (20, {"neck": 5, "headache": 2}),  # a region with no baseline
+        (3, {"low_back": 8}),  # inside the baseline week, beside an entry
+        (-40, {"low_back": 1}),  # before the plan and the window: not counted
+        (8, {"low_back": 7}),  # after days 0-6 and entries on 9 to 14
+    ],
+)
+def test_findings_read_before_writing_match_those_read_after(
+    app, client, clock, setup, n, scores
+):
+    """POST /me/pain works out the rules before writing the entry (counting it
+    in), so that SQLite's write lock is held for the writes alone; the findings
+    must be the ones the written entry gives."""
+    from kinetic.models import User
+    from kinetic.services import diary, safety
+
+    _, patient, _ = setup
+    baseline_week(client, clock, patient)
+    for m in range(9, 15):
+        log(client, clock, patient, m, low_back=6)
+    clock.set(datetime.combine(day(20), datetime.min.time(), UTC) + timedelta(hours=13))
+    at = datetime.combine(day(n), datetime.min.time(), UTC) + timedelta(hours=12)
+    with app.app_context():
+        user = db.session.get(User, patient.id)
+        entry, new = diary.pain_to_record(user, {"recorded_at": at, **scores})
+        assert new
+        before = safety.findings(user, day(20), pending=entry)
+        diary.save_pain(user, entry)
+        after = safety.findings(user, day(20))
+        db.session.rollback()
+    assert before == after
+    assert [f.kind for f in before] == [f.kind for f in after]

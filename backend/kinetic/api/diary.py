@@ -109,11 +109,16 @@ class MyPain(MethodView):
         from GET /safety/checklist, which clinicians may change at any time.
         """
         patient = current_user()
-        entry, created = diary.record_pain(patient, data)
+        entry, created = diary.pain_to_record(patient, data)
         found = None
         if created:
-            found = safety.after_entry(entry, patient)
+            found = safety.findings_before_writing(entry, patient)
+            entry, created = diary.save_pain(patient, entry)
+        if created:
+            found = safety.after_entry(entry, patient, found)
             feedback.after_exercise_entry(entry, patient)
+        else:
+            found = None
         db.session.commit()
         entry.advice = _advice(entry, patient, found)
         return entry, 201 if created else 200

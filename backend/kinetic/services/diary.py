@@ -29,6 +29,13 @@ def _by_client_id(patient: User, client_id: str) -> PainEntry | None:
 def record_pain(patient: User, data: dict) -> tuple[PainEntry, bool]:
     """Returns the entry and whether it is new; a repeated client_id returns the
     first entry unchanged, even when two copies race each other."""
+    entry, new = pain_to_record(patient, data)
+    return save_pain(patient, entry) if new else (entry, False)
+
+
+def pain_to_record(patient: User, data: dict) -> tuple[PainEntry, bool]:
+    """The entry the data asks for, not written yet (True), or the first entry
+    of a client_id already used (False). Reads only."""
     client_id = str(data["client_id"]) if data.get("client_id") else None
     if client_id and (first := _by_client_id(patient, client_id)):
         return first, False
@@ -45,12 +52,18 @@ def record_pain(patient: User, data: dict) -> tuple[PainEntry, bool]:
         red_flags=sorted(set(data.get("red_flags") or [])),
         symptoms=sorted(set(data.get("symptoms") or [])),
     )
+    return entry, True
+
+
+def save_pain(patient: User, entry: PainEntry) -> tuple[PainEntry, bool]:
+    """Writes a new entry; if a copy with its client_id won the race, returns
+    that one (False)."""
     try:
         with db.session.begin_nested():
             db.session.add(entry)
     except IntegrityError:
         # Another request with the same client_id won the race: answer with its row.
-        first = _by_client_id(patient, client_id) if client_id else None
+        first = _by_client_id(patient, entry.client_id) if entry.client_id else None
         if first is None:
             raise
         return first, False

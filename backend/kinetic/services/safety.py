@@ -151,7 +151,7 @@ _RULES_DATA = (
         *[
             aggregate(getattr(PainEntry, region))
             for region in REGIONS
-            for aggregate in (func.avg, func.max)
+            for aggregate in (func.sum, func.count, func.max)
         ],
     )
     .select_from(
@@ -200,7 +200,14 @@ class Facts:
     recent_done: int  # and how many of them were done
 
 
-def _facts(patient_id: int, today: date, window_days: int, missed_in_row: int):
+def _facts(
+    patient_id: int,
+    today: date,
+    window_days: int,
+    missed_in_row: int,
+    pending: PainEntry | None = None,
+) -> Facts:
+    """`pending`: an entry about to be written, counted in as if it were."""
     rows = db.session.execute(
         _RULES_DATA,
         {
@@ -210,23 +217,34 @@ def _facts(patient_id: int, today: date, window_days: int, missed_in_row: int):
             "missed_in_row": missed_in_row,
         },
     ).all()
-    daily = Daily()
+    first = rows[0]
+    # Per region and day: [sum, count, max] of the scores.
+    days: dict[str, dict[date, list]] = {region: {} for region in REGIONS}
     for row in rows:
         if row.local_date is None:
             continue  # no entry in the range: the one row of the outer join
         for i, region in enumerate(REGIONS):
-            mean, top = row[5 + 2 * i], row[6 + 2 * i]
-            if mean is not None:
-                daily.means.setdefault(region, {})[row.local_date] = float(mean)
-                daily.maxima.setdefault(region, {})[row.local_date] = int(top)
-    first = rows[0]
-    return Facts(
-        first.started,
-        first.started or first.first_entry,
-        daily,
-        first.recent,
-        first.recent_done,
-    )
+            total, count, top = row[5 + 3 * i : 8 + 3 * i]
+            if count:
+                days[region][row.local_date] = [total, count, top]
+    first_entry = first.first_entry
+    if pending is not None:
+        first_entry = min(filter(None, (first_entry, pending.local_date)))
+    start = first.started or first_entry
+    window_start = today - timedelta(days=window_days)
+    lower = min(start, window_start) if start else window_start
+    if pending is not None and lower <= pending.local_date <= today:
+        for region in REGIONS:
+            score = getattr(pending, region)
+            if score is not None:
+                day = days[region].setdefault(pending.local_date, [0, 0, score])
+                day[0], day[1], day[2] = day[0] + score, day[1] + 1, max(day[2], score)
+    daily = Daily()
+    for region, by_day in days.items():
+        for day, (total, count, top) in by_day.items():
+            daily.means.setdefault(region, {})[day] = float(total) / count
+            daily.maxima.setdefault(region, {})[day] = int(top)
+    return Facts(first.started, start, daily, first.recent, first.recent_done)
 
 
 def _round(value: float) -> float:
@@ -333,12 +351,17 @@ def disengaged(patient_id: int, today: date, cfg: dict, facts: Facts) -> Finding
     return Finding("disengaged", detail, None, cfg["cooldown_days"])
 
 
-def findings(patient: User, today: date) -> list[Finding]:
-    """Every rule over the patient's data that holds today."""
+def findings(
+    patient: User, today: date, pending: PainEntry | None = None
+) -> list[Finding]:
+    """Every rule over the patient's data that holds today; `pending`: an entry
+    about to be written, counted in (the rules are read before the write, so
+    SQLite's one write lock is held only for the writes)."""
     data = rules()
     w, n = data["worsening"], data["no_improvement"]
     window = w["window_days"]
-    facts = _facts(patient.id, today, window, data["disengaged"]["missed_in_row"])
+    missed_in_row = data["disengaged"]["missed_in_row"]
+    facts = _facts(patient.id, today, window, missed_in_row, pending)
     started, start, daily = facts.started, facts.start, facts.daily
     found = []
     if start is not None:
@@ -422,9 +445,12 @@ def raise_alert(
     return alert
 
 
-def after_entry(entry: PainEntry, patient: User) -> list[Finding]:
+def after_entry(
+    entry: PainEntry, patient: User, found: list[Finding] | None = None
+) -> list[Finding]:
     """Alerts for a new entry (red flags also pause the active plans); returns
-    the findings, for the advice."""
+    the findings, for the advice. `found`: the findings, worked out before the
+    entry was written (see `findings_before_writing`)."""
     from kinetic.services.plans import set_assignment_status
 
     data = rules()
@@ -449,9 +475,21 @@ def after_entry(entry: PainEntry, patient: User) -> list[Finding]:
             detail = {"entry_id": entry.id, "symptom": symptom["code"]}
             raise_alert(patient.id, symptom["alert"], detail, 14, entry.id)
     today = today_in(patient.timezone)
-    found = findings(patient, today)
+    if found is None:
+        found = findings(patient, today)
     _raise_findings(patient, today, found)
     return found
+
+
+def findings_before_writing(entry: PainEntry, patient: User) -> list[Finding] | None:
+    """The findings the new `entry` will bring, read before it is written, so
+    that on SQLite the one write lock is held for the writes alone (holding it
+    through the rules cut concurrent writes by a third). None for an entry with
+    red flags: those pause the active plans first, which changes the rules'
+    baseline, so they are worked out after."""
+    if entry.red_flags:
+        return None
+    return findings(patient, today_in(patient.timezone), pending=entry)
 
 
 def _raise_findings(patient: User, today: date, found: list[Finding]) -> list[Alert]:
