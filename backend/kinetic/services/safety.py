@@ -112,8 +112,10 @@ class Daily:
 # PostgreSQL each was a round trip): a one-row CTE holds when the active plans
 # began, the first entry's day and the last sessions' counts; the daily means and
 # maxima since the baseline's start (or the window's, if earlier) join it.
-_RECENT = (
-    select(ScheduledSession.status)
+# The patient's last `missed_in_row` sessions before today (their days are asked
+# on their own only when the disengaged rule holds).
+_LAST_SESSIONS = (
+    select(ScheduledSession.date, ScheduledSession.status)
     .where(
         ScheduledSession.patient_id == bindparam("patient"),
         ScheduledSession.date < bindparam("today"),
@@ -121,8 +123,8 @@ _RECENT = (
     )
     .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
     .limit(bindparam("missed_in_row"))
-    .subquery()
 )
+_RECENT = _LAST_SESSIONS.subquery()
 _FACTS = select(
     select(func.min(Assignment.start_date))
     .where(Assignment.patient_id == bindparam("patient"), Assignment.status == "active")
@@ -175,17 +177,6 @@ _RULES_DATA = (
         _FACTS.c.recent_done,
         PainEntry.local_date,
     )
-)
-# The missed sessions' days, asked only when the disengaged rule holds.
-_RECENT_DAYS = (
-    select(ScheduledSession.date)
-    .where(
-        ScheduledSession.patient_id == bindparam("patient"),
-        ScheduledSession.date < bindparam("today"),
-        ScheduledSession.status != "cancelled",
-    )
-    .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
-    .limit(bindparam("missed_in_row"))
 )
 
 
@@ -344,7 +335,7 @@ def disengaged(patient_id: int, today: date, cfg: dict, facts: Facts) -> Finding
     if facts.recent < cfg["missed_in_row"] or facts.recent_done:
         return None
     days = db.session.scalars(
-        _RECENT_DAYS,
+        _LAST_SESSIONS,
         {"patient": patient_id, "today": today, "missed_in_row": cfg["missed_in_row"]},
     ).all()
     detail = {"missed": sorted(d.isoformat() for d in days)}
