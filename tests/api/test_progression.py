@@ -159,6 +159,30 @@ def test_accepting_shifts_the_phases_in_a_new_version_with_its_reason(
     assert again.status_code == 409 and "already applied" in again.json["message"]
 
 
+def test_the_patient_list_counts_pending_suggestions_until_decided(
+    client, plan, app, make_patient
+):
+    therapist, patient, assignment_id = plan()
+    other = make_patient(therapist)
+
+    def pending() -> dict[int, int]:
+        response = client.get(f"{API}/patients", headers=therapist.headers)
+        assert response.status_code == 200, response.json
+        return {p["id"]: p["pending_suggestions"] for p in response.json}
+
+    assert pending() == {patient.id: 0, other.id: 0}
+    for session_id in past_sessions(app, assignment_id):
+        complete(client, patient, session_id, pain=2)
+    [found] = suggestions(client, therapist, patient)
+    assert pending() == {patient.id: 1, other.id: 0}
+
+    response = client.post(
+        f"{API}/suggestions/{found['id']}/dismiss", headers=therapist.headers
+    )
+    assert response.status_code == 200, response.json
+    assert pending() == {patient.id: 0, other.id: 0}
+
+
 def test_undo_restores_the_phases_and_cannot_be_repeated(client, plan, app):
     therapist, patient, assignment_id = plan()
     for session_id in past_sessions(app, assignment_id):

@@ -19,7 +19,7 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import feedback, messages, plans, progression
+from kinetic.services import feedback, messages, plans
 from kinetic.services.patients import patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
@@ -56,15 +56,14 @@ def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
 
 
 def summaries(patients: list[User]) -> list[dict]:
-    """Latest scores, adherence and alerts, with each thread's unread messages."""
+    """Latest scores, adherence, alerts and pending suggestions, with each
+    thread's unread messages."""
     threads = messages.thread_summaries([p.id for p in patients])
-    pending = progression.pending_counts([p.id for p in patients])
     out = []
     for summary in patient_summaries(patients):
         thread = threads.get(summary["id"], {})
         summary["unread_messages"] = thread.get("unread", 0)
         summary["last_message"] = thread.get("last")
-        summary["pending_suggestions"] = pending.get(summary["id"], 0)
         out.append(summary)
     return out
 

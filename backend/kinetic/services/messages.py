@@ -112,19 +112,25 @@ def thread_summaries(patient_ids: list[int]) -> dict[int, dict]:
             else_=0,
         )
     )
-    rows = db.session.execute(
-        select(Message.patient_id, unread, func.max(Message.id))
+    threads = (
+        select(
+            Message.patient_id,
+            unread.label("unread"),
+            func.max(Message.id).label("last_id"),
+        )
         .where(Message.patient_id.in_(patient_ids))
         .group_by(Message.patient_id)
+        .subquery()
+    )
+    # One statement: each thread's counts with its last message.
+    rows = db.session.execute(
+        select(threads.c.patient_id, threads.c.unread, Message).join(
+            Message, Message.id == threads.c.last_id
+        )
     ).all()
-    last_ids = [row[2] for row in rows]
-    last = {
-        m.id: m
-        for m in db.session.scalars(select(Message).where(Message.id.in_(last_ids)))
-    }
     return {
-        patient_id: {"unread": int(count or 0), "last": last.get(last_id)}
-        for patient_id, count, last_id in rows
+        patient_id: {"unread": int(count or 0), "last": last}
+        for patient_id, count, last in rows
     }
 
 

@@ -260,14 +260,3 @@ def recent_automatic(patient: User, days: int = 7) -> list[dict]:
         {"action": s.action, "text": patient_text(s), "applied_at": s.decided_at}
         for s in rows
     ]
-
-
-def pending_counts(patient_ids: list[int]) -> dict[int, int]:
-    from sqlalchemy import func
-
-    rows = db.session.execute(
-        select(Suggestion.patient_id, func.count())
-        .where(Suggestion.patient_id.in_(patient_ids), Suggestion.status == "pending")
-        .group_by(Suggestion.patient_id)
-    ).all()
-    return dict(rows)

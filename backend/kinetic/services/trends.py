@@ -6,7 +6,14 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 
 from kinetic.extensions import db
-from kinetic.models import REGIONS, Alert, PainEntry, ScheduledSession, User
+from kinetic.models import (
+    REGIONS,
+    Alert,
+    PainEntry,
+    ScheduledSession,
+    Suggestion,
+    User,
+)
 from kinetic.services.clock import today_in
 
 
@@ -108,9 +115,10 @@ def _running_means(values: list[float | None], days: int) -> list[float | None]:
 
 
 def _latest_scores(patient_ids) -> dict[int, dict]:
-    """Each region's most recent score, in one query: every correlated subquery
-    walks the (patient_id, recorded_at) index backwards and stops at its first row,
-    so the cost does not grow with a patient's history."""
+    """Each region's most recent score, and the counts of open alerts and pending
+    progression suggestions, in one query: every correlated subquery walks an
+    index and stops at its first row, so the cost does not grow with a
+    patient's history (on PostgreSQL each statement saved is a round trip)."""
 
     def newest(column):
         return (
@@ -121,12 +129,21 @@ def _latest_scores(patient_ids) -> dict[int, dict]:
             .scalar_subquery()
         )
 
+    def count(model, status):
+        return (
+            select(func.count())
+            .where(model.patient_id == User.id, model.status == status)
+            .scalar_subquery()
+        )
+
     columns = [newest(getattr(PainEntry, region)).label(region) for region in REGIONS]
     columns.append(newest(PainEntry.recorded_at).label("recorded_at"))
+    columns.append(count(Alert, "open").label("open_alerts"))
+    columns.append(count(Suggestion, "pending").label("pending_suggestions"))
     rows = db.session.execute(
         select(User.id, *columns).where(User.id.in_(patient_ids))
     ).mappings()
-    return {row["id"]: {k: v for k, v in row.items() if k != "id"} for row in rows}
+    return {row["id"]: dict(row) for row in rows}
 
 
 def patient_summaries(patients: list[User]) -> list[dict]:
@@ -142,13 +159,6 @@ def patient_summaries(patients: list[User]) -> list[dict]:
     counts: dict[int, dict] = defaultdict(dict)
     for patient_id, day, scheduled, done in session_counts(ids, low, high):
         counts[patient_id][day] = (scheduled, int(done or 0))
-    alerts = dict(
-        db.session.execute(
-            select(Alert.patient_id, func.count())
-            .where(Alert.patient_id.in_(ids), Alert.status == "open")
-            .group_by(Alert.patient_id)
-        ).all()
-    )
     latest = _latest_scores(ids)
     return [
         {
@@ -156,11 +166,12 @@ def patient_summaries(patients: list[User]) -> list[dict]:
             "name": p.name,
             "email": p.email,
             "timezone": p.timezone,
-            "latest": latest[p.id],
+            "latest": {key: latest[p.id][key] for key in (*REGIONS, "recorded_at")},
             "adherence_7d": adherence(
                 counts[p.id], todays[p.id] - timedelta(days=6), todays[p.id]
             ),
-            "open_alerts": alerts.get(p.id, 0),
+            "open_alerts": latest[p.id]["open_alerts"],
+            "pending_suggestions": latest[p.id]["pending_suggestions"],
         }
         for p in patients
     ]
