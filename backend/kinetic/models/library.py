@@ -82,17 +82,19 @@ _shared: dict[tuple[str, str], Any] = {}
 def shared_json(key: tuple[str, str], load) -> Any:
     """The decoded JSON for `key` (a kind and a SHA-256 of the JSON), `load()`ed
     on the process's first sight of it."""
-    if key not in _shared:
+    found = _shared.get(key)  # one read: another thread may clear in between
+    if found is None:
         if len(_shared) > 1000:
             _shared.clear()
-        _shared[key] = load()
-    return _shared[key]
+        found = _shared[key] = load()
+    return found
 
 
 def shared_json_many(kind: str, digests: set[str], read_missing) -> dict[str, Any]:
     """The decoded JSON of each digest of a kind; `read_missing(digests)` reads
     those this process has not seen yet, as {digest: JSON}, in one go."""
-    found = {d: _shared[(kind, d)] for d in digests if (kind, d) in _shared}
+    seen = {d: _shared.get((kind, d)) for d in digests}
+    found = {d: value for d, value in seen.items() if value is not None}
     missing = digests - found.keys()
     if missing:
         read = read_missing(missing)
