@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import ProgramVersion
-from kinetic.schemas import plans as plan_schemas
+from kinetic.models import library as shared_models
 from kinetic.schemas.figure_file import JOINTS, FigureSchema
 from kinetic.schemas.program_files import ExerciseFileSchema
 from kinetic.services import figure_sheet, library
@@ -159,11 +159,11 @@ def test_figure_schema_accepts_side_prefixes_only_for_limbs():
 
 @pytest.fixture
 def real_library(app):
-    # Session exercises are cached per program version id, which restarts with
-    # every test database: start clean, leave clean.
-    plan_schemas._dumped.clear()
+    # Session exercises are cached per process (by their content's hash): start
+    # clean, leave clean.
+    shared_models._shared.clear()
     yield from _load_real_library(app)
-    plan_schemas._dumped.clear()
+    shared_models._shared.clear()
 
 
 def _load_real_library(app):

@@ -3,12 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload
 
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, trends_of
 from kinetic.extensions import db
-from kinetic.models import Assignment, ProgramVersion, User
+from kinetic.models import Assignment, User
+from kinetic.models.plans import without_program_content
 from kinetic.schemas.diary import PainEntrySchema, TrendArgsSchema, TrendsSchema
 from kinetic.schemas.patients import PatientDetailSchema, PatientSummarySchema
 from kinetic.schemas.plans import (
@@ -41,7 +41,7 @@ def own_assignment(assignment_id: int) -> Assignment:
     assignment = db.session.get(
         Assignment,
         assignment_id,
-        options=[defaultload(Assignment.program_version).defer(ProgramVersion.content)],
+        options=[without_program_content()],
     )
     if assignment is None or not patient_of(current_user(), assignment.patient_id):
         abort(404, message="No such assignment.")

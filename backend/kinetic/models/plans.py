@@ -140,10 +140,14 @@ def without_phases():
     the database until `session_phases` needs it."""
     return (
         defaultload(ScheduledSession.prescription).defer(Prescription.phases),
-        defaultload(ScheduledSession.assignment)
-        .defaultload(Assignment.program_version)
-        .defer(ProgramVersion.content),
+        defaultload(ScheduledSession.assignment).options(without_program_content()),
     )
+
+
+def without_program_content():
+    """Loader option for a query of plans that leaves the program's JSON in the
+    database until ProgramVersion.shared_content needs it."""
+    return defaultload(Assignment.program_version).defer(ProgramVersion.content)
 
 
 def session_phase(session: ScheduledSession) -> int:

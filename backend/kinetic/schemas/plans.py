@@ -1,5 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from kinetic.models.library import shared_json
 from kinetic.models.plans import PROGRESSION_MODES, session_exercises, session_phase
 from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
 from kinetic.schemas.library import PlanExerciseSchema
@@ -66,23 +67,20 @@ class AssignmentSchema(Schema):
 
 
 _EXERCISES = PlanExerciseSchema(many=True)
-_dumped: dict[tuple[int, int], list[dict]] = {}
 
 
 def _exercises(session) -> list[dict]:
     """The session's exercises as JSON, serialised once per process for each phase
-    of each distinct prescription (by its content's hash, never by a row id that a
-    deleted row may hand on); a profile of GET /me/today put a quarter of its time
-    in dumping these same dicts again."""
+    of each distinct prescription (shared_json, by the content's hash); a profile
+    of GET /me/today put a quarter of its time in dumping these same dicts again."""
     if session.prescription is not None:
-        key = (session.prescription.phases_hash, session_phase(session))
+        digest = session.prescription.phases_hash
     else:
-        key = (session.assignment.program_version.content_hash, session_phase(session))
-    if key not in _dumped:
-        if len(_dumped) > 2000:
-            _dumped.clear()
-        _dumped[key] = _EXERCISES.dump(session_exercises(session))
-    return _dumped[key]
+        digest = session.assignment.program_version.content_hash
+    return shared_json(
+        ("dumped exercises", f"{digest}/{session_phase(session)}"),
+        lambda: _EXERCISES.dump(session_exercises(session)),
+    )
 
 
 EFFORTS = ("too_easy", "right", "too_hard")
