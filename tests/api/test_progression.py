@@ -396,6 +396,35 @@ def test_an_alert_from_before_the_last_change_does_not_step_back(
         assert progression_review.evaluate_nightly(clock.now, everyone=True) == 0
 
 
+@pytest.mark.parametrize(
+    "start, read",
+    [
+        # Build, the last phase, and no alert: no rule can apply, nothing is read.
+        (WEEK_3, set()),
+        # Foundation's first week: an advance could apply, a hold not yet.
+        ("2026-03-09", {"_last_sessions", "_adherence"}),
+        # Foundation's last week: an advance or a hold.
+        (WEEK_2, {"_last_sessions", "_adherence", "_pain_rise"}),
+    ],
+)
+def test_a_completion_reads_only_the_figures_a_rule_could_use(
+    client, plan, app, monkeypatch, start, read
+):
+    therapist, patient, assignment_id = plan(start=start)
+    calls = set()
+    for name in ("_last_sessions", "_adherence", "_pain_rise"):
+        real = getattr(progression_review, name)
+
+        def spy(*args, name=name, real=real):
+            calls.add(name)
+            return real(*args)
+
+        monkeypatch.setattr(progression_review, name, spy)
+    complete(client, patient, past_sessions(app, assignment_id)[-1], pain=2)
+    assert calls == read
+    assert suggestions(client, therapist, patient) == []
+
+
 # -- the nightly review ----------------------------------------------------------------
 
 

@@ -6,8 +6,6 @@ from flask_smorest import Blueprint, abort
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, trends_of
 from kinetic.extensions import db
-from kinetic.models import ScheduledSession
-from kinetic.models.plans import without_phases
 from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
@@ -81,8 +79,8 @@ def complete(data, session_id):
     is not in this session.
     """
     patient = current_user()
-    session = db.session.get(ScheduledSession, session_id, options=without_phases())
-    if session is None or session.patient_id != patient.id:
+    session = plans.patients_session(patient, session_id)
+    if session is None:
         abort(404, message="No such session.")
     first = session.status != "done"
     plans.complete_session(session, data)

@@ -49,10 +49,14 @@ class Plan:
 
 
 def _plans(who: ColumnElement) -> dict[int, Plan]:
+    # The newest version of each plan's prescription, looked up per plan by the
+    # (assignment_id, version) key: a grouped subquery over every prescription
+    # was a tenth of a session's completion.
     latest = (
-        select(Prescription.assignment_id, func.max(Prescription.version).label("v"))
-        .group_by(Prescription.assignment_id)
-        .subquery()
+        select(func.max(Prescription.version))
+        .where(Prescription.assignment_id == Assignment.id)
+        .correlate(Assignment)
+        .scalar_subquery()
     )
     rows = db.session.execute(
         select(
@@ -66,11 +70,10 @@ def _plans(who: ColumnElement) -> dict[int, Plan]:
             Prescription.phases_hash,
         )
         .join(User, User.id == Assignment.patient_id)
-        .join(latest, latest.c.assignment_id == Assignment.id)
         .join(
             Prescription,
             (Prescription.assignment_id == Assignment.id)
-            & (Prescription.version == latest.c.v),
+            & (Prescription.version == latest),
         )
         .where(who, Assignment.status == "active", Assignment.progression != "off")
     ).all()
@@ -232,18 +235,52 @@ def _earlier(who: ColumnElement, plans: dict) -> None:
             plan.pending |= status == "pending"
 
 
+def _open_rules(plan: Plan, today: date) -> set[str]:
+    """The rules that could still make a suggestion for `plan` today, from the
+    plan alone (see _decide): none while one is pending or outside the plan's
+    weeks; a step back only after the first phase; an advance only before the
+    last; a hold only in a phase's last week."""
+    week = progression.plan_week(plan.start, today)
+    if plan.pending or not 1 <= week <= plan.weeks:
+        return set()
+    index = progression.phase_at(plan.phases, week)
+    found = {"step_back"} if index > 0 else set()
+    if index + 1 < len(plan.phases):
+        found.add("advance")
+        if plan.phases[index + 1]["weeks"][0] == week + 1:
+            found.add("hold")
+    return found
+
+
 def gather(who: ColumnElement, today: date) -> dict[int, Plan]:
-    """The active plans with progression on, and the figures the rules read."""
+    """The active plans with progression on that a rule could still apply to,
+    and the figures those rules read. Each figure is read only for the plans
+    whose rules need it (a profile put the six reads at half of a session's
+    completion): a plan in its last phase with no alert since it changed needs
+    no session figures at all."""
     rules = progression.rules()
     plans = _plans(who)
-    if not plans:
-        return plans
-    count = max(rules["advance"]["sessions"], rules["hold"]["sessions"])
-    _last_sessions(who, today, plans, count)
-    _adherence(who, today, plans, rules["advance"]["adherence_days"])
-    _pain_rise(who, today, plans, rules["hold"]["mean_days"])
-    _alerts(who, plans, rules["step_back"]["alerts"])
-    _earlier(who, plans)
+    if plans:
+        _earlier(who, plans)
+    open_rules = {i: _open_rules(plan, today) for i, plan in plans.items()}
+    plans = {i: plan for i, plan in plans.items() if open_rules[i]}
+
+    def needing(*names: str) -> dict[int, Plan]:
+        return {i: p for i, p in plans.items() if open_rules[i] & set(names)}
+
+    if needing("step_back"):
+        _alerts(who, plans, rules["step_back"]["alerts"])
+        plans = {
+            i: plan
+            for i, plan in plans.items()
+            if plan.alerts or open_rules[i] != {"step_back"}
+        }
+    if needing("advance", "hold"):
+        count = max(rules["advance"]["sessions"], rules["hold"]["sessions"])
+        _last_sessions(who, today, plans, count)
+        _adherence(who, today, plans, rules["advance"]["adherence_days"])
+    if needing("hold"):
+        _pain_rise(who, today, plans, rules["hold"]["mean_days"])
     return plans
 
 
@@ -384,7 +421,6 @@ def review(who: ColumnElement, today: date) -> list[int]:
         progression.apply(suggestion, None)
         progression.tell_patient(suggestion)
     return ids
-    return made
 
 
 def after_completion(patient: User, today: date) -> list[int]:
