@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from kinetic.extensions import db
 from kinetic.models import Notification, QuestionnaireResponse, QuestionnaireSchedule
-from kinetic.services import reminders
+from kinetic.services import questionnaires, reminders
 
 API = "/api/v1"
 PEG = {"pain": 2, "enjoyment": 2, "activity": 2}
@@ -234,6 +234,31 @@ def test_higher_is_better_for_goals_and_new_goals_start_a_new_baseline(
     assert better.json["meaningful"] is True
     assert fresh.json["change_from_baseline"] == 0.0
     assert fresh.json["meaningful"] is False
+
+
+def test_the_baseline_of_new_goals_is_found_past_a_page_of_older_answers(
+    client, clock, monkeypatch, therapist, patient
+):
+    # Pages of two: the old goals' three answers fill a page and a half, and the
+    # last two share their time with the new baseline, so the second page starts
+    # within a tie.
+    monkeypatch.setattr(questionnaires, "BASELINE_PAGE", 2)
+    schedule(client, therapist, patient, questionnaire="function-goals", goals=GOALS)
+    for value in (1, 2, 3):
+        answer(client, patient, {"goal_1": value, "goal_2": value}, "function-goals")
+        if value == 1:
+            clock.advance(days=1)
+    schedule(
+        client, therapist, patient, questionnaire="function-goals", goals=["Run 5 km"]
+    )
+    first = answer(client, patient, {"goal_1": 4}, "function-goals")
+    clock.advance(days=7)
+    later = answer(client, patient, {"goal_1": 7}, "function-goals")
+
+    assert first.json["baseline"] is True
+    assert first.json["change_from_baseline"] == 0.0
+    assert later.json["baseline"] is False
+    assert later.json["change_from_baseline"] == 3.0
 
 
 @pytest.mark.parametrize(("rating", "meaningful"), [(1, True), (2, True), (3, False)])
