@@ -33,7 +33,10 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from kinetic import models  # noqa: F401 - the models must be known to Alembic
+    from kinetic import (
+        connections,
+        models,  # noqa: F401 - the models must be known to Alembic
+    )
     from kinetic.api.openapi import SchemaRules
     from kinetic.extensions import api, compress, db, limiter, migrate
 
@@ -47,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     )
     api.init_app(app, spec_kwargs={"extra_plugins": [SchemaRules()]})
     keep_loaded_after_commit(app, db)
+    connections.register(app, db)
     limiter.init_app(app)
     compress.init_app(app)
 
