@@ -1,5 +1,6 @@
 """Health, migrations and the demo data."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -262,6 +263,27 @@ def test_nul_characters_are_422_naming_the_field(client, method, path, body, fie
     response = client.open(path, method=method, json=body)
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_a_nul_character_is_found_in_any_json_encoding(client, encoding):
+    # The check reads the raw body first; a UTF-16 or UTF-32 body escapes nothing.
+    body = json.dumps({"name": "a\x00", "email": "a@b.c"}, ensure_ascii=False)
+    response = client.post(
+        "/api/v1/auth/register",
+        data=body.encode(encoding),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.json
+    assert response.json["errors"] == {"name": ["Must not contain NUL characters."]}
+
+
+def test_a_nul_character_is_found_in_a_json_key(client):
+    response = client.post(
+        "/api/v1/auth/register", json={"name": "a", "email": "a@b.c", "k\x00": 1}
+    )
+    assert response.status_code == 422, response.json
+    assert "k\x00" in response.json["errors"]
 
 
 def test_a_nul_character_in_a_path_is_404(client, make_patient):

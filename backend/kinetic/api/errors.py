@@ -133,9 +133,17 @@ def refuse_nul_characters():
         return None
     if "\x00" in request.path:
         return handle_http_exception(NotFound())
-    field = _nul_field(request.args.to_dict(flat=False))
+    field = None
+    # The raw bytes first: the decoded values are walked only where they can
+    # hold a NUL (%00 in a query; \u0000 in JSON, or a zero byte, which every
+    # UTF-16 or UTF-32 body has).
+    query = request.query_string
+    if b"%00" in query or b"\x00" in query:
+        field = _nul_field(request.args.to_dict(flat=False))
     if field is None and request.is_json:
-        field = _nul_field(request.get_json(silent=True))
+        body = request.get_data()
+        if b"\\u0000" in body or b"\x00" in body:
+            field = _nul_field(request.get_json(silent=True))
     if field is None:
         return None
     response = jsonify(
