@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from kinetic.extensions import db
+from kinetic.schemas.diary import TrendsSchema
 
 API = "/api/v1"
 
@@ -52,6 +53,35 @@ def test_rolling_mean_uses_the_trailing_days_with_values(client, clock, make_pat
     assert trends["rolling_7"]["neck"][2] == 7.0
     assert trends["rolling_7"]["neck"][6] == 5.33
     assert trends["rolling_7"]["neck"][7] == 4.0
+
+
+def test_the_trend_is_sent_in_its_schemas_form(
+    client, clock, make_therapist, make_patient, make_assignment
+):
+    # The answer skips marshmallow's dump: it must load with the schema that
+    # documents it and dump back the same, empty days, sessions and means included.
+    therapist = make_therapist()
+    patient = make_patient(therapist)
+    make_assignment(patient, therapist, start_date="2026-03-02")
+    post(client, patient, "2026-03-04T12:00:00Z", neck=6, low_back=1)
+    post(client, patient, "2026-03-09T08:00:00Z", low_back=4, headache=3)
+    post(client, patient, "2026-03-09T20:00:00Z", low_back=7)
+
+    mine = client.get(f"{API}/me/trends?days=14", headers=patient.headers)
+    theirs = client.get(
+        f"{API}/patients/{patient.id}/trends?days=14", headers=therapist.headers
+    )
+
+    assert mine.status_code == 200 and theirs.status_code == 200
+    assert mine.json == theirs.json
+    schema = TrendsSchema()
+    assert schema.dump(schema.load(mine.json)) == mine.json
+    assert (
+        mine.json["from"] == "2026-02-25"
+        and mine.json["days"][0]["date"] == "2026-02-25"
+    )
+    assert any(d["sessions_scheduled"] for d in mine.json["days"])
+    assert {d["low_back"] for d in mine.json["days"]} >= {None, 5.5}
 
 
 def test_adherence_counts_past_sessions_and_todays_done_ones(
