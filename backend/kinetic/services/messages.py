@@ -5,7 +5,7 @@ flag."""
 
 import re
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from kinetic.extensions import db
@@ -104,8 +104,7 @@ def message_for(user: User, message_id: int) -> Message | None:
     return db.session.scalar(query)
 
 
-def thread_summaries(patient_ids: list[int]) -> dict[int, dict]:
-    """Per patient: messages from the patient not yet read, and the last message."""
+def _thread_summaries_statement():
     unread = func.sum(
         case(
             ((Message.sender_id == Message.patient_id) & Message.read_at.is_(None), 1),
@@ -118,19 +117,26 @@ def thread_summaries(patient_ids: list[int]) -> dict[int, dict]:
             unread.label("unread"),
             func.max(Message.id).label("last_id"),
         )
-        .where(Message.patient_id.in_(patient_ids))
+        .where(Message.patient_id.in_(bindparam("patients", expanding=True)))
         .group_by(Message.patient_id)
         .subquery()
     )
     # One statement: each thread's counts with its last message.
-    rows = db.session.execute(
-        select(threads.c.patient_id, threads.c.unread, Message).join(
-            Message, Message.id == threads.c.last_id
-        )
-    ).all()
+    return select(threads.c.patient_id, threads.c.unread, Message).join(
+        Message, Message.id == threads.c.last_id
+    )
+
+
+# Built once: the therapist's patient list runs it on every load.
+_THREAD_SUMMARIES = _thread_summaries_statement()
+
+
+def thread_summaries(patient_ids: list[int]) -> dict[int, dict]:
+    """Per patient: messages from the patient not yet read, and the last message."""
+    rows = db.session.execute(_THREAD_SUMMARIES, {"patients": list(patient_ids)})
     return {
         patient_id: {"unread": int(count or 0), "last": last}
-        for patient_id, count, last in rows
+        for patient_id, count, last in rows.all()
     }
 
 
