@@ -153,6 +153,26 @@ def test_tailoring_makes_a_new_version_with_who_and_what_changed(client, clock, 
     assert history[1]["phases"][0]["exercises"][0]["sets"] == 2
 
 
+def test_the_read_answers_as_the_schema_dumps_it(client, clock, pair):
+    # GET builds its answer without marshmallow; the PUT and the history still
+    # dump through PrescriptionSchema: the three must agree, version by version.
+    therapist, patient = pair
+    plan = assign(client, therapist, patient).json
+    history = f"{API}/assignments/{plan['id']}/prescription/history"
+    first = prescription(client, therapist, plan["id"])
+    assert [first] == client.get(history, headers=therapist.headers).json
+    clock.advance(hours=2)
+
+    changed = put(client, therapist, plan["id"], tailored())
+    read = prescription(client, therapist, plan["id"])
+
+    assert changed.status_code == 200, changed.json
+    assert read == changed.json
+    assert read["changed_by"]["id"] == therapist.id
+    assert read["phases"][0]["exercises"][1]["note"] == "Eyes level."
+    assert client.get(history, headers=therapist.headers).json == [read, first]
+
+
 def test_sending_back_what_was_read_changes_nothing(client, clock, pair):
     therapist, patient = pair
     plan = assign(client, therapist, patient).json

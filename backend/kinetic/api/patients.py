@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, trends_of
@@ -35,15 +35,29 @@ def own_patient(patient_id: int) -> User:
     return patient
 
 
-def own_assignment(assignment_id: int) -> Assignment:
-    # The program's JSON stays in the database until asked for (ProgramVersion.
-    # shared_content): most uses of a plan never read it.
-    assignment = db.session.get(
-        Assignment,
-        assignment_id,
-        options=[without_program_content()],
+# The therapist's own patient's plan in one statement, built once (with the
+# program's JSON left in the database until ProgramVersion.shared_content needs
+# it): every read of a plan starts here.
+_OWN_ASSIGNMENT = (
+    select(Assignment)
+    .join(User, User.id == Assignment.patient_id)
+    .where(
+        Assignment.id == bindparam("assignment"),
+        User.therapist_id == bindparam("therapist"),
+        User.role == "patient",
     )
-    if assignment is None or not patient_of(current_user(), assignment.patient_id):
+    .options(without_program_content())
+)
+
+
+def own_assignment(assignment_id: int) -> Assignment:
+    """The plan if its patient is the caller's own, else 404 (another therapist's
+    plan is indistinguishable from none)."""
+    assignment = db.session.scalar(
+        _OWN_ASSIGNMENT,
+        {"assignment": assignment_id, "therapist": current_user().id},
+    )
+    if assignment is None:
         abort(404, message="No such assignment.")
     return assignment
 

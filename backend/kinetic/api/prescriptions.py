@@ -1,6 +1,7 @@
 """Tailoring a patient's plan: its prescription versions, saving it as a program,
 and which of its exercises the patient does."""
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from kinetic.schemas.prescriptions import (
     PrescriptionInSchema,
     PrescriptionSchema,
     SaveAsProgramSchema,
+    prescription_answer,
 )
 from kinetic.services import adherence, prescriptions
 
@@ -35,7 +37,8 @@ class PrescriptionOfPlan(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, assignment_id):
         """The plan as prescribed now: phases, exercises, doses and notes."""
-        return prescriptions.current(own_assignment(assignment_id), for_reading=True)
+        found = prescriptions.current(own_assignment(assignment_id), for_reading=True)
+        return jsonify(prescription_answer(found))
 
     @therapist_only
     @blp.arguments(PrescriptionInSchema)
