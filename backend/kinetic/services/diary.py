@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from kinetic.extensions import db
 from kinetic.models import Alert, PainEntry, ScheduledSession, User
 from kinetic.models.plans import session_exercises
+from kinetic.services import client_ids
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now
 
@@ -18,12 +19,11 @@ SCORES = ("low_back", "neck", "headache")
 EDITABLE = timedelta(hours=24)
 
 
+_FIRST_ROW = client_ids.first_row(PainEntry, PainEntry.patient_id)
+
+
 def _by_client_id(patient: User, client_id: str) -> PainEntry | None:
-    return db.session.scalar(
-        select(PainEntry).where(
-            PainEntry.patient_id == patient.id, PainEntry.client_id == client_id
-        )
-    )
+    return _FIRST_ROW(patient.id, client_id)
 
 
 def record_pain(patient: User, data: dict) -> tuple[PainEntry, bool]:

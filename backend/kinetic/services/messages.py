@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kinetic.extensions import db
 from kinetic.models import Message, Notification, User
-from kinetic.services import push, safety
+from kinetic.services import client_ids, push, safety
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now
 
@@ -32,12 +32,11 @@ def thread(patient: User, limit: int = THREAD_LIMIT) -> list[Message]:
     return newest[::-1]
 
 
+_FIRST_ROW = client_ids.first_row(Message, Message.sender_id)
+
+
 def _by_client_id(sender: User, client_id: str) -> Message | None:
-    return db.session.scalar(
-        select(Message).where(
-            Message.sender_id == sender.id, Message.client_id == client_id
-        )
-    )
+    return _FIRST_ROW(sender.id, client_id)
 
 
 def send(patient: User, sender: User, data: dict) -> tuple[Message, bool]:

@@ -16,6 +16,7 @@ from kinetic.models import (
     QuestionnaireSchedule,
     User,
 )
+from kinetic.services import client_ids
 from kinetic.services.clock import now, today_in
 
 
@@ -259,13 +260,13 @@ def first_answer_to(schedule_: QuestionnaireSchedule, asked: list[dict]):
         )
 
 
+_FIRST_ROW = client_ids.first_row(
+    QuestionnaireResponse, QuestionnaireResponse.patient_id
+)
+
+
 def _by_client_id(patient: User, client_id: str) -> QuestionnaireResponse | None:
-    return db.session.scalar(
-        select(QuestionnaireResponse).where(
-            QuestionnaireResponse.patient_id == patient.id,
-            QuestionnaireResponse.client_id == client_id,
-        )
-    )
+    return _FIRST_ROW(patient.id, client_id)
 
 
 def new_response(
