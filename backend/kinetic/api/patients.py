@@ -2,13 +2,12 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, trends_of
 from kinetic.extensions import db
 from kinetic.models import Assignment, User
-from kinetic.models.plans import without_program_content
 from kinetic.schemas.diary import PainEntrySchema, TrendArgsSchema, TrendsSchema
 from kinetic.schemas.patients import PatientDetailSchema, PatientSummarySchema
 from kinetic.schemas.plans import (
@@ -20,7 +19,7 @@ from kinetic.schemas.plans import (
     SessionSchema,
 )
 from kinetic.services import feedback, messages, plans
-from kinetic.services.patients import patient_of, patients_of
+from kinetic.services.patients import assignment_of, patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Therapists")
@@ -35,28 +34,10 @@ def own_patient(patient_id: int) -> User:
     return patient
 
 
-# The therapist's own patient's plan in one statement, built once (with the
-# program's JSON left in the database until ProgramVersion.shared_content needs
-# it): every read of a plan starts here.
-_OWN_ASSIGNMENT = (
-    select(Assignment)
-    .join(User, User.id == Assignment.patient_id)
-    .where(
-        Assignment.id == bindparam("assignment"),
-        User.therapist_id == bindparam("therapist"),
-        User.role == "patient",
-    )
-    .options(without_program_content())
-)
-
-
 def own_assignment(assignment_id: int) -> Assignment:
     """The plan if its patient is the caller's own, else 404 (another therapist's
     plan is indistinguishable from none)."""
-    assignment = db.session.scalar(
-        _OWN_ASSIGNMENT,
-        {"assignment": assignment_id, "therapist": current_user().id},
-    )
+    assignment = assignment_of(current_user(), assignment_id)
     if assignment is None:
         abort(404, message="No such assignment.")
     return assignment

@@ -116,12 +116,15 @@ _SESSIONS_BETWEEN = (
     .order_by(ScheduledSession.date, ScheduledSession.slot)
     .options(*without_phases())
 )
-# A session by its id with its plan, for the player's completion: Session.get
+# A patient's own session with its plan, for the player's completion: Session.get
 # with loader options builds its statement on every call (a profile put 15% of
 # a completion there).
-_SESSION = (
+_PATIENTS_SESSION = (
     select(ScheduledSession)
-    .where(ScheduledSession.id == bindparam("id"))
+    .where(
+        ScheduledSession.id == bindparam("id"),
+        ScheduledSession.patient_id == bindparam("patient"),
+    )
     .options(*without_phases())
 )
 
@@ -129,8 +132,9 @@ _SESSION = (
 def patients_session(patient: User, session_id: int) -> ScheduledSession | None:
     """The patient's own session, or None when there is no such session or it
     is someone else's."""
-    session = db.session.scalars(_SESSION, {"id": session_id}).first()
-    return session if session is not None and session.patient_id == patient.id else None
+    return db.session.scalar(
+        _PATIENTS_SESSION, {"id": session_id, "patient": patient.id}
+    )
 
 
 def paused(patient: User) -> int:

@@ -265,21 +265,21 @@ def gather(who: ColumnElement, today: date) -> dict[int, Plan]:
     open_rules = {i: _open_rules(plan, today) for i, plan in plans.items()}
     plans = {i: plan for i, plan in plans.items() if open_rules[i]}
 
-    def needing(*names: str) -> dict[int, Plan]:
-        return {i: p for i, p in plans.items() if open_rules[i] & set(names)}
+    def needed(*names: str) -> bool:
+        return any(open_rules[i] & set(names) for i in plans)
 
-    if needing("step_back"):
+    if needed("step_back"):
         _alerts(who, plans, rules["step_back"]["alerts"])
         plans = {
             i: plan
             for i, plan in plans.items()
             if plan.alerts or open_rules[i] != {"step_back"}
         }
-    if needing("advance", "hold"):
+    if needed("advance", "hold"):
         count = max(rules["advance"]["sessions"], rules["hold"]["sessions"])
         _last_sessions(who, today, plans, count)
         _adherence(who, today, plans, rules["advance"]["adherence_days"])
-    if needing("hold"):
+    if needed("hold"):
         _pain_rise(who, today, plans, rules["hold"]["mean_days"])
     return plans
 
