@@ -113,6 +113,9 @@ class ScheduledSession(db.Model):
     notes: Mapped[str | None] = mapped_column(String(2000))
     # Per exercise: [{exercise, sets_done, reps_done, seconds, pain, effort, skipped}].
     exercise_feedback: Mapped[list[dict] | None] = mapped_column(JSON)
+    # The share of the session's exercises done: 1 when `done`, below 1 when
+    # `partly_done`, null otherwise (what adherence counts, services/picture.py).
+    done_fraction: Mapped[float | None]
     prescription_id: Mapped[int | None] = mapped_column(
         ForeignKey("prescriptions.id", ondelete="CASCADE")
     )

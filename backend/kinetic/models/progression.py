@@ -10,8 +10,8 @@ from kinetic.models.types import UTCDateTime, utcnow
 
 SUGGESTION_ACTIONS = ("advance", "hold", "step_back")
 # pending → applied (accepted, or at once in `auto` mode) or dismissed;
-# applied → undone.
-SUGGESTION_STATUSES = ("pending", "applied", "dismissed", "undone")
+# applied → undone; pending → withdrawn when its grounds no longer hold.
+SUGGESTION_STATUSES = ("pending", "applied", "dismissed", "undone", "withdrawn")
 
 
 class Suggestion(db.Model):
@@ -33,6 +33,8 @@ class Suggestion(db.Model):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     automatic: Mapped[bool] = mapped_column(default=False)
+    # Why a pending suggestion was withdrawn (the newer fact that undid it).
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(
