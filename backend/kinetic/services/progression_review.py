@@ -30,6 +30,17 @@ from kinetic.services.clock import now
 REGIONS = ("low_back", "neck", "headache")
 
 
+@dataclass(frozen=True)
+class Adherence:
+    """Adherence over a window, as the clinical picture counts it."""
+
+    due: int
+    done: int
+    partly_done: int
+    missed: int
+    ratio: float | None
+
+
 @dataclass
 class Plan:
     id: int
@@ -41,7 +52,7 @@ class Plan:
     changed_at: datetime
     phases: list[dict]
     sessions: list[dict] = field(default_factory=list)
-    adherence: float | None = None
+    adherence: Adherence | None = None
     rise: dict[str, float] = field(default_factory=dict)
     alerts: list[tuple[int, str]] = field(default_factory=list)
     triggers: set[str] = field(default_factory=set)
@@ -127,7 +138,7 @@ def _last_sessions(who: ColumnElement, today: date, plans: dict, count: int) -> 
         .join(User, User.id == ScheduledSession.patient_id)
         .where(
             who,
-            ScheduledSession.status == "done",
+            ScheduledSession.status.in_(("done", "partly_done")),
             ScheduledSession.date > today - timedelta(days=28),
         )
         .subquery()
@@ -151,22 +162,68 @@ def _session(row: Any) -> dict:
     }
 
 
+def adherence_by_patient(
+    patient_ids: list[int], windows: dict[int, tuple[date, date]]
+) -> dict[int, Adherence]:
+    """Per patient over their window (first and last local day): the done
+    fractions of done and partly done sessions over the sessions due (the
+    non-cancelled ones of past days, and today's done or partly done ones).
+    The one place the advance rule's adherence comes from, with the clinical
+    picture's definition: to be replaced by
+    kinetic.services.picture.adherence_by_patient once that is in main."""
+    found = {}
+    for start in range(0, len(patient_ids), 500):  # SQLite's bound-parameter limit
+        chunk = patient_ids[start : start + 500]
+        first = min(windows[i][0] for i in chunk)
+        last = max(windows[i][1] for i in chunk)
+        rows = db.session.execute(
+            select(
+                ScheduledSession.patient_id,
+                ScheduledSession.date,
+                ScheduledSession.status,
+                ScheduledSession.done_fraction,
+            ).where(
+                ScheduledSession.patient_id.in_(chunk),
+                ScheduledSession.date.between(first, last),
+                ScheduledSession.status != "cancelled",
+            )
+        ).all()
+        by_patient = defaultdict(list)
+        for row in rows:
+            begin, end = windows[row.patient_id]
+            if begin <= row.date <= end:
+                by_patient[row.patient_id].append(row)
+        for patient_id in chunk:
+            found[patient_id] = _count_adherence(
+                by_patient[patient_id], windows[patient_id][1]
+            )
+    return found
+
+
+def _count_adherence(rows: list, today: date) -> Adherence:
+    counts = dict.fromkeys(("due", "done", "partly_done", "missed"), 0)
+    share = 0.0
+    for row in rows:
+        worked = row.status in ("done", "partly_done")
+        if row.date >= today and not worked:
+            continue  # today's pending session is not due yet
+        counts["due"] += 1
+        if worked:
+            counts[row.status] += 1
+            full = 1.0 if row.status == "done" else 0.0
+            share += row.done_fraction if row.done_fraction is not None else full
+        else:
+            counts["missed"] += 1
+    ratio = round(share / counts["due"], 2) if counts["due"] else None
+    return Adherence(**counts, ratio=ratio)
+
+
 def _adherence(who: ColumnElement, today: date, plans: dict, days: int) -> None:
-    done = func.sum(func.cast(ScheduledSession.status == "done", db.Integer))
-    rows = db.session.execute(
-        select(ScheduledSession.assignment_id, func.count(), done)
-        .join(User, User.id == ScheduledSession.patient_id)
-        .where(
-            who,
-            ScheduledSession.date >= today - timedelta(days=days),
-            ScheduledSession.date < today,
-            ScheduledSession.status != "cancelled",
-        )
-        .group_by(ScheduledSession.assignment_id)
-    )
-    for assignment_id, scheduled, done_count in rows:
-        if assignment_id in plans and scheduled:
-            plans[assignment_id].adherence = round((done_count or 0) / scheduled, 2)
+    patient_ids = sorted({plan.patient_id for plan in plans.values()})
+    window = (today - timedelta(days=days - 1), today)
+    found = adherence_by_patient(patient_ids, dict.fromkeys(patient_ids, window))
+    for plan in plans.values():
+        plan.adherence = found.get(plan.patient_id)
 
 
 def _pain_rise(who: ColumnElement, today: date, plans: dict, days: int) -> None:
@@ -235,13 +292,13 @@ def _earlier(who: ColumnElement, plans: dict) -> None:
             plan.pending |= status == "pending"
 
 
-def _open_rules(plan: Plan, today: date) -> set[str]:
+def _open_rules(plan: Plan, today: date, recheck: bool = False) -> set[str]:
     """The rules that could still make a suggestion for `plan` today, from the
-    plan alone (see _decide): none while one is pending or outside the plan's
-    weeks; a step back only after the first phase; an advance only before the
-    last; a hold only in a phase's last week."""
+    plan alone (see _decide): none while one is pending (unless `recheck`ing
+    that one) or outside the plan's weeks; a step back only after the first
+    phase; an advance only before the last; a hold only in a phase's last week."""
     week = progression.plan_week(plan.start, today)
-    if plan.pending or not 1 <= week <= plan.weeks:
+    if (plan.pending and not recheck) or not 1 <= week <= plan.weeks:
         return set()
     index = progression.phase_at(plan.phases, week)
     found = {"step_back"} if index > 0 else set()
@@ -252,17 +309,18 @@ def _open_rules(plan: Plan, today: date) -> set[str]:
     return found
 
 
-def gather(who: ColumnElement, today: date) -> dict[int, Plan]:
+def gather(who: ColumnElement, today: date, recheck: bool = False) -> dict[int, Plan]:
     """The active plans with progression on that a rule could still apply to,
     and the figures those rules read. Each figure is read only for the plans
     whose rules need it (a profile put the six reads at half of a session's
     completion): a plan in its last phase with no alert since it changed needs
-    no session figures at all."""
+    no session figures at all. `recheck`: for plans with a pending suggestion,
+    to re-run its rule."""
     rules = progression.rules()
     plans = _plans(who)
-    if plans:
+    if plans and not recheck:
         _earlier(who, plans)
-    open_rules = {i: _open_rules(plan, today) for i, plan in plans.items()}
+    open_rules = {i: _open_rules(plan, today, recheck) for i, plan in plans.items()}
     plans = {i: plan for i, plan in plans.items() if open_rules[i]}
 
     def needed(*names: str) -> bool:
@@ -296,9 +354,11 @@ def _pains(sessions: list[dict]) -> str:
     return ", ".join(scores[:-1]) + " and " + scores[-1]
 
 
-def _step_back(plan: Plan, index: int, rules: dict) -> Found | None:
-    if index == 0 or not plan.alerts:
-        return None
+def _step_back(plan: Plan, index: int, rules: dict) -> Found | str:
+    if index == 0:
+        return "the plan is in its first phase"
+    if not plan.alerts:
+        return "none of its alerts was raised since the plan last changed"
     alert_id, kind = max(plan.alerts)
     words = "an exercise pain alert" if kind == "exercise_pain" else f"a {kind} alert"
     figures = {"alert_id": alert_id, "alert": kind}
@@ -306,17 +366,21 @@ def _step_back(plan: Plan, index: int, rules: dict) -> Found | None:
     return "step_back", f"step_back:alert{alert_id}", figures, reason
 
 
-def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | None:
+def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | str:
     cfg = rules["hold"]
     if index + 1 >= len(plan.phases):
-        return None
+        return "the plan is in its last phase"
     if plan.phases[index + 1]["weeks"][0] != week + 1:
-        return None
+        return "this is not the last week of the phase"
     last = plan.sessions[: cfg["sessions"]]
     painful = [s for s in last if (s["pain_during"] or 0) >= cfg["pain_during"]]
     rose = {r: v for r, v in plan.rise.items() if v >= cfg["mean_rise"]}
     if len(painful) < cfg["in_sessions"] and not rose:
-        return None
+        return (
+            f"pain during was {cfg['pain_during']} or more in {len(painful)} of the "
+            f"last {len(last)} sessions, and no region's pain rose by "
+            f"{cfg['mean_rise']} over {cfg['mean_days']} days"
+        )
     figures = {"pain_during": [s["pain_during"] for s in last], "mean_rise": rose}
     parts = []
     if len(painful) >= cfg["in_sessions"]:
@@ -331,45 +395,107 @@ def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | None:
     return "hold", f"hold:v{plan.version}:w{week}", figures, reason
 
 
-def _advance(plan: Plan, index: int, rules: dict) -> Found | None:
+def day_words(day: date | str) -> str:
+    """4 Dec: how a withdrawal or a reason names a day."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%b}"
+
+
+def adherence_words(adherence: Adherence, days: int) -> str:
+    counts = [f"{adherence.missed} missed"] if adherence.missed else []
+    if adherence.partly_done:
+        counts.append(f"{adherence.partly_done} partly done")
+    return (
+        f"{round(adherence.ratio * 100)}% of the {adherence.due} sessions due in the "
+        f"last {days} days were done" + (f" ({', '.join(counts)})" if counts else "")
+    )
+
+
+def _comfortable(recent: list[dict], cfg: dict) -> str | None:
+    """Why the last sessions were not all comfortable, or None if they were."""
+    for s in recent:
+        if s["pain_during"] is None:
+            return f"the session of {day_words(s['date'])} has no pain score"
+        if s["pain_during"] > cfg["max_pain_during"]:
+            return (
+                f"pain during the session of {day_words(s['date'])} was "
+                f"{s['pain_during']}/10, above the {cfg['max_pain_during']} the rule "
+                "allows"
+            )
+        if cfg["not_effort"] in s["efforts"]:
+            effort = cfg["not_effort"].replace("_", " ")
+            return f"an exercise was rated {effort} on {day_words(s['date'])}"
+    return None
+
+
+def _advance(plan: Plan, index: int, rules: dict) -> Found | str:
     cfg = rules["advance"]
-    if index + 1 >= len(plan.phases) or plan.adherence is None:
-        return None
+    days = cfg["adherence_days"]
+    if index + 1 >= len(plan.phases):
+        return "the plan is in its last phase"
+    adherence = plan.adherence
+    if adherence is None or adherence.ratio is None:
+        return f"no session was due in the last {days} days"
     begun = plan.start + timedelta(weeks=plan.phases[index]["weeks"][0] - 1)
     recent = [
         s
         for s in plan.sessions
         if s["completed_at"] >= plan.changed_at and s["date"] >= begun.isoformat()
     ][: cfg["sessions"]]
-    if len(recent) < cfg["sessions"] or plan.adherence < cfg["min_adherence"]:
-        return None
-    if any(s["pain_during"] is None for s in recent):
-        return None
-    if any(s["pain_during"] > cfg["max_pain_during"] for s in recent):
-        return None
-    if any(cfg["not_effort"] in s["efforts"] for s in recent):
-        return None
+    if len(recent) < cfg["sessions"]:
+        return f"fewer than {cfg['sessions']} sessions were done in this phase"
+    if adherence.ratio < cfg["min_adherence"]:
+        minimum = round(cfg["min_adherence"] * 100)
+        return f"{adherence_words(adherence, days)}, under the {minimum}% it needs"
+    if why := _comfortable(recent, cfg):
+        return why
     figures = {
         "pain_during": [s["pain_during"] for s in recent],
-        "adherence": plan.adherence,
-        "adherence_days": cfg["adherence_days"],
+        "adherence": adherence.ratio,
+        "adherence_days": days,
+        "sessions_due": adherence.due,
+        "missed": adherence.missed,
     }
     reason = (
         f"Pain during the last {len(recent)} sessions was {_pains(recent)} out of 10, "
-        f"no exercise was too hard, and {round(plan.adherence * 100)}% of the "
-        f"sessions of the last {cfg['adherence_days']} days were done."
+        f"no exercise was too hard, and {adherence_words(adherence, days)}."
     )
     return "advance", f"advance:v{plan.version}:p{index}", figures, reason
 
 
+RULES = {"step_back": _step_back, "hold": _hold, "advance": _advance}
+
+
+def _apply_rule(action: str, plan: Plan, week: int, rules: dict) -> Found | str:
+    index = progression.phase_at(plan.phases, week)
+    if action == "hold":
+        return _hold(plan, index, week, rules)
+    return RULES[action](plan, index, rules)
+
+
 def _decide(plan: Plan, week: int, rules: dict) -> Found | None:
     plan.sessions.sort(key=lambda s: s["date"], reverse=True)
-    index = progression.phase_at(plan.phases, week)
-    return (
-        _step_back(plan, index, rules)
-        or _hold(plan, index, week, rules)
-        or _advance(plan, index, rules)
-    )
+    for action in RULES:  # a step back first, then a hold, then an advance
+        found = _apply_rule(action, plan, week, rules)
+        if isinstance(found, tuple):
+            return found
+    return None
+
+
+def why_not(plan: Plan, action: str, today: date, rules: dict) -> str | None:
+    """None while `action`'s rule still holds for `plan` today and the change can
+    still be made; otherwise why not, in words (to withdraw its suggestion)."""
+    week = progression.plan_week(plan.start, today)
+    if not 1 <= week <= plan.weeks:
+        return "the plan has ended"
+    plan.sessions.sort(key=lambda s: s["date"], reverse=True)
+    found = _apply_rule(action, plan, week, rules)
+    if isinstance(found, str):
+        return found
+    cfg = rules[action]
+    if progression.changed_phases(action, plan.phases, week, plan.weeks, cfg) is None:
+        return "the plan no longer allows this change"
+    return None
 
 
 def review(who: ColumnElement, today: date) -> list[int]:
