@@ -12,7 +12,14 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
 from kinetic.extensions import db
-from kinetic.services import progression_review, push, reminders, safety
+from kinetic.models import User
+from kinetic.services import (
+    progression_recheck,
+    progression_review,
+    push,
+    reminders,
+    safety,
+)
 from kinetic.services.clock import now
 
 log = logging.getLogger("kinetic.scheduler")
@@ -44,6 +51,9 @@ def review_safety(app: Flask) -> None:
     with job_context(app):
         if raised := safety.evaluate_nightly(now()):
             log.info("%d safety alert(s) raised", raised)
+        # Tonight's worsening alerts may withdraw a pending advance, which frees
+        # its plan for tonight's review.
+        progression_recheck.recheck_pending(User.role == "patient", "safety review")
         # After the safety review, so that tonight's worsening alerts count.
         if made := progression_review.evaluate_nightly(now()):
             log.info("%d progression suggestion(s) made", made)

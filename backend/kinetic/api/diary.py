@@ -25,6 +25,7 @@ from kinetic.services import (
     feedback,
     plans,
     progression,
+    progression_recheck,
     progression_review,
     safety,
 )
@@ -86,6 +87,7 @@ def complete(data, session_id):
     plans.complete_session(session, data)
     if first:
         feedback.after_completion(session, patient)
+        progression_recheck.recheck_pending(patient.id, "a completed session")
         progression_review.after_completion(patient, today_in(patient.timezone))
     db.session.commit()
     return plans.with_status([session], today_in(patient.timezone))[0]
@@ -115,6 +117,7 @@ class MyPain(MethodView):
         if created:
             found = safety.after_entry(entry, patient, found)
             feedback.after_exercise_entry(entry, patient)
+            progression_recheck.recheck_pending(patient.id, "a pain entry")
         else:
             found = None
         db.session.commit()

@@ -10,7 +10,7 @@ from kinetic.schemas.messages import (
     MessageSchema,
     MessageWithAdviceSchema,
 )
-from kinetic.services import messages
+from kinetic.services import messages, progression_recheck
 from kinetic.services.patients import patient_of
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Messages")
@@ -41,6 +41,7 @@ class MyMessages(MethodView):
         message, created = messages.send(patient, patient, data)
         if created:
             message.advice = messages.after_patient_message(message, patient)
+            progression_recheck.recheck_pending(patient.id, "a message")
         else:
             message.advice = messages.urgent_advice(messages.red_flags_in(message.body))
         db.session.commit()

@@ -18,7 +18,12 @@ from kinetic.schemas.outcomes import (
     ScheduleCreateSchema,
     ScheduleSchema,
 )
-from kinetic.services import insights, outcomes, questionnaires
+from kinetic.services import (
+    insights,
+    outcomes,
+    progression_recheck,
+    questionnaires,
+)
 from kinetic.services.questionnaires import QuestionnaireError
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1", description="Outcomes")
@@ -111,6 +116,8 @@ class MyResponses(MethodView):
             row, created = questionnaires.record_response(current_user(), data)
         except QuestionnaireError as error:
             refuse(error)
+        if created:
+            progression_recheck.recheck_pending(current_user().id, "a questionnaire")
         db.session.commit()
         return outcomes.outcome(row), 201 if created else 200
 

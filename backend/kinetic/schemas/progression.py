@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from kinetic.models.progression import SUGGESTION_STATUSES
 
 
 class SuggestionSchema(Schema):
@@ -21,7 +23,19 @@ class SuggestionSchema(Schema):
     )
     explanation = fields.Str(metadata={"description": "the rule, in plain words"})
     status = fields.Str(
-        required=True, metadata={"description": "pending, applied, dismissed, undone"}
+        required=True,
+        validate=validate.OneOf(SUGGESTION_STATUSES),
+        metadata={
+            "description": "pending; applied (accepted, or automatic), dismissed, "
+            "undone; withdrawn: its grounds no longer held (see withdrawn_reason)"
+        },
+    )
+    withdrawn_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "why it was withdrawn: the newer fact, in plain words; "
+            "null unless withdrawn"
+        },
     )
     automatic = fields.Bool(required=True)
     created_at = fields.AwareDateTime(required=True)

@@ -13,6 +13,8 @@ Sessions = StrictInteger(required=True, validate=validate.Range(1, 10))
 Score = StrictInteger(required=True, validate=validate.Range(0, 10))
 Weeks = StrictInteger(required=True, validate=validate.Range(1, 8))
 BASES = ("guidance", "starting_value")
+# The facts that withdraw a pending advance (see services/progression_recheck.py).
+WITHDRAWN_BY = ("exercise_pain", "red_flag", "worsening")
 
 
 class RuleSchema(Schema):
@@ -38,6 +40,9 @@ class AdvanceSchema(RuleSchema):
     )
     min_adherence = fields.Float(required=True, validate=validate.Range(0, 1))
     adherence_days = StrictInteger(required=True, validate=validate.Range(7, 56))
+    withdrawn_by = fields.List(
+        fields.Str(validate=validate.OneOf(WITHDRAWN_BY)), required=True
+    )
 
 
 class HoldSchema(RuleSchema):

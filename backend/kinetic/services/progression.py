@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, Notification, Prescription, Suggestion, User
@@ -149,8 +149,7 @@ def _new_version(
 def apply(suggestion: Suggestion, by: User | None) -> Suggestion:
     """Makes the suggested change now, from the patient's current week."""
     assignment = suggestion.assignment
-    if suggestion.status != "pending":
-        raise AccountError(409, f"This suggestion is already {suggestion.status}.")
+    _still_pending(suggestion, "accepted")
     if assignment.status == "stopped":
         raise AccountError(409, "A stopped plan cannot be changed.")
     patient = db.session.get(User, assignment.patient_id)
@@ -160,7 +159,7 @@ def apply(suggestion: Suggestion, by: User | None) -> Suggestion:
     if phases is None or phases == latest.phases:
         raise AccountError(409, "The plan has changed; this no longer applies.")
     words = ACTION_WORDS[suggestion.action]
-    _mark(suggestion, "applied", by)
+    _mark(suggestion, "applied", by, was="pending")
     suggestion.previous_prescription_id = latest.id
     suggestion.prescription = _new_version(
         assignment, phases, [f"{words}: {suggestion.reason}"], by
@@ -168,16 +167,35 @@ def apply(suggestion: Suggestion, by: User | None) -> Suggestion:
     return suggestion
 
 
-def _mark(suggestion: Suggestion, status: str, by: User | None) -> None:
-    suggestion.status = status
-    suggestion.decided_at = now()
-    suggestion.decided_by_id = by.id if by else None
+def _still_pending(suggestion: Suggestion, verb: str) -> None:
+    if suggestion.status == "withdrawn":
+        raise AccountError(
+            409,
+            f"This suggestion was withdrawn, so it can no longer be {verb}. "
+            f"{suggestion.withdrawn_reason or ''}".strip(),
+        )
+    if suggestion.status != "pending":
+        raise AccountError(409, f"This suggestion is already {suggestion.status}.")
+
+
+def _mark(suggestion: Suggestion, status: str, by: User | None, was: str) -> None:
+    """The decision, made only if the row is still `was` in the UPDATE itself:
+    of two decisions at the same moment (or a decision and a withdrawal), the
+    second finds no row to change and gets a 409."""
+    result = db.session.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion.id, Suggestion.status == was)
+        .values(status=status, decided_at=now(), decided_by_id=by.id if by else None)
+    )
+    if result.rowcount != 1:
+        raise AccountError(
+            409, "This suggestion was just decided or withdrawn elsewhere: reload."
+        )
 
 
 def dismiss(suggestion: Suggestion, by: User) -> Suggestion:
-    if suggestion.status != "pending":
-        raise AccountError(409, f"This suggestion is already {suggestion.status}.")
-    _mark(suggestion, "dismissed", by)
+    _still_pending(suggestion, "dismissed")
+    _mark(suggestion, "dismissed", by, was="pending")
     db.session.flush()
     return suggestion
 
@@ -192,8 +210,8 @@ def undo(suggestion: Suggestion, by: User) -> Suggestion:
         raise AccountError(409, "The plan was changed again since; edit it instead.")
     previous = suggestion.previous_prescription
     words = ACTION_WORDS[suggestion.action].lower()
+    _mark(suggestion, "undone", by, was="applied")
     _new_version(suggestion.assignment, previous.phases, [f"Undone: {words}"], by)
-    _mark(suggestion, "undone", by)
     db.session.flush()
     return suggestion
 

@@ -379,7 +379,7 @@ def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | str:
         return (
             f"pain during was {cfg['pain_during']} or more in {len(painful)} of the "
             f"last {len(last)} sessions, and no region's pain rose by "
-            f"{cfg['mean_rise']} over {cfg['mean_days']} days"
+            f"{cfg['mean_rise']:g} over {cfg['mean_days']} days"
         )
     figures = {"pain_during": [s["pain_during"] for s in last], "mean_rise": rose}
     parts = []

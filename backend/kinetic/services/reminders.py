@@ -25,7 +25,7 @@ from kinetic.models import (
     ScheduledSession,
     User,
 )
-from kinetic.services import push
+from kinetic.services import progression_recheck, push
 
 REMINDER_TITLE = "Time for your exercises"
 REMINDER_BODY = "Today's session is waiting for you. Tap to open it."
@@ -285,5 +285,8 @@ def mark_missed(at: datetime) -> int:
             .execution_options(synchronize_session=False)
         )
         marked += result.rowcount or 0
+        if result.rowcount:  # a missed session lowers adherence
+            who = (User.timezone == timezone) & (User.role == "patient")
+            progression_recheck.recheck_pending(who, "missed sessions")
     db.session.commit()
     return marked
