@@ -1,11 +1,14 @@
 // Symptom-driven progression on the therapist's patient page: the suggestions
 // the rules of programs/progression.yaml made, with their figures, to accept or
-// dismiss in one tap, and Undo after a change.
+// dismiss in one tap, and Undo after a change. A suggestion withdrawn because a
+// newer fact undid its grounds shows that fact, and cannot be accepted.
 import { api } from './api.js';
 import { formatTime, h, say, statusLine } from './ui.js';
 
 const ACTION = { advance: 'Advance early', hold: 'Hold this phase', step_back: 'Step back a phase' };
-const STATUS = { pending: 'Suggested', applied: 'Applied', dismissed: 'Dismissed', undone: 'Undone' };
+const STATUS = {
+  pending: 'Suggested', applied: 'Applied', dismissed: 'Dismissed', undone: 'Undone', withdrawn: 'Withdrawn',
+};
 export const MODES = {
   suggest: 'Suggest changes for me to accept',
   auto: 'Apply changes automatically (both of us are told)',
@@ -17,6 +20,7 @@ function figures(s) {
   const parts = [];
   if (f.pain_during) parts.push(`pain during ${f.pain_during.join(', ')}`);
   if (f.adherence != null) parts.push(`adherence ${Math.round(f.adherence * 100)}% (${f.adherence_days} days)`);
+  if (f.missed) parts.push(`${f.missed} of ${f.sessions_due} sessions missed`);
   for (const [region, rise] of Object.entries(f.mean_rise || {})) parts.push(`${region.replace('_', ' ')} mean +${rise}`);
   if (f.alert) parts.push(`${f.alert.replace('_', ' ')} alert`);
   if (f.week) parts.push(`week ${f.week}: ${f.from_phase} → ${f.to_phase}`);
@@ -43,6 +47,7 @@ function card(s, redraw) {
   return h('li', { class: `suggestion ${s.status}` },
     h('p', {}, h('strong', {}, ACTION[s.action]), ` · ${s.program_title} · `,
       STATUS[s.status] + (s.automatic ? ' automatically' : ''), ` · ${formatTime(s.decided_at || s.created_at)}`),
+    s.status === 'withdrawn' ? h('p', { class: 'withdrawn-reason' }, s.withdrawn_reason || 'Withdrawn.') : '',
     h('p', {}, s.reason),
     h('p', { class: 'sub' }, figures(s)),
     h('details', {}, h('summary', {}, 'The rule'), h('p', {}, s.explanation)),

@@ -14,7 +14,6 @@ from kinetic.models import (
     PainEntry,
     Program,
     ReminderSetting,
-    Suggestion,
     User,
 )
 from kinetic.models.plans import session_exercises
@@ -24,7 +23,7 @@ from kinetic.services import (
     own_library,
     plans,
     prescriptions,
-    progression,
+    progression_review,
     questionnaires,
     yaml_files,
 )
@@ -35,6 +34,7 @@ PATIENT = ("patient@demo.kinetic", "demo-patient")
 PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
 DAYS = 30
 PLAN_DAYS = 27
+COMFORTABLE_PAIN = (2, 1, 2)  # pain during the last three sessions, newest first
 # The demo therapist's own program, from library exercises (see programs/README.md).
 DESK_ROUTINE = {
     "slug": "desk-break-neck-routine",
@@ -142,11 +142,24 @@ def _history(patient: User, rng: random.Random) -> None:
         )
 
 
-def _complete_past_sessions(patient: User, rng: random.Random) -> None:
+def _complete_past_sessions(patient: User, rng: random.Random) -> datetime:
+    """About 4 in 5 sessions done; in the last two weeks all (or all but the
+    first, if there are 6 or more), the last three comfortable: what the advance
+    rule asks for, so that the demo's suggestion is the rule's, with the figures
+    of this history. Returns when the first of those three was done."""
     today = today_in(patient.timezone)
-    for session in plans.sessions_between(patient, today - timedelta(DAYS), today):
-        if session.date < today and rng.random() < 0.8:
+    past = [
+        s
+        for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
+        if s.date < today
+    ]
+    recent = [s for s in past if s.date > today - timedelta(days=14)]
+    missed = recent[0] if len(recent) >= 6 else None
+    for session in past:
+        chance = rng.random()  # drawn for each, so the rest of the history stays
+        if session is not missed if session in recent else chance < 0.8:
             session.status = "done"
+            session.done_fraction = 1.0
             session.completed_at = now() - timedelta(days=(today - session.date).days)
             session.difficulty = rng.randint(3, 6)
             session.pain_during = rng.randint(1, 4)
@@ -156,6 +169,26 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
             session.exercise_feedback = feedback
             done = [f["exercise"] for f in feedback if not f["skipped"]]
             session.exercises_done = done
+    last = [s for s in recent if s.status == "done"][-3:]
+    _comfortable(last)
+    return last[0].completed_at if last else now()
+
+
+def _comfortable(sessions: list) -> None:
+    """Low pain during (that of COMFORTABLE_PAIN), no exercise rated too hard."""
+    for session, pain in zip(reversed(sessions), COMFORTABLE_PAIN, strict=False):
+        session.pain_during = pain
+        session.exercise_feedback = [
+            _eased(item, pain) for item in session.exercise_feedback
+        ]
+
+
+def _eased(item: dict, pain: int) -> dict:
+    if item.get("pain") is not None:
+        item = {**item, "pain": min(item["pain"], pain)}
+    if item.get("effort") == "too_hard":
+        item = {**item, "effort": "right"}
+    return item
 
 
 def _feedback(exercise: dict, rng: random.Random) -> dict:
@@ -231,9 +264,10 @@ def _own_program(therapist: User) -> None:
         own_library.create_program(therapist, data)
 
 
-def _tailor(assignment: Assignment, therapist: User) -> None:
+def _tailor(assignment: Assignment, therapist: User, before: datetime) -> None:
     """Version 2 of the plan: one more set of the first exercise of the current
-    phase, with a note, as a therapist would after a good month."""
+    phase, with a note, as a therapist would after a good month; made just
+    `before` the last sessions, so that the progression rules read them."""
     latest = prescriptions.current(assignment)
     week = (today_in("UTC") - assignment.start_date).days // 7 + 1
     phases = []
@@ -246,41 +280,18 @@ def _tailor(assignment: Assignment, therapist: User) -> None:
                 "note": "Slowly: how well you move matters more than how many.",
             }
         phases.append({**phase, "exercises": items})
-    prescriptions.change_prescription(
+    changed = prescriptions.change_prescription(
         assignment, therapist, {"phases": phases, "note": PLAN_NOTE}
     )
+    changed.changed_at = before - timedelta(hours=1)
 
 
-def _suggestion(assignment: Assignment, today) -> None:
-    """One pending suggestion to advance early, with the figures of the demo's
-    last sessions, for the therapist to accept or dismiss."""
-    phases = prescriptions.current(assignment).phases
-    week = progression.plan_week(assignment.start_date, today)
-    if progression.changed_phases("advance", phases, week, assignment.weeks) is None:
-        return
-    pains = [2, 1, 2]
-    figures = {
-        "pain_during": pains,
-        "adherence": 0.86,
-        "adherence_days": 14,
-        "week": week,
-        "from_phase": phases[progression.phase_at(phases, week)]["name"],
-        "to_phase": progression.target_phase("advance", phases, week),
-    }
-    db.session.add(
-        Suggestion(
-            assignment_id=assignment.id,
-            patient_id=assignment.patient_id,
-            action="advance",
-            trigger=f"advance:demo:w{week}",
-            reason="Pain during the last 3 sessions was 2, 1 and 2 out of 10, no "
-            "exercise was too hard, and 86% of the sessions of the last 14 days "
-            "were done.",
-            figures=figures,
-            status="pending",
-            created_at=now(),
-        )
-    )
+def _suggestion(patient: User, today) -> None:
+    """The pending suggestion to advance early that the rules make from the
+    demo's last sessions (its figures are this history's, not made up), for the
+    therapist to accept or dismiss."""
+    db.session.flush()
+    progression_review.review(User.id == patient.id, today)
 
 
 # Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
@@ -355,9 +366,9 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
                 "weeks": weeks,
             },
         )
-        _complete_past_sessions(patient, rng)
-        _tailor(assignment, therapist)
-        _suggestion(assignment, today)
+        last_sessions = _complete_past_sessions(patient, rng)
+        _tailor(assignment, therapist, last_sessions)
+        _suggestion(patient, today)
     _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)
