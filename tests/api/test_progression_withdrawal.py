@@ -3,6 +3,7 @@ removes its grounds withdraws it with the fact in words, one that does not leave
 it pending, and a withdrawn or already decided suggestion cannot be decided."""
 
 from datetime import UTC, date, datetime
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select, update
@@ -178,6 +179,59 @@ def test_missed_sessions_that_bring_adherence_under_the_minimum_withdraw_it(
         "Withdrawn: 67% of the 6 sessions due in the last 14 days were done "
         "(2 missed), under the 80% it needs."
     )
+
+
+def test_a_questionnaire_answer_rechecks_it_with_the_newest_sessions(
+    app, client, clock, questionnaires, advance
+):
+    """No rule reads a questionnaire, but an answer re-runs the rule on the
+    newest facts: here two sessions that went by undone (not yet marked missed
+    by the hourly job) bring adherence under the minimum."""
+    therapist, patient, _, _ = advance
+    scheduled = client.post(
+        f"{API}/patients/{patient.id}/questionnaires",
+        json={"questionnaire": "peg-3", "every_days": 7},
+        headers=therapist.headers,
+    )
+    assert scheduled.status_code == 201, scheduled.json
+
+    def answer() -> None:
+        response = client.post(
+            f"{API}/me/questionnaire-responses",
+            json={"questionnaire": "peg-3", "answers": PEG, "client_id": str(uuid4())},
+            headers=patient.headers,
+        )
+        assert response.status_code == 201, response.json
+
+    answer()
+    assert the_one(client, therapist, patient)["status"] == "pending"
+
+    clock.set(datetime(2026, 3, 14, 9, 0, tzinfo=UTC))
+    answer()
+    now = the_one(client, therapist, patient)
+    assert now["status"] == "withdrawn"
+    assert now["withdrawn_reason"].startswith("Withdrawn: 67% of the 6 sessions")
+
+
+PEG = {"pain": 7, "enjoyment": 7, "activity": 7}
+
+
+def test_no_advance_is_made_after_exercise_pain_since_the_plan_changed(
+    app, client, clock, make_therapist, make_patient, make_assignment
+):
+    therapist = make_therapist()
+    patient = make_patient(therapist)
+    assignment_id = make_assignment(
+        patient, therapist, start_date=WEEK_2, progression="suggest"
+    )
+    done = sessions_on(app, assignment_id, 2, 4, 6, 9)
+    for session_id in done[:3]:
+        complete(client, patient, session_id, pain=2)
+    # "Stop: this hurts" on Monday, then the session finished without pain.
+    pain(client, patient, low_back=7, exercise="test-bracing", session_id=done[3])
+    complete(client, patient, done[3], pain=1)
+
+    assert suggestions(client, therapist, patient) == []
 
 
 # -- events that leave it pending ------------------------------------------------------

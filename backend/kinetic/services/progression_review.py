@@ -26,6 +26,7 @@ from kinetic.models import (
 from kinetic.models.library import shared_json_many
 from kinetic.services import progression
 from kinetic.services.clock import now
+from kinetic.services.progression_blocks import blocking_fact, day_words
 
 REGIONS = ("low_back", "neck", "headache")
 
@@ -395,12 +396,6 @@ def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | str:
     return "hold", f"hold:v{plan.version}:w{week}", figures, reason
 
 
-def day_words(day: date | str) -> str:
-    """4 Dec: how a withdrawal or a reason names a day."""
-    day = date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day.day} {day:%b}"
-
-
 def adherence_words(adherence: Adherence, days: int) -> str:
     counts = [f"{adherence.missed} missed"] if adherence.missed else []
     if adherence.partly_done:
@@ -498,6 +493,17 @@ def why_not(plan: Plan, action: str, today: date, rules: dict) -> str | None:
     return None
 
 
+def _blocked(plan: Plan, found: Found, rules: dict) -> bool:
+    """An advance is not made after a fact that rules it out (exercise pain, a
+    red flag, an open worsening alert) since the plan changed, within the days
+    whose adherence it reads; read only for an advance about to be made."""
+    if found[0] != "advance":
+        return False
+    cfg = rules["advance"]
+    since = max(plan.changed_at, now() - timedelta(days=cfg["adherence_days"]))
+    return blocking_fact(plan.patient_id, since, cfg["withdrawn_by"]) is not None
+
+
 def review(who: ColumnElement, today: date) -> list[int]:
     """New suggestions for the plans of the patients `who` selects (applied at once
     on plans in `auto` mode); none for a plan with one still pending, and never
@@ -509,7 +515,7 @@ def review(who: ColumnElement, today: date) -> list[int]:
         if plan.pending or not 1 <= week <= plan.weeks:
             continue
         found = _decide(plan, week, rules)
-        if not found or found[1] in plan.triggers:
+        if not found or found[1] in plan.triggers or _blocked(plan, found, rules):
             continue
         action, trigger, figures, reason = found
         cfg = rules[action]
