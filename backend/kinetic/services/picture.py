@@ -111,6 +111,13 @@ def count_session(tally: Adherence, day, status, count, fraction, today) -> None
         tally.missed += count
 
 
+def session_rows(patient_ids, start: date, end: date):
+    """(patient, day, status, sessions, sum of done fractions) per day and status."""
+    return db.session.execute(
+        _SESSION_ROWS, {"patients": list(patient_ids), "start": start, "end": end}
+    ).all()
+
+
 def adherence_by_patient(
     patients: Iterable[User], windows: dict[int, tuple[date, date]]
 ) -> dict[int, Adherence]:
@@ -123,10 +130,7 @@ def adherence_by_patient(
     todays = {p.id: today_in(p.timezone) for p in patients}
     low = min(first for first, _ in windows.values())
     high = max(last for _, last in windows.values())
-    rows = db.session.execute(
-        _SESSION_ROWS, {"patients": list(out), "start": low, "end": high}
-    )
-    for patient_id, day, status, count, fraction in rows:
+    for patient_id, day, status, count, fraction in session_rows(out, low, high):
         first, last = windows[patient_id]
         if first <= day <= last:
             count_session(
