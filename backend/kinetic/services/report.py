@@ -47,7 +47,8 @@ VERDICT_WORDS = {
 MEANING = (
     "Pain: the last 7 days against the baseline (the 7 days before the plan, or "
     "its first 7 days); a change of at least 2 points and 30% is meaningful "
-    "(IMMPACT). Questionnaires: against their own minimal important change."
+    "(IMMPACT); a questionnaire's change counts when it reaches its own minimal "
+    "important change."
 )
 ALERT_KINDS = {
     "red_flag": "Red flag",
