@@ -148,17 +148,38 @@ def adherence(patient: User, first: date, last: date) -> Adherence:
 
 @dataclass
 class PainDays:
-    """A patient's diary by local day: each region's daily mean and maximum, and
-    when the current plan started (None without an active plan)."""
+    """A patient's diary by local day: per region and day [sum, count, max] of
+    the scores, and when the current plan started (None without an active plan)."""
 
     started: date | None
     first_entry: date | None
-    means: dict[str, dict[date, float]] = field(default_factory=dict)
-    maxima: dict[str, dict[date, int]] = field(default_factory=dict)
+    totals: dict[str, dict[date, list]] = field(default_factory=dict)
+
+    def add(self, day: date, region: str, total: float, count: int, top: int):
+        found = self.totals.setdefault(region, {}).setdefault(day, [0.0, 0, top])
+        found[0], found[1], found[2] = (
+            found[0] + total,
+            found[1] + count,
+            max(found[2], top),
+        )
+
+    def add_entry(self, entry: PainEntry) -> None:
+        """Counts in an entry about to be written (the rules run before the write)."""
+        self.first_entry = min(filter(None, (self.first_entry, entry.local_date)))
+        for region in REGIONS:
+            if (score := getattr(entry, region)) is not None:
+                self.add(entry.local_date, region, score, 1, score)
 
     def mean_over(self, region: str, start: date, end: date) -> tuple[float, int]:
-        values = [v for d, v in self.means.get(region, {}).items() if start <= d <= end]
+        values = [
+            total / count
+            for d, (total, count, _) in self.totals.get(region, {}).items()
+            if start <= d <= end
+        ]
         return (sum(values) / len(values), len(values)) if values else (0.0, 0)
+
+    def highest(self, region: str, day: date) -> int:
+        return self.totals.get(region, {}).get(day, (0, 0, -1))[2]
 
 
 def baseline_window(days: PainDays, region: str, cfg: dict) -> tuple[date, date] | None:
@@ -211,11 +232,7 @@ def flares(days: PainDays, today: date, cfg: dict) -> dict[str, list[date]]:
     last = [today - timedelta(days=n) for n in range(cfg["of_last_days"])]
     found = {}
     for region in REGIONS:
-        high = [
-            d
-            for d in last
-            if days.maxima.get(region, {}).get(d, -1) >= cfg["high_score"]
-        ]
+        high = [d for d in last if days.highest(region, d) >= cfg["high_score"]]
         if len(high) >= cfg["high_days"]:
             found[region] = sorted(high)
     return found
@@ -229,7 +246,7 @@ _DIARY_DAYS = (
         *[
             aggregate(getattr(PainEntry, region))
             for region in REGIONS
-            for aggregate in (func.avg, func.max)
+            for aggregate in (func.sum, func.count, func.max)
         ],
     )
     .where(
@@ -247,12 +264,15 @@ _FIRST_ENTRY = select(func.min(PainEntry.local_date)).where(
 )
 
 
-def pain_days(patient: User, today: date) -> PainDays:
-    """What the pain picture reads, from the baseline's earliest day on."""
+def pain_days(patient: User, today: date, pending: PainEntry | None = None) -> PainDays:
+    """What the pain picture reads, from the baseline's earliest day on;
+    `pending`: a diary entry about to be written, counted in."""
     cfg = rules()["pain"]
     params = {"patient": patient.id}
     started = db.session.scalar(_STARTED, params)
     first_entry = db.session.scalar(_FIRST_ENTRY, params)
+    if pending is not None:
+        first_entry = min(filter(None, (first_entry, pending.local_date)))
     days = PainDays(started, first_entry)
     lower = today - timedelta(
         days=max(cfg["recent_days"], cfg["flare"]["of_last_days"])
@@ -264,10 +284,11 @@ def pain_days(patient: User, today: date) -> PainDays:
     rows = db.session.execute(_DIARY_DAYS, params | {"start": lower, "end": today})
     for row in rows:
         for i, region in enumerate(REGIONS):
-            mean, top = row[1 + 2 * i], row[2 + 2 * i]
-            if mean is not None:
-                days.means.setdefault(region, {})[row[0]] = float(mean)
-                days.maxima.setdefault(region, {})[row[0]] = int(top)
+            total, count, top = row[1 + 3 * i : 4 + 3 * i]
+            if count:
+                days.add(row[0], region, float(total), count, int(top))
+    if pending is not None and lower <= pending.local_date <= today:
+        days.add_entry(pending)
     return days
 
 
