@@ -224,15 +224,16 @@ def test_worsening_when_the_week_is_two_points_above_baseline(
     assert ("worsening" in codes(entry)) is raised
     if raised:
         [alert] = [a for a in alerts(client, therapist) if a["kind"] == "worsening"]
-        figures = alert["detail"]["regions"]["low_back"]
-        assert figures == {
-            "rule": "mean_rise",
+        [reason] = alert["detail"]["reasons"]
+        assert {k: v for k, v in reason.items() if k != "text"} == {
+            "measure": "pain.low_back",
+            "direction": "worse",
             "baseline": 3.0,
-            "recent_mean": 5.0,
-            "rise": 2.0,
-            "window_days": 7,
+            "recent": 5.0,
+            "change": 2.0,
+            "change_pct": 67,
         }
-        assert "low back 7-day mean 5.0 vs baseline 3.0" in alert["summary"]
+        assert "Low back pain 3.0 → 5.0 (+2.0 points, +67%)" in alert["summary"]
 
 
 def test_the_first_weeks_are_not_compared_with_themselves(app, client, clock, setup):
@@ -301,14 +302,50 @@ def test_no_improvement_after_three_weeks(
         [alert] = [
             a for a in alerts(client, therapist) if a["kind"] == "no_improvement"
         ]
-        assert alert["detail"]["regions"]["low_back"] == {
-            "baseline": 5.0,
-            "recent_mean": 4.0,
-            "fall_percent": 20,
-        }
+        [reason] = alert["detail"]["reasons"]
+        assert reason["measure"] == "pain.low_back" and reason["direction"] == "same"
+        assert (reason["baseline"], reason["recent"]) == (5.0, 4.0)
+        assert (reason["change"], reason["change_pct"]) == (-1.0, -20)
         assert alert["detail"]["days_on_program"] == 21
         advice = next(a for a in entry["advice"] if a["code"] == "no_improvement")
         assert "professional evaluation is the next step" in advice["text"]
+
+
+def test_not_eased_advice_is_given_once_and_kept_in_notifications(
+    app, client, clock, setup
+):
+    _, patient, _ = setup
+    baseline_week(client, clock, patient, score=5)
+    entries = [log(client, clock, patient, n, low_back=4) for n in range(15, 24)]
+    with_advice = [
+        n
+        for n, e in zip(range(15, 24), entries, strict=True)
+        if "no_improvement" in codes(e)
+    ]
+    assert with_advice == [21]  # only the entry that raised the alert
+    notes = client.get(f"{API}/me/notifications", headers=patient.headers).json
+    [note] = [n for n in notes if n["kind"] == "advice"]
+    assert "professional evaluation is the next step" in note["body"]
+    assert note["url"] == "/#/trends"
+
+
+def test_no_improvement_closes_itself_when_the_picture_improves(
+    app, client, clock, setup
+):
+    therapist, patient, _ = setup
+    baseline_week(client, clock, patient, score=5)
+    for n in range(15, 22):
+        log(client, clock, patient, n, low_back=4)
+    [alert] = [a for a in alerts(client, therapist) if a["kind"] == "no_improvement"]
+    assert alert["status"] == "open"
+    for n in range(22, 29):  # a week at 3: 40% and 2 points below the baseline
+        entry = log(client, clock, patient, n, low_back=3)
+    assert "no_improvement" not in codes(entry)
+    [alert] = [a for a in alerts(client, therapist) if a["kind"] == "no_improvement"]
+    assert alert["status"] == "resolved"
+    assert alert["detail"]["resolved"]["date"] == day(28).isoformat()
+    assert "Closed by itself" in alert["summary"]
+    assert "Low back pain 5.0 → 3.0" in alert["summary"]
 
 
 def test_no_improvement_ignores_a_low_baseline(app, client, clock, setup):
@@ -431,8 +468,8 @@ def test_another_therapist_never_sees_the_alerts(client, clock, make_therapist, 
         ),
         (lambda t: t.replace("{signs}", "the signs"), "Must contain {signs}"),
         (
-            lambda t: t.replace("  mean_rise: 2 ", "  mean_rise: lots "),
-            "(worsening.mean_rise): Not a valid number",
+            lambda t: t.replace("  cooldown_days: 3 ", "  cooldown_days: lots "),
+            "(worsening.cooldown_days): Not a valid integer",
         ),
         (
             lambda t: t.replace("source: [guidance]", "source: [a-blog-post.txt]"),
@@ -450,9 +487,45 @@ def test_a_broken_rules_file_is_named_with_its_line(runner, tmp_path, edit, expe
     assert "safety.yaml:" in result.output and expected in result.output
 
 
-def test_the_shipped_rules_match_the_test_copy():
-    shipped = Path(__file__).parents[1] / "programs" / "safety.yaml"
-    assert shipped.read_text() == (DATA / "safety.yaml").read_text()
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda t: t.replace("meaningful_percent: 30", "meaningful_percent: 0"),
+            "picture.yaml:33 (pain.meaningful_percent): Must be greater than or "
+            "equal to 1",
+        ),
+        (
+            lambda t: t.replace("primary: [peg-3,", "primary: [peg-4,"),
+            "picture.yaml:45 (questionnaires.primary[0]): no questionnaire peg-4",
+        ),
+        (
+            lambda t: t.replace("    high_days: 2", "    high_days: 5"),
+            "(pain.flare.high_days): Cannot exceed of_last_days",
+        ),
+        (lambda t: t.replace("verdict:", "verdicts:"), "(verdict)"),
+    ],
+    ids=["percent", "questionnaire", "flare", "missing"],
+)
+def test_a_broken_picture_file_is_named_with_its_line(
+    runner, tmp_path, questionnaires, edit, expected
+):
+    shutil.copytree(DATA, tmp_path / "programs")
+    shutil.copytree(
+        Path(__file__).parents[1] / "programs" / "questionnaires",
+        tmp_path / "programs" / "questionnaires",
+    )
+    figures = tmp_path / "programs" / "picture.yaml"
+    figures.write_text(edit(figures.read_text()))
+    result = runner.invoke(args=["programs", "validate", str(tmp_path / "programs")])
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+
+
+@pytest.mark.parametrize("name", ["safety.yaml", "picture.yaml"])
+def test_the_shipped_rules_match_the_test_copy(name):
+    shipped = Path(__file__).parents[1] / "programs" / name
+    assert shipped.read_text() == (DATA / name).read_text()
 
 
 # -- the rules read before an entry is written -----------------------------------------

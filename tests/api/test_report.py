@@ -116,6 +116,7 @@ def test_the_report_has_plan_adherence_pain_and_alerts(client, history):
     assert (report["from"], report["to"]) == ("2026-03-01", "2026-03-10")
     keys = [s["key"] for s in report["sections"]]
     assert keys == [
+        "progress",
         "plan",
         "plan_changes",
         "adherence",
@@ -264,7 +265,8 @@ def test_the_pdf_reads_back_with_the_name_and_figures(client, history):
     assert "Questionnaires" in text and "PEG-3" in text
     assert "6.0 (24 Feb 2026)" in text and "-1.0" in text and "-0.7" in text
     assert "much improved" in text
-    order = [text.index(t) for t in ("Plan changes", "Adherence", "Questionnaires")]
+    assert "Progress as of 10 Mar 2026" in text
+    order = [text.index(t) for t in ("Plan changes", "Sessions done", "Questionnaires")]
     assert order == sorted(order)
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4

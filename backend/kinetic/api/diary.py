@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.views import pain_of, sessions_of, trends_of
+from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
 from kinetic.schemas.diary import (
     PainCreateSchema,
@@ -14,6 +14,7 @@ from kinetic.schemas.diary import (
     TrendArgsSchema,
     TrendsSchema,
 )
+from kinetic.schemas.picture import SummaryArgsSchema, SummarySchema
 from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionCompleteSchema,
@@ -190,3 +191,14 @@ def _own_entry(patient, entry_id):
 def my_trends(args):
     """Daily means, 7-day rolling means and adherence over the last `days` days."""
     return trends_of(current_user(), args)
+
+
+@blp.route("/me/summary")
+@patient_only
+@blp.arguments(SummaryArgsSchema, location="query")
+@blp.response(200, SummarySchema)
+def my_summary(args):
+    """The clinical picture: adherence over the last `days` days, the change in
+    pain and questionnaire scores, and the verdict with its reasons. Every
+    screen shows these same figures (see docs/clinical-picture.md)."""
+    return summary_of(current_user(), args)

@@ -5,11 +5,12 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.api.views import pain_of, sessions_of, trends_of
+from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
 from kinetic.models import Assignment, User
 from kinetic.schemas.diary import PainEntrySchema, TrendArgsSchema, TrendsSchema
 from kinetic.schemas.patients import PatientDetailSchema, PatientSummarySchema
+from kinetic.schemas.picture import SummaryArgsSchema, SummarySchema
 from kinetic.schemas.plans import (
     AssignmentCreateSchema,
     AssignmentPatchSchema,
@@ -166,6 +167,17 @@ def patient_sessions(args, patient_id):
 def patient_trends(args, patient_id):
     """The patient's daily means, rolling means and adherence."""
     return trends_of(own_patient(patient_id), args)
+
+
+@blp.route("/patients/<id:patient_id>/summary")
+@therapist_only
+@blp.arguments(SummaryArgsSchema, location="query")
+@blp.response(200, SummarySchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def patient_summary(args, patient_id):
+    """The clinical picture: adherence over the last `days` days, the change in
+    pain and questionnaire scores, and the verdict with its reasons."""
+    return summary_of(own_patient(patient_id), args)
 
 
 @blp.route("/patients/<id:patient_id>/exercise-feedback")

@@ -6,7 +6,7 @@ from flask import Response, jsonify
 from flask_smorest import abort
 
 from kinetic.models import User
-from kinetic.services import diary, plans, trends
+from kinetic.services import diary, picture, plans, trends
 from kinetic.services.clock import today_in
 
 MAX_RANGE_DAYS = 366
@@ -51,3 +51,8 @@ def trends_of(patient: User, args: dict) -> Response:
     server made itself); the schema stays the document, and a test checks the
     two agree."""
     return jsonify(trends.trends(patient, args["days"]))
+
+
+def summary_of(patient: User, args: dict) -> Response:
+    """The clinical picture, in SummarySchema's form (built by the service)."""
+    return jsonify(picture.summary(patient, args["days"]).as_dict())

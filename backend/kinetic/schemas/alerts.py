@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
-ALERT_STATUSES = ("open", "acknowledged")
+# `resolved`: a "no improvement" alert that closed itself when the picture improved.
+ALERT_STATUSES = ("open", "acknowledged", "resolved")
 
 
 class AlertSchema(Schema):

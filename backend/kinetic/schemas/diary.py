@@ -132,6 +132,7 @@ class TrendDaySchema(Schema):
     headache = fields.Float(allow_none=True, required=True)
     sessions_scheduled = fields.Int(required=True)
     sessions_done = fields.Int(required=True)
+    sessions_partly_done = fields.Int(required=True)
 
 
 class RollingSchema(Schema):

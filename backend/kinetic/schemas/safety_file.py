@@ -65,26 +65,17 @@ class SymptomSchema(RedFlagSchema):
 
 
 class WorseningSchema(Schema):
-    window_days = Days
-    min_days = Days
-    mean_rise = fields.Float(required=True, validate=validate.Range(0.5, 10))
-    high_score = StrictInteger(required=True, validate=validate.Range(1, 10))
-    high_days = Days
-    of_last_days = Days
+    """Alerts when the clinical picture (programs/picture.yaml) is worsening."""
+
     cooldown_days = Days
     advice = Text
     source = Source
 
-    @validates_schema
-    def _days(self, data, **kwargs):
-        if data["high_days"] > data["of_last_days"]:
-            raise ValidationError("Cannot exceed of_last_days.", "high_days")
-
 
 class NoImprovementSchema(Schema):
-    after_days = Days
-    min_fall = fields.Float(required=True, validate=validate.Range(0.05, 1))
-    min_baseline = fields.Float(required=True, validate=validate.Range(0, 10))
+    """Alerts when the clinical picture is unchanged after the plan's review
+    time (programs/picture.yaml); the advice is given once."""
+
     cooldown_days = Days
     advice = Text
     source = Source
@@ -118,7 +109,6 @@ class SafetyFileSchema(Schema):
     disengaged = fields.Nested(DisengagedSchema, required=True)
     high_pain = fields.Nested(HighPainSchema, required=True)
     exercise_pain = fields.Nested(ExercisePainSchema, required=True)
-    baseline_days = Days
 
     @validates_schema
     def _codes(self, data, **kwargs):

@@ -89,7 +89,14 @@ def _worse(region: str, f: dict) -> str:
     )
 
 
+def _reasons(detail: dict) -> str:
+    """The clinical picture's reasons (alerts raised since issue 21)."""
+    return "; ".join(r["text"] for r in detail.get("reasons", []))
+
+
 def _afterwards(detail: dict) -> str:
+    if resolved := detail.get("resolved"):
+        return f" Closed by itself on {resolved['date']}: {resolved['note']}"
     if detail.get("entry_deleted"):
         return " The patient later deleted the entry."
     if detail.get("entry_corrected_at"):
@@ -111,8 +118,15 @@ def summary(kind: str, detail: dict) -> str:
             f"Reported {', '.join(detail.get('signs', []))}. Advised to seek urgent "
             f"care; {paused} plan(s) paused until you resume them."
         )
+    if kind == "worsening" and "reasons" in detail:
+        return "Worsening: " + _reasons(detail) + "."
     if kind == "worsening":
         return "Worsening: " + _regions(detail, _worse) + "."
+    if kind == "no_improvement" and "reasons" in detail:
+        return (
+            f"No meaningful change after {detail.get('days_on_program')} days on the "
+            "program: " + (_reasons(detail) or "no measure changed") + "."
+        )
     if kind == "no_improvement":
         return (
             f"No improvement after {detail.get('days_on_program')} days on the "

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import REGIONS, ScheduledSession, User
 from kinetic.models.plans import session_exercises
+from kinetic.services import picture
 from kinetic.services.clock import today_in
-from kinetic.services.trends import daily_means, session_counts
+from kinetic.services.trends import daily_means
 
 # The issue asks for the last 4 to 12 weeks: look back 12 weeks at most, and say
 # nothing until the patient's entries span 4 weeks, since a shorter stretch
@@ -88,13 +89,16 @@ def _weekly(pain, counts, today: date) -> Iterable[dict]:
     for region in REGIONS:
         with_, without = [], []
         for week, before in zip(weeks, weeks[1:], strict=False):
-            planned = sum(counts.get(d, (0, 0))[0] for d in week)
-            done = sum(counts.get(d, (0, 0))[1] for d in week)
+            # The week's adherence as the clinical picture counts it.
+            tally = picture.Adherence()
+            for day in week:
+                for row in counts.get(day, []):
+                    picture.count_session(tally, day, *row, today)
             now_ = [pain[region][d] for d in week if d in pain[region]]
             then = [pain[region][d] for d in before if d in pain[region]]
-            if not planned or not now_ or not then:
+            if not tally.due or not now_ or not then:
                 continue
-            side = with_ if done / planned >= HIGH_ADHERENCE else without
+            side = with_ if tally.ratio >= HIGH_ADHERENCE else without
             side.append(_mean(now_) - _mean(then))
         if not _enough(with_, without, MIN_WEEKS_EACH_SIDE):
             continue
@@ -150,15 +154,14 @@ def insights(patient: User) -> list[dict]:
         db.session.scalars(
             select(ScheduledSession).where(
                 ScheduledSession.patient_id == patient.id,
-                ScheduledSession.status == "done",
+                ScheduledSession.status.in_(("done", "partly_done")),
                 ScheduledSession.date.between(start - timedelta(days=1), today),
             )
         )
     )
-    counts = {
-        day: (scheduled, int(done or 0))
-        for _, day, scheduled, done in session_counts([patient.id], start, today)
-    }
+    counts: dict[date, list[tuple]] = defaultdict(list)
+    for _, day, *row in picture.session_rows([patient.id], start, today):
+        counts[day].append(tuple(row))
     done_days = {s.date for s in sessions}
     by_exercise = sorted(
         _by_exercise(pain, sessions), key=lambda f: -abs(f["difference"])

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program, ProgramVersion, Questionnaire
+from kinetic.schemas.picture_file import PictureFileSchema
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
 from kinetic.schemas.progression_file import ProgressionFileSchema
 from kinetic.schemas.questionnaire_file import QuestionnaireFileSchema
@@ -85,6 +86,13 @@ def read_safety(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return (read[0] if read else None), found.problems
 
 
+def read_picture(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The clinical picture's figures, checked: (figures, []) or (None, problems)."""
+    found = Library()
+    read = _read_file(path, PictureFileSchema(), found, slug=False)
+    return (read[0] if read else None), found.problems
+
+
 def read_progression(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The progression rules file, checked: (rules, []) or (None, its problems)."""
     found = Library()
@@ -99,6 +107,22 @@ def read_questionnaires(directory: Path, library: Library) -> Library:
         if read:
             library.questionnaires[read[0]["slug"]] = read[0]
     return library
+
+
+def _check_picture(path: Path, library: Library) -> None:
+    if not path.exists():
+        if library.exercises or library.programs:
+            library.problems.append(
+                Problem(str(path), 1, "", "the clinical picture file is missing")
+            )
+        return
+    read = _read_file(path, PictureFileSchema(), library, slug=False)
+    if not read:
+        return
+    data, _, problem = read
+    for n, slug in enumerate(data["questionnaires"]["primary"]):
+        if library.questionnaires and slug not in library.questionnaires:
+            problem(("questionnaires", "primary", n), f"no questionnaire {slug}")
 
 
 def read_library(directory: str | Path) -> Library:
@@ -131,6 +155,7 @@ def read_library(directory: str | Path) -> Library:
         library.problems.append(
             Problem(str(rules), 1, "", "the safety rules file is missing")
         )
+    _check_picture(directory / "picture.yaml", library)
     progression = directory / "progression.yaml"
     if progression.exists():
         library.problems += read_progression(progression)[1]

@@ -15,7 +15,7 @@ from kinetic.extensions import db
 from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
 from kinetic.models.plans import session_exercises
 from kinetic.services import alerts as alert_words
-from kinetic.services import report_care
+from kinetic.services import picture, report_care
 from kinetic.services.chart import pain_chart_svg
 from kinetic.services.clock import now, today_in
 from kinetic.services.report_context import (
@@ -30,7 +30,26 @@ REGION_LABELS = {"low_back": "Low back", "neck": "Neck", "headache": "Headache"}
 SCALE = "0 (no pain) to 10 (worst imaginable)"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PLAN_COLUMNS = ["Program", "Dates", "Days", "Per day", "Prescription", "Status"]
-PAIN_COLUMNS = ["Region", "Entries", "Mean", "Range", "First 7 days", "Last 7 days"]
+PAIN_COLUMNS = [
+    "Region",
+    "Entries",
+    "Mean",
+    "Range",
+    "First 7 days shown",
+    "Last 7 days shown",
+]
+VERDICT_WORDS = {
+    "improving": "Improving",
+    "unchanged": "No meaningful change",
+    "worsening": "Worsening",
+    "insufficient_data": "Not enough data yet",
+}
+MEANING = (
+    "Pain: the last 7 days against the baseline (the 7 days before the plan, or "
+    "its first 7 days); a change of at least 2 points and 30% is meaningful "
+    "(IMMPACT); a questionnaire's change counts when it reaches its own minimal "
+    "important change."
+)
 ALERT_KINDS = {
     "red_flag": "Red flag",
     "worsening": "Worsening pain",
@@ -42,6 +61,28 @@ ALERT_KINDS = {
 
 
 # -- the sections ----------------------------------------------------------------------
+
+
+def progress_section(ctx: ReportContext) -> dict:
+    """The clinical picture as of the report's day: the verdict with its reasons,
+    and adherence over the report's period, as every other screen shows them."""
+    found = picture.summary(ctx.patient)
+    tally = picture.adherence(ctx.patient, ctx.start, ctx.end)
+    ratio = tally.ratio
+    figures = [
+        {"label": "Verdict", "value": VERDICT_WORDS[found.verdict]},
+        {
+            "label": "Adherence",
+            "value": "–" if ratio is None else f"{round(ratio * 100)} %",
+        },
+    ]
+    blocks = [{"type": "figures", "figures": figures}]
+    if found.reasons:
+        rows = [[r["text"]] for r in found.reasons]
+        blocks.append({"type": "table", "columns": ["Why"], "rows": rows})
+    blocks.append({"type": "text", "text": MEANING})
+    data = found.as_dict() | {"adherence": tally.as_dict()}
+    return section("progress", f"Progress as of {day(found.as_of)}", blocks, data)
 
 
 def plan_section(ctx: ReportContext) -> dict:
@@ -100,7 +141,8 @@ def _due_sessions(ctx: ReportContext) -> list[ScheduledSession]:
     return [
         s
         for s in found
-        if s.date < ctx.today or (s.date == ctx.today and s.status == "done")
+        if s.date < ctx.today
+        or (s.date == ctx.today and s.status in ("done", "partly_done"))
     ]
 
 
@@ -122,15 +164,21 @@ def _exercise_counts(sessions: list[ScheduledSession]) -> dict[str, list]:
 
 def adherence_section(ctx: ReportContext) -> dict:
     sessions = _due_sessions(ctx)
-    done = sum(s.status == "done" for s in sessions)
+    tally = picture.adherence(ctx.patient, ctx.start, ctx.end)
     counts = _exercise_counts(sessions)
     rows = [
         [name, str(finished), str(planned), percent(finished, planned)]
         for name, planned, finished in sorted(counts.values(), key=lambda r: r[0])
     ]
+    ratio = tally.ratio
     figures = [
-        {"label": "Sessions done", "value": f"{done} of {len(sessions)}"},
-        {"label": "Adherence", "value": percent(done, len(sessions))},
+        {"label": "Sessions done", "value": f"{tally.done} of {tally.due}"},
+        {"label": "Partly done", "value": str(tally.partly_done)},
+        {"label": "Missed", "value": str(tally.missed)},
+        {
+            "label": "Adherence",
+            "value": "–" if ratio is None else f"{round(ratio * 100)} %",
+        },
     ]
     blocks = [{"type": "figures", "figures": figures}]
     if rows:
@@ -142,9 +190,11 @@ def adherence_section(ctx: ReportContext) -> dict:
             }
         )
     data = {
-        "sessions_due": len(sessions),
-        "sessions_done": done,
-        "adherence": round(done / len(sessions), 3) if sessions else None,
+        "sessions_due": tally.due,
+        "sessions_done": tally.done,
+        "sessions_partly_done": tally.partly_done,
+        "sessions_missed": tally.missed,
+        "adherence": ratio,
         "exercises": {
             slug: {"planned": planned, "done": finished}
             for slug, (_, planned, finished) in counts.items()
@@ -283,6 +333,7 @@ def alerts_section(ctx: ReportContext) -> dict:
 
 
 SECTIONS: list[Callable[[ReportContext], dict | None]] = [
+    progress_section,
     plan_section,
     report_care.plan_changes_section,
     adherence_section,

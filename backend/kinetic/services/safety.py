@@ -6,18 +6,26 @@ rules raise an alert of their kind unless one is still open, or was acknowledged
 less than the rule's cooldown ago. The thresholds and texts are data; what is here
 is how they are applied."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, and_, bindparam, case, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from kinetic.extensions import db
-from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
+from kinetic.models import (
+    Alert,
+    Assignment,
+    Notification,
+    PainEntry,
+    ScheduledSession,
+    User,
+)
+from kinetic.services import picture
 from kinetic.services.clock import now, today_in
 
 REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
@@ -87,33 +95,26 @@ def symptom_codes() -> set[str]:
 
 @dataclass
 class Finding:
-    """A rule that holds for a patient today, with the figures behind it."""
+    """A rule that holds for a patient today, with the figures behind it.
+    `once`: its advice is shown only with the entry that raised its alert
+    (`fresh`), then kept among the patient's notifications."""
 
     kind: str
     detail: dict[str, Any]
     advice: dict | None = None
     cooldown_days: int = 0
+    once: bool = False
+    fresh: bool = False
 
 
-@dataclass
-class Daily:
-    """A region's daily means and maxima over a range of local days."""
+class Findings(list):
+    """The findings, with the clinical picture's verdict they were read from."""
 
-    means: dict[str, dict[date, float]] = field(default_factory=dict)
-    maxima: dict[str, dict[date, int]] = field(default_factory=dict)
-
-    def mean_over(self, region: str, start: date, end: date) -> tuple[float, int]:
-        values = [v for d, v in self.means.get(region, {}).items() if start <= d <= end]
-        return (sum(values) / len(values), len(values)) if values else (0.0, 0)
+    verdict: str = "insufficient_data"
+    reasons: list[dict] = []
 
 
-# What the rules read, in one statement built once (a profile of POST /me/pain
-# under load put a tenth of it in building its six statements again, and on
-# PostgreSQL each was a round trip): a one-row CTE holds when the active plans
-# began, the first entry's day and the last sessions' counts; the daily means and
-# maxima since the baseline's start (or the window's, if earlier) join it.
-# The patient's last `missed_in_row` sessions before today (their days are asked
-# on their own only when the disengaged rule holds).
+# The patient's last `missed_in_row` sessions before today, newest first.
 _LAST_SESSIONS = (
     select(ScheduledSession.date, ScheduledSession.status)
     .where(
@@ -124,249 +125,75 @@ _LAST_SESSIONS = (
     .order_by(ScheduledSession.date.desc(), ScheduledSession.slot.desc())
     .limit(bindparam("missed_in_row"))
 )
-_RECENT = _LAST_SESSIONS.subquery()
-_FACTS = select(
-    select(func.min(Assignment.start_date))
-    .where(Assignment.patient_id == bindparam("patient"), Assignment.status == "active")
-    .scalar_subquery()
-    .label("started"),
-    select(func.min(PainEntry.local_date))
-    .where(PainEntry.patient_id == bindparam("patient"))
-    .scalar_subquery()
-    .label("first_entry"),
-    select(func.count()).select_from(_RECENT).scalar_subquery().label("recent"),
-    select(func.count())
-    .select_from(_RECENT)
-    .where(_RECENT.c.status == "done")
-    .scalar_subquery()
-    .label("recent_done"),
-).cte("facts")
-_BASELINE_START = func.coalesce(_FACTS.c.started, _FACTS.c.first_entry)
-_WINDOW_START = bindparam("window_start", type_=Date)
-_RULES_DATA = (
-    select(
-        _FACTS.c.started,
-        _FACTS.c.first_entry,
-        _FACTS.c.recent,
-        _FACTS.c.recent_done,
-        PainEntry.local_date,
-        *[
-            aggregate(getattr(PainEntry, region))
-            for region in REGIONS
-            for aggregate in (func.sum, func.count, func.max)
-        ],
-    )
-    .select_from(
-        _FACTS.outerjoin(
-            PainEntry,
-            and_(
-                PainEntry.patient_id == bindparam("patient"),
-                PainEntry.local_date
-                >= case(
-                    (_BASELINE_START < _WINDOW_START, _BASELINE_START),
-                    else_=_WINDOW_START,
-                ),
-                PainEntry.local_date <= bindparam("today"),
-            ),
-        )
-    )
-    .group_by(
-        _FACTS.c.started,
-        _FACTS.c.first_entry,
-        _FACTS.c.recent,
-        _FACTS.c.recent_done,
-        PainEntry.local_date,
-    )
-)
-
-
-@dataclass
-class Facts:
-    """What the rules read for a patient on a day."""
-
-    started: date | None  # the active plans' first day
-    start: date | None  # the baseline's first day: that, or the first entry's
-    daily: Daily
-    recent: int  # how many of the last `missed_in_row` sessions there are
-    recent_done: int  # and how many of them were done
-
-
-def _facts(
-    patient_id: int,
-    today: date,
-    window_days: int,
-    missed_in_row: int,
-    pending: PainEntry | None = None,
-) -> Facts:
-    """`pending`: an entry about to be written, counted in as if it were."""
-    rows = db.session.execute(
-        _RULES_DATA,
-        {
-            "patient": patient_id,
-            "today": today,
-            "window_start": today - timedelta(days=window_days),
-            "missed_in_row": missed_in_row,
-        },
-    ).all()
-    first = rows[0]
-    # Per region and day: [sum, count, max] of the scores.
-    days: dict[str, dict[date, list]] = {region: {} for region in REGIONS}
-    for row in rows:
-        if row.local_date is None:
-            continue  # no entry in the range: the one row of the outer join
-        for i, region in enumerate(REGIONS):
-            total, count, top = row[5 + 3 * i : 8 + 3 * i]
-            if count:
-                days[region][row.local_date] = [total, count, top]
-    first_entry = first.first_entry
-    if pending is not None:
-        first_entry = min(filter(None, (first_entry, pending.local_date)))
-    start = first.started or first_entry
-    window_start = today - timedelta(days=window_days)
-    lower = min(start, window_start) if start else window_start
-    if pending is not None and lower <= pending.local_date <= today:
-        for region in REGIONS:
-            score = getattr(pending, region)
-            if score is not None:
-                day = days[region].setdefault(pending.local_date, [0, 0, score])
-                day[0], day[1], day[2] = day[0] + score, day[1] + 1, max(day[2], score)
-    daily = Daily()
-    for region, by_day in days.items():
-        for day, (total, count, top) in by_day.items():
-            daily.means.setdefault(region, {})[day] = float(total) / count
-            daily.maxima.setdefault(region, {})[day] = int(top)
-    return Facts(first.started, start, daily, first.recent, first.recent_done)
-
-
-def _round(value: float) -> float:
-    return round(value, 1)
 
 
 def _advice(level: str, code: str, text: str) -> dict:
     return {"level": level, "code": code, "text": " ".join(text.split())}
 
 
-@dataclass(frozen=True)
-class Baseline:
-    """Each region's mean over the first days of the program (regions with too
-    few scores are missing), and the last day of that window."""
-
-    means: dict[str, float]
-    end: date
-
-
-def worsening(daily: Daily, base: Baseline, today: date, cfg: dict) -> Finding | None:
-    recent_start = today - timedelta(days=cfg["window_days"] - 1)
-    regions = {}
-    for region in REGIONS:
-        recent, days = daily.mean_over(region, recent_start, today)
-        baseline = base.means.get(region)
-        # Compared only once the recent window no longer overlaps the baseline.
-        if baseline is None or days < cfg["min_days"] or recent_start <= base.end:
-            continue
-        if recent - baseline >= cfg["mean_rise"]:
-            regions[region] = {
-                "rule": "mean_rise",
-                "baseline": _round(baseline),
-                "recent_mean": _round(recent),
-                "rise": _round(recent - baseline),
-                "window_days": cfg["window_days"],
-            }
-    for region in REGIONS:
-        last = [today - timedelta(days=n) for n in range(cfg["of_last_days"])]
-        high = [
-            d
-            for d in last
-            if daily.maxima.get(region, {}).get(d, -1) >= cfg["high_score"]
-        ]
-        if len(high) >= cfg["high_days"] and region not in regions:
-            regions[region] = {
-                "rule": "high_scores",
-                "high_score": cfg["high_score"],
-                "days": sorted(d.isoformat() for d in high),
-                "of_last_days": cfg["of_last_days"],
-            }
-    if not regions:
+def worsening(verdict: str, reasons: list[dict], cfg: dict) -> Finding | None:
+    """The picture is worsening: a measure meaningfully worse, or a flare."""
+    if verdict != "worsening":
         return None
+    worse = [r for r in reasons if r["direction"] == "worse"]
     return Finding(
         "worsening",
-        {"regions": regions},
+        {"reasons": worse},
         _advice("caution", "worsening", cfg["advice"]),
         cfg["cooldown_days"],
     )
 
 
 def no_improvement(
-    daily: Daily,
-    base: Baseline,
-    today: date,
-    cfg: dict,
-    window: int,
-    started: date | None,
+    verdict: str, reasons: list[dict], days: picture.PainDays, today: date, cfg: dict
 ) -> Finding | None:
-    if started is None or (today - started).days < cfg["after_days"]:
+    """The picture is unchanged after the plan's review time."""
+    review = picture.rules()["verdict"]["review_after_days"]
+    if verdict != "unchanged" or days.started is None:
         return None
-    recent_start = today - timedelta(days=window - 1)
-    regions = {}
-    for region in REGIONS:
-        baseline = base.means.get(region)
-        recent, days = daily.mean_over(region, recent_start, today)
-        if baseline is None or baseline < cfg["min_baseline"] or not days:
-            continue
-        fall = (baseline - recent) / baseline
-        if fall < cfg["min_fall"]:
-            regions[region] = {
-                "baseline": _round(baseline),
-                "recent_mean": _round(recent),
-                "fall_percent": round(fall * 100),
-            }
-    if not regions:
+    if (today - days.started).days < review:
         return None
-    detail = {"regions": regions, "days_on_program": (today - started).days}
+    detail = {"reasons": reasons, "days_on_program": (today - days.started).days}
     return Finding(
         "no_improvement",
         detail,
         _advice("info", "no_improvement", cfg["advice"]),
         cfg["cooldown_days"],
+        once=True,
     )
 
 
-def disengaged(patient_id: int, today: date, cfg: dict, facts: Facts) -> Finding | None:
-    if facts.recent < cfg["missed_in_row"] or facts.recent_done:
-        return None
-    days = db.session.scalars(
+def disengaged(patient_id: int, today: date, cfg: dict) -> Finding | None:
+    rows = db.session.execute(
         _LAST_SESSIONS,
         {"patient": patient_id, "today": today, "missed_in_row": cfg["missed_in_row"]},
     ).all()
-    detail = {"missed": sorted(d.isoformat() for d in days)}
+    if len(rows) < cfg["missed_in_row"]:
+        return None
+    if any(status in ("done", "partly_done") for _, status in rows):
+        return None
+    detail = {"missed": sorted(day.isoformat() for day, _ in rows)}
     return Finding("disengaged", detail, None, cfg["cooldown_days"])
 
 
-def findings(
-    patient: User, today: date, pending: PainEntry | None = None
-) -> list[Finding]:
-    """Every rule over the patient's data that holds today; `pending`: an entry
-    about to be written, counted in (the rules are read before the write, so
-    SQLite's one write lock is held only for the writes)."""
+def findings(patient: User, today: date, pending: PainEntry | None = None) -> Findings:
+    """Every rule that holds today, read from the one clinical picture;
+    `pending`: a diary entry about to be written, counted in (the rules are read
+    before the write, so SQLite's one write lock is held only for the writes)."""
     data = rules()
-    w, n = data["worsening"], data["no_improvement"]
-    window = w["window_days"]
-    missed_in_row = data["disengaged"]["missed_in_row"]
-    facts = _facts(patient.id, today, window, missed_in_row, pending)
-    started, start, daily = facts.started, facts.start, facts.daily
-    found = []
-    if start is not None:
-        end = start + timedelta(days=data["baseline_days"] - 1)
-        means = {}
-        for region in REGIONS:
-            mean, days = daily.mean_over(region, start, end)
-            if days >= w["min_days"]:
-                means[region] = mean
-        base = Baseline(means, end)
-        found += [worsening(daily, base, today, w)]
-        found += [no_improvement(daily, base, today, n, window, started)]
-    found += [disengaged(patient.id, today, data["disengaged"], facts)]
-    return [finding for finding in found if finding]
+    days = picture.pain_days(patient, today, pending)
+    verdict, reasons, *_ = picture.clinical_state(patient, today, days)
+    found = Findings(
+        f
+        for f in (
+            worsening(verdict, reasons, data["worsening"]),
+            no_improvement(verdict, reasons, days, today, data["no_improvement"]),
+            disengaged(patient.id, today, data["disengaged"]),
+        )
+        if f
+    )
+    found.verdict, found.reasons = verdict, reasons
+    return found
 
 
 # -- advice and alerts -----------------------------------------------------------------
@@ -391,7 +218,9 @@ def advice_for(
         if symptom["code"] in (entry.symptoms or []):
             advice.append(_advice("caution", symptom["code"], symptom["advice"]))
     for finding in found:
-        if finding.advice:
+        # Advice that something has not eased comes once, with the entry that
+        # raised its alert; it stays among the patient's notifications.
+        if finding.advice and (finding.fresh or not finding.once):
             advice.append(finding.advice)
     scores = [s for s in (entry.low_back, entry.neck, entry.headache) if s is not None]
     if scores and max(scores) >= data["high_pain"]["score"]:
@@ -484,13 +313,52 @@ def findings_before_writing(entry: PainEntry, patient: User) -> list[Finding] | 
 
 
 def _raise_findings(patient: User, today: date, found: list[Finding]) -> list[Alert]:
-    raised = [
-        raise_alert(
-            patient.id, f.kind, {**f.detail, "date": today.isoformat()}, f.cooldown_days
+    raised = []
+    for f in found:
+        detail = {**f.detail, "date": today.isoformat()}
+        alert = raise_alert(patient.id, f.kind, detail, f.cooldown_days)
+        if alert is not None:
+            raised.append(alert)
+            f.fresh = True
+            if f.once and f.advice:
+                _keep_advice(patient, f.advice)
+    if getattr(found, "verdict", None) == "improving":
+        _resolve_no_improvement(patient, today, found.reasons)
+    return raised
+
+
+def _keep_advice(patient: User, advice: dict) -> None:
+    """An in-app copy of advice given once, where the patient can find it again."""
+    db.session.add(
+        Notification(
+            user_id=patient.id,
+            kind="advice",
+            title="About your progress",
+            body=advice["text"][:500],
+            url="/#/trends",
+            created_at=now(),
         )
-        for f in found
-    ]
-    return [a for a in raised if a]
+    )
+
+
+def _resolve_no_improvement(patient: User, today: date, reasons: list[dict]) -> None:
+    """An open "no improvement" alert closes itself once the picture improves."""
+    better = "; ".join(r["text"] for r in reasons if r["direction"] == "better")
+    for alert in db.session.scalars(
+        select(Alert).where(
+            Alert.patient_id == patient.id,
+            Alert.kind == "no_improvement",
+            Alert.status == "open",
+        )
+    ):
+        alert.status = "resolved"
+        alert.detail = {
+            **alert.detail,
+            "resolved": {
+                "date": today.isoformat(),
+                "note": f"Now improving: {better}.",
+            },
+        }
 
 
 def evaluate(patient: User, today: date) -> list[Alert]:

@@ -3,17 +3,17 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, func, select
 
 from kinetic.extensions import db
 from kinetic.models import (
     REGIONS,
     Alert,
     PainEntry,
-    ScheduledSession,
     Suggestion,
     User,
 )
+from kinetic.services import picture
 from kinetic.services.clock import today_in
 
 # Built once, for any list of patients (a profile of the 90-day trend put a
@@ -30,20 +30,6 @@ _DAILY_MEANS = (
     )
     .group_by(PainEntry.patient_id, PainEntry.local_date)
 )
-_SESSION_COUNTS = (
-    select(
-        ScheduledSession.patient_id,
-        ScheduledSession.date,
-        func.count(),
-        func.sum(case((ScheduledSession.status == "done", 1), else_=0)),
-    )
-    .where(
-        ScheduledSession.patient_id.in_(bindparam("patients", expanding=True)),
-        ScheduledSession.date.between(bindparam("start"), bindparam("end")),
-        ScheduledSession.status != "cancelled",
-    )
-    .group_by(ScheduledSession.patient_id, ScheduledSession.date)
-)
 
 
 def daily_means(patient_ids, start: date, end: date):
@@ -51,24 +37,6 @@ def daily_means(patient_ids, start: date, end: date):
     return db.session.execute(
         _DAILY_MEANS, {"patients": list(patient_ids), "start": start, "end": end}
     ).all()
-
-
-def session_counts(patient_ids, start: date, end: date):
-    """(patient, day, sessions scheduled, sessions done) per day with sessions."""
-    return db.session.execute(
-        _SESSION_COUNTS, {"patients": list(patient_ids), "start": start, "end": end}
-    ).all()
-
-
-def adherence(counts: dict[date, tuple[int, int]], start: date, today: date):
-    """Done over due sessions: those of past days, plus today's already done."""
-    due = done = 0
-    for day, (scheduled, finished) in counts.items():
-        if start <= day < today:
-            due, done = due + scheduled, done + finished
-        elif day == today:
-            due, done = due + finished, done + finished
-    return round(done / due, 3) if due else None
 
 
 def trends(patient: User, days: int) -> dict:
@@ -80,10 +48,13 @@ def trends(patient: User, days: int) -> dict:
         row[1]: row[2:]
         for row in daily_means([patient.id], start - timedelta(6), today)
     }
-    counts = {
-        row[1]: (row[2], int(row[3] or 0))
-        for row in session_counts([patient.id], start, today)
-    }
+    counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tally = picture.Adherence()
+    for _, day, status, count, fraction in picture.session_rows(
+        [patient.id], start, today
+    ):
+        counts[day][status] += count
+        picture.count_session(tally, day, status, count, fraction, today)
     # Each region's daily values from 6 days before the window on, so the
     # trailing 7-day mean is a running sum and count (one pass, not 7 lookups a day).
     span = [start + timedelta(days=n) for n in range(-6, days)]
@@ -97,13 +68,14 @@ def trends(patient: User, days: int) -> dict:
     daily = []
     for n in range(days):
         day = span[n + 6]
-        scheduled, done = counts.get(day, (0, 0))
+        by_status = counts.get(day, {})
         row = {"date": day.isoformat()}
         for region in REGIONS:
             value = series[region][n + 6]
             row[region] = None if value is None else round(value, 2)
-        row["sessions_scheduled"] = scheduled
-        row["sessions_done"] = done
+        row["sessions_scheduled"] = sum(by_status.values())
+        row["sessions_done"] = by_status.get("done", 0)
+        row["sessions_partly_done"] = by_status.get("partly_done", 0)
         daily.append(row)
     rolling = {region: _running_means(series[region], days) for region in REGIONS}
     return {
@@ -111,7 +83,7 @@ def trends(patient: User, days: int) -> dict:
         "to": today.isoformat(),
         "days": daily,
         "rolling_7": rolling,
-        "adherence": adherence(counts, start, today),
+        "adherence": tally.ratio,
     }
 
 
@@ -172,13 +144,11 @@ def patient_summaries(patients: list[User]) -> list[dict]:
     ids = [p.id for p in patients]
     if not ids:
         return []
-    todays = {p.id: today_in(p.timezone) for p in patients}
-    # Patients' "today" differs by timezone: fetch a slightly wider window, then
-    # cut each patient's own 7 days in Python.
-    low, high = min(todays.values()) - timedelta(days=6), max(todays.values())
-    counts: dict[int, dict] = defaultdict(dict)
-    for patient_id, day, scheduled, done in session_counts(ids, low, high):
-        counts[patient_id][day] = (scheduled, int(done or 0))
+    windows = {}
+    for p in patients:
+        today = today_in(p.timezone)
+        windows[p.id] = (today - timedelta(days=6), today)
+    adherence = picture.adherence_by_patient(patients, windows)
     latest = _latest_scores(ids)
     return [
         {
@@ -187,9 +157,7 @@ def patient_summaries(patients: list[User]) -> list[dict]:
             "email": p.email,
             "timezone": p.timezone,
             "latest": {key: latest[p.id][key] for key in (*REGIONS, "recorded_at")},
-            "adherence_7d": adherence(
-                counts[p.id], todays[p.id] - timedelta(days=6), todays[p.id]
-            ),
+            "adherence_7d": adherence[p.id].ratio,
             "open_alerts": latest[p.id]["open_alerts"],
             "pending_suggestions": latest[p.id]["pending_suggestions"],
         }
