@@ -143,7 +143,8 @@ def test_an_open_worsening_alert_withdraws_it_in_the_nightly_review(
 ):
     therapist, patient, _, _ = advance
     with app.app_context():
-        safety.raise_alert(patient.id, "worsening", {"regions": {"low_back": {}}})
+        reason = {"direction": "worse", "text": "Low back pain 3.0 → 5.5"}
+        safety.raise_alert(patient.id, "worsening", {"reasons": [reason]})
         db.session.commit()
     clock.set(datetime(2026, 3, 11, 2, 10, tzinfo=UTC))
     scheduler.review_safety(app)
@@ -151,8 +152,8 @@ def test_an_open_worsening_alert_withdraws_it_in_the_nightly_review(
     now = the_one(client, therapist, patient)
     assert now["status"] == "withdrawn"
     assert now["withdrawn_reason"] == (
-        "Withdrawn: pain is getting worse (low back): "
-        "a worsening alert of 10 Mar is open."
+        "Withdrawn: pain is getting worse: a worsening alert of 10 Mar is open "
+        "(Low back pain 3.0 → 5.5)."
     )
 
 

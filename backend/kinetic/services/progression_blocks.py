@@ -92,10 +92,14 @@ def _worsening(patient_id: int, since: datetime, zone: ZoneInfo) -> str | None:
     alert = _first_alert(patient_id, "worsening", Alert.status == "open")
     if alert is None:
         return None
-    regions = [r.replace("_", " ") for r in alert.detail.get("regions") or {}]
-    where = f" ({', '.join(regions)})" if regions else ""
+    # The clinical picture's reasons; alerts from before it named regions.
+    found = [r["text"] for r in alert.detail.get("reasons") or [] if r.get("text")]
+    found = found or [
+        f"{r.replace('_', ' ')} pain" for r in alert.detail.get("regions") or {}
+    ]
     day = day_words(alert.created_at.astimezone(zone).date())
-    return f"pain is getting worse{where}: a worsening alert of {day} is open"
+    what = f" ({'; '.join(found)})" if found else ""
+    return f"pain is getting worse: a worsening alert of {day} is open{what}"
 
 
 def _first_alert(patient_id: int, kind: str, when: ColumnElement) -> Alert | None:

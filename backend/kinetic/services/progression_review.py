@@ -24,22 +24,11 @@ from kinetic.models import (
     User,
 )
 from kinetic.models.library import shared_json_many
-from kinetic.services import progression
+from kinetic.services import picture, progression
 from kinetic.services.clock import now
 from kinetic.services.progression_blocks import blocking_fact, day_words
 
 REGIONS = ("low_back", "neck", "headache")
-
-
-@dataclass(frozen=True)
-class Adherence:
-    """Adherence over a window, as the clinical picture counts it."""
-
-    due: int
-    done: int
-    partly_done: int
-    missed: int
-    ratio: float | None
 
 
 @dataclass
@@ -53,7 +42,7 @@ class Plan:
     changed_at: datetime
     phases: list[dict]
     sessions: list[dict] = field(default_factory=list)
-    adherence: Adherence | None = None
+    adherence: picture.Adherence | None = None
     rise: dict[str, float] = field(default_factory=dict)
     alerts: list[tuple[int, str]] = field(default_factory=list)
     triggers: set[str] = field(default_factory=set)
@@ -163,66 +152,13 @@ def _session(row: Any) -> dict:
     }
 
 
-def adherence_by_patient(
-    patient_ids: list[int], windows: dict[int, tuple[date, date]]
-) -> dict[int, Adherence]:
-    """Per patient over their window (first and last local day): the done
-    fractions of done and partly done sessions over the sessions due (the
-    non-cancelled ones of past days, and today's done or partly done ones).
-    The one place the advance rule's adherence comes from, with the clinical
-    picture's definition: to be replaced by
-    kinetic.services.picture.adherence_by_patient once that is in main."""
-    found = {}
-    for start in range(0, len(patient_ids), 500):  # SQLite's bound-parameter limit
-        chunk = patient_ids[start : start + 500]
-        first = min(windows[i][0] for i in chunk)
-        last = max(windows[i][1] for i in chunk)
-        rows = db.session.execute(
-            select(
-                ScheduledSession.patient_id,
-                ScheduledSession.date,
-                ScheduledSession.status,
-                ScheduledSession.done_fraction,
-            ).where(
-                ScheduledSession.patient_id.in_(chunk),
-                ScheduledSession.date.between(first, last),
-                ScheduledSession.status != "cancelled",
-            )
-        ).all()
-        by_patient = defaultdict(list)
-        for row in rows:
-            begin, end = windows[row.patient_id]
-            if begin <= row.date <= end:
-                by_patient[row.patient_id].append(row)
-        for patient_id in chunk:
-            found[patient_id] = _count_adherence(
-                by_patient[patient_id], windows[patient_id][1]
-            )
-    return found
-
-
-def _count_adherence(rows: list, today: date) -> Adherence:
-    counts = dict.fromkeys(("due", "done", "partly_done", "missed"), 0)
-    share = 0.0
-    for row in rows:
-        worked = row.status in ("done", "partly_done")
-        if row.date >= today and not worked:
-            continue  # today's pending session is not due yet
-        counts["due"] += 1
-        if worked:
-            counts[row.status] += 1
-            full = 1.0 if row.status == "done" else 0.0
-            share += row.done_fraction if row.done_fraction is not None else full
-        else:
-            counts["missed"] += 1
-    ratio = round(share / counts["due"], 2) if counts["due"] else None
-    return Adherence(**counts, ratio=ratio)
-
-
 def _adherence(who: ColumnElement, today: date, plans: dict, days: int) -> None:
-    patient_ids = sorted({plan.patient_id for plan in plans.values()})
+    """The advance rule's adherence is the clinical picture's, over the rule's
+    last `days` days (today included): the one figure every screen shows."""
+    patient_ids = {plan.patient_id for plan in plans.values()}
+    patients = db.session.scalars(select(User).where(User.id.in_(patient_ids)))
     window = (today - timedelta(days=days - 1), today)
-    found = adherence_by_patient(patient_ids, dict.fromkeys(patient_ids, window))
+    found = picture.adherence_by_patient(patients, dict.fromkeys(patient_ids, window))
     for plan in plans.values():
         plan.adherence = found.get(plan.patient_id)
 
@@ -396,7 +332,7 @@ def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | str:
     return "hold", f"hold:v{plan.version}:w{week}", figures, reason
 
 
-def adherence_words(adherence: Adherence, days: int) -> str:
+def adherence_words(adherence: picture.Adherence, days: int) -> str:
     counts = [f"{adherence.missed} missed"] if adherence.missed else []
     if adherence.partly_done:
         counts.append(f"{adherence.partly_done} partly done")
