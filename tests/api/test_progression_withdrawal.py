@@ -405,3 +405,11 @@ def test_the_patient_never_sees_a_withdrawn_suggestion(client, app, advance):
     assert client.get(
         f"{API}/patients/{patient.id}/suggestions", headers=patient.headers
     ).status_code in (401, 403)
+
+
+def test_the_api_document_names_withdrawn_and_its_reason(client):
+    schemas = client.get(f"{API}/openapi.json").json["components"]["schemas"]
+    suggestion = schemas["Suggestion"]["properties"]
+    assert "withdrawn" in suggestion["status"]["enum"]
+    reason = suggestion["withdrawn_reason"]
+    assert reason["type"] == "string" and reason["nullable"] is True
