@@ -97,6 +97,34 @@ def test_exercise_pain_at_the_threshold_withdraws_it(client, app, advance):
     assert now["decided_at"] is not None
 
 
+def test_exercise_pain_corrected_up_to_the_threshold_withdraws_it(
+    client, app, clock, advance
+):
+    therapist, patient, assignment_id, _ = advance
+    [monday] = sessions_on(app, assignment_id, 9)
+    response = client.post(
+        f"{API}/me/pain",
+        json={"low_back": 5, "exercise": "test-bracing", "session_id": monday},
+        headers=patient.headers,
+    )
+    assert response.status_code == 201, response.json
+    assert the_one(client, therapist, patient)["status"] == "pending"
+
+    clock.advance(minutes=5)
+    corrected = client.patch(
+        f"{API}/me/pain/{response.json['id']}",
+        json={"low_back": 8},
+        headers=patient.headers,
+    )
+    assert corrected.status_code == 200, corrected.json
+
+    now = the_one(client, therapist, patient)
+    assert now["status"] == "withdrawn"
+    assert now["withdrawn_reason"] == (
+        "Withdrawn: pain 8/10 during Test bracing on 10 Mar."
+    )
+
+
 def test_pain_given_for_an_exercise_in_a_completion_withdraws_it(
     client, app, clock, advance
 ):

@@ -162,6 +162,7 @@ class MyPainEntry(MethodView):
         entry = _own_entry(patient, entry_id)
         diary.correct_pain(entry, data)
         feedback.after_exercise_entry(entry, patient)  # corrected up to the threshold
+        progression_recheck.recheck_pending(patient.id, "a corrected pain entry")
         found = safety.findings(patient, today_in(patient.timezone))
         db.session.commit()
         entry.advice = _advice(entry, patient, found)

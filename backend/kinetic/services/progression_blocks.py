@@ -7,7 +7,7 @@ plan changed, within the rule's days) and when a pending one is re-checked
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from kinetic.extensions import db
@@ -45,7 +45,8 @@ def _exercise_pain(patient_id: int, since: datetime, zone: ZoneInfo) -> str | No
         .where(
             PainEntry.patient_id == patient_id,
             PainEntry.exercise.is_not(None),
-            PainEntry.created_at >= since,
+            # A correction is news too.
+            func.coalesce(PainEntry.corrected_at, PainEntry.created_at) >= since,
         )
         .order_by(PainEntry.created_at)
     )

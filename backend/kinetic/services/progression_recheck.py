@@ -41,16 +41,14 @@ def recheck_pending(who: int | ColumnElement, event: str) -> list[int]:
         patients = User.id.in_({s.patient_id for s in group})
         plans = progression_review.gather(patients, today, recheck=True)
         for suggestion in group:
-            why = _why_withdrawn(suggestion, plans, today, timezone)
+            why = _why_withdrawn(suggestion, plans, today)
             if why and withdraw(suggestion, why):
                 log.info("suggestion %d withdrawn after %s", suggestion.id, event)
                 withdrawn.append(suggestion.id)
     return withdrawn
 
 
-def _why_withdrawn(
-    suggestion: Suggestion, plans: dict, today: date, timezone: str
-) -> str | None:
+def _why_withdrawn(suggestion: Suggestion, plans: dict, today: date) -> str | None:
     rules = progression.rules()
     if suggestion.action == "advance":
         blocked_by = rules["advance"]["withdrawn_by"]
