@@ -2,6 +2,7 @@
 removes its grounds withdraws it with the fact in words, one that does not leaves
 it pending, and a withdrawn or already decided suggestion cannot be decided."""
 
+import threading
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
@@ -441,3 +442,42 @@ def test_the_api_document_names_withdrawn_and_its_reason(client):
     assert "withdrawn" in suggestion["status"]["enum"]
     reason = suggestion["withdrawn_reason"]
     assert reason["type"] == "string" and reason["nullable"] is True
+
+
+def test_two_decisions_at_the_same_moment_one_wins(app, db_kind, advance):
+    """Two therapists' requests in two sessions, both having read the row as
+    pending: on PostgreSQL the second UPDATE waits for the first to commit and
+    then finds no pending row (SQLite lets one writer in at a time anyway)."""
+    if db_kind != "postgres":
+        pytest.skip("SQLite has one writer at a time")
+    therapist, _, _, found = advance
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(verb):
+        with app.app_context():
+            suggestion = db.session.get(Suggestion, found["id"])
+            by = db.session.get(User, therapist.id)
+            barrier.wait()
+            try:
+                verb(suggestion, by)
+                db.session.commit()
+                outcomes.append(suggestion.status)
+            except AccountError as error:
+                db.session.rollback()
+                outcomes.append(error.status)
+
+    threads = [
+        threading.Thread(target=decide, args=(v,))
+        for v in (progression.apply, progression.dismiss)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(outcomes) == 2 and outcomes.count(409) == 1
+    with app.app_context():
+        stored = db.session.get(Suggestion, found["id"])
+        assert stored.status in ("applied", "dismissed")
+        assert stored.status == next(o for o in outcomes if o != 409)
