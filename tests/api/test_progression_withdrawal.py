@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from kinetic import scheduler
 from kinetic.extensions import db
 from kinetic.models import ScheduledSession, Suggestion, User
-from kinetic.services import progression, reminders, safety
+from kinetic.services import progression, progression_review, reminders, safety
 from kinetic.services.accounts import AccountError
 
 API = "/api/v1"
@@ -315,6 +315,24 @@ def test_an_alert_before_it_was_made_does_not_withdraw_it(app, client, advance):
         alert.created_at = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
         db.session.commit()
     pain(client, patient, low_back=2)
+    assert the_one(client, therapist, patient)["status"] == "pending"
+
+
+def test_a_pending_step_back_stays_pending_as_its_alert_ages(
+    app, client, clock, make_therapist, make_patient, make_assignment
+):
+    therapist = make_therapist()
+    patient = make_patient(therapist)
+    make_assignment(patient, therapist, start_date="2026-02-23", progression="suggest")
+    with app.app_context():
+        safety.raise_alert(patient.id, "exercise_pain", {"score": 8})
+        db.session.commit()
+        progression_review.evaluate_nightly(clock.now, everyone=True)
+    assert the_one(client, therapist, patient)["action"] == "step_back"
+
+    clock.set(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))  # the alert is 10 days old
+    pain(client, patient, low_back=2)
+
     assert the_one(client, therapist, patient)["status"] == "pending"
 
 

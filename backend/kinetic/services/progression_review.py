@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from kinetic.extensions import db
@@ -195,15 +195,16 @@ def _pain_rise(who: ColumnElement, today: date, plans: dict, days: int) -> None:
         plan.rise = rises.get(plan.patient_id, {})
 
 
-def _alerts(who: ColumnElement, plans: dict, kinds: list[str]) -> None:
+def _alerts(
+    who: ColumnElement, plans: dict, kinds: list[str], days: int | None = 7
+) -> None:
+    """The alerts of `kinds` of the last `days` days (None: of any age, for a
+    pending step back, whose alert does not stop counting as it ages)."""
+    recent = Alert.created_at >= now() - timedelta(days=days) if days else true()
     rows = db.session.execute(
         select(Alert.patient_id, Alert.id, Alert.kind, Alert.created_at)
         .join(User, User.id == Alert.patient_id)
-        .where(
-            who,
-            Alert.kind.in_(kinds),
-            Alert.created_at >= now() - timedelta(days=7),
-        )
+        .where(who, Alert.kind.in_(kinds), recent)
     ).all()
     by_patient = defaultdict(list)
     for patient_id, alert_id, kind, created_at in rows:
@@ -264,7 +265,7 @@ def gather(who: ColumnElement, today: date, recheck: bool = False) -> dict[int, 
         return any(open_rules[i] & set(names) for i in plans)
 
     if needed("step_back"):
-        _alerts(who, plans, rules["step_back"]["alerts"])
+        _alerts(who, plans, rules["step_back"]["alerts"], None if recheck else 7)
         plans = {
             i: plan
             for i, plan in plans.items()
@@ -308,7 +309,7 @@ def _hold(plan: Plan, index: int, week: int, rules: dict) -> Found | str:
     if index + 1 >= len(plan.phases):
         return "the plan is in its last phase"
     if plan.phases[index + 1]["weeks"][0] != week + 1:
-        return "this is not the last week of the phase"
+        return "the plan is not in the last week of a phase now"
     last = plan.sessions[: cfg["sessions"]]
     painful = [s for s in last if (s["pain_during"] or 0) >= cfg["pain_during"]]
     rose = {r: v for r, v in plan.rise.items() if v >= cfg["mean_rise"]}
