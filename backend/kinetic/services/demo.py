@@ -14,7 +14,6 @@ from kinetic.models import (
     PainEntry,
     Program,
     ReminderSetting,
-    Suggestion,
     User,
 )
 from kinetic.models.plans import session_exercises
@@ -24,8 +23,9 @@ from kinetic.services import (
     own_library,
     plans,
     prescriptions,
-    progression,
+    progression_review,
     questionnaires,
+    safety,
     yaml_files,
 )
 from kinetic.services.clock import now, today_in
@@ -143,32 +143,48 @@ def _history(patient: User, rng: random.Random) -> None:
 
 
 def _complete_past_sessions(patient: User, rng: random.Random) -> None:
+    """About 80% of sessions done, more in the last two weeks; a skipped exercise
+    makes a session partly done; the last three went comfortably, so the
+    progression rules have grounds to suggest advancing."""
     today = today_in(patient.timezone)
-    for session in plans.sessions_between(patient, today - timedelta(DAYS), today):
-        if session.date < today and rng.random() < 0.8:
-            session.status = "done"
-            session.completed_at = now() - timedelta(days=(today - session.date).days)
-            session.difficulty = rng.randint(3, 6)
-            session.pain_during = rng.randint(1, 4)
-            feedback = [_feedback(e, rng) for e in session_exercises(session)]
-            if rng.random() < 0.35:  # the last exercise is the one often skipped
-                feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
-            session.exercise_feedback = feedback
-            done = [f["exercise"] for f in feedback if not f["skipped"]]
-            session.exercises_done = done
+    past = [
+        s
+        for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
+        if s.date < today
+    ]
+    for n, session in enumerate(past):
+        recent = (today - session.date).days <= 14
+        last = n >= len(past) - 3
+        if not last and rng.random() >= (0.93 if recent else 0.8):
+            continue
+        session.completed_at = now() - timedelta(days=(today - session.date).days)
+        session.difficulty = rng.randint(3, 6)
+        session.pain_during = rng.randint(1, 2) if last else rng.randint(1, 4)
+        feedback = [_feedback(e, rng, gentle=last) for e in session_exercises(session)]
+        if not last and rng.random() < 0.2:  # the last exercise is the one skipped
+            feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
+        session.exercise_feedback = feedback
+        done = [f["exercise"] for f in feedback if not f["skipped"]]
+        session.exercises_done = done
+        session.done_fraction = round(len(done) / len(feedback), 3)
+        session.status = "done" if len(done) == len(feedback) else "partly_done"
 
 
-def _feedback(exercise: dict, rng: random.Random) -> dict:
+def _feedback(exercise: dict, rng: random.Random, gentle: bool = False) -> dict:
     """What the session player would have sent for one exercise."""
-    if rng.random() < 0.1:
+    if not gentle and rng.random() < 0.04:
         return {"exercise": exercise["slug"], "skipped": True}
     sets = exercise["dosage"].get("sets", 1)
     return {
         "exercise": exercise["slug"],
         "sets_done": sets,
         "reps_done": sets * exercise["dosage"].get("reps", 1),
-        "pain": rng.choice([None, 1, 2, 2, 3, 4]),
-        "effort": rng.choice([None, "too_easy", "right", "right", "right", "too_hard"]),
+        "pain": rng.choice([None, 1, 2] if gentle else [None, 1, 2, 2, 3, 4]),
+        "effort": rng.choice(
+            ["right", "too_easy"]
+            if gentle
+            else [None, "too_easy", "right", "right", "right", "too_hard"]
+        ),
         "skipped": False,
     }
 
@@ -246,41 +262,11 @@ def _tailor(assignment: Assignment, therapist: User) -> None:
                 "note": "Slowly: how well you move matters more than how many.",
             }
         phases.append({**phase, "exercises": items})
-    prescriptions.change_prescription(
+    changed = prescriptions.change_prescription(
         assignment, therapist, {"phases": phases, "note": PLAN_NOTE}
     )
-
-
-def _suggestion(assignment: Assignment, today) -> None:
-    """One pending suggestion to advance early, with the figures of the demo's
-    last sessions, for the therapist to accept or dismiss."""
-    phases = prescriptions.current(assignment).phases
-    week = progression.plan_week(assignment.start_date, today)
-    if progression.changed_phases("advance", phases, week, assignment.weeks) is None:
-        return
-    pains = [2, 1, 2]
-    figures = {
-        "pain_during": pains,
-        "adherence": 0.86,
-        "adherence_days": 14,
-        "week": week,
-        "from_phase": phases[progression.phase_at(phases, week)]["name"],
-        "to_phase": progression.target_phase("advance", phases, week),
-    }
-    db.session.add(
-        Suggestion(
-            assignment_id=assignment.id,
-            patient_id=assignment.patient_id,
-            action="advance",
-            trigger=f"advance:demo:w{week}",
-            reason="Pain during the last 3 sessions was 2, 1 and 2 out of 10, no "
-            "exercise was too hard, and 86% of the sessions of the last 14 days "
-            "were done.",
-            figures=figures,
-            status="pending",
-            created_at=now(),
-        )
-    )
+    # A week ago, before the last sessions, which the progression rules read.
+    changed.changed_at = now() - timedelta(days=7, hours=2)
 
 
 # Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
@@ -357,11 +343,15 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
         )
         _complete_past_sessions(patient, rng)
         _tailor(assignment, therapist)
-        _suggestion(assignment, today)
     _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)
     _outcomes(patient, therapist)
+    db.session.flush()
+    # The suggestion, the alerts and every figure come from the real rules, so
+    # the demo tells the same story on every screen.
+    progression_review.after_completion(patient, today_in(patient.timezone))
+    safety.evaluate(patient, today_in(patient.timezone))
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
     db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()

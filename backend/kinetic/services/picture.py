@@ -17,6 +17,8 @@ from kinetic.models import REGIONS, Assignment, PainEntry, ScheduledSession, Use
 from kinetic.services.clock import today_in
 
 REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
+# How a reason names a region's pain.
+PAIN_NAMES = {"low_back": "Low back pain", "neck": "Neck pain", "headache": "Headache"}
 VERDICTS = ("improving", "unchanged", "worsening", "insufficient_data")
 
 
@@ -350,18 +352,19 @@ def questionnaire_changes(patient: User) -> list[dict]:
 # -- the verdict -------------------------------------------------------------------
 
 
-def _points(value: float) -> str:
-    return f"{value:+.1f}".replace("-", "−")
+def _points(value: float, decimals: int = 1) -> str:
+    return f"{value:+.{decimals}f}".replace("-", "−")
 
 
 def _pain_reason(region: str, change: dict) -> dict:
-    name = REGION_NAMES[region].capitalize()
+    name = PAIN_NAMES[region]
     word = {"better": "a meaningful fall", "worse": "a meaningful rise"}
     text = (
-        f"{name} pain {change['baseline']:.1f} → {change['recent']:.1f} "
-        f"({_points(change['change'])} points, {change['change_pct']:+.0f}%): "
+        f"{name} {change['baseline']:.1f} → {change['recent']:.1f} "
+        f"({_points(change['change'])} points, "
+        f"{_points(change['change_pct'], 0)}%): "
         + word.get(change["direction"], "no meaningful change")
-    ).replace("+-", "−")
+    )
     return {
         "measure": f"pain.{region}",
         "direction": change["direction"],
