@@ -6,6 +6,7 @@ import { tailorDialog } from './tailor.js';
 import { toBody, toModel } from './plan-editor.js';
 import { insightPanel, patientOutcomes } from './outcomes.js';
 import { modeSelect, suggestionsPanel } from './progression.js';
+import { progressBand } from './progress.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -27,9 +28,11 @@ export async function render(screen, { id }) {
   const base = `/patients/${patient.id}`;
   const plans = h('section', { class: 'card' });
   const alerts = h('div');
+  const band = h('div', { class: 'progress-slot' });
   screen.append(
     h('div', { class: 'title-row' }, heading(patient.name), records(patient, status)),
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
+    band,
     alerts,
     suggestionsPanel(patient.id, () => drawPlans(plans, patient)),
     h('div', { class: 'columns' },
@@ -46,6 +49,8 @@ export async function render(screen, { id }) {
   );
   drawPlans(plans, patient, patient.assignments);
   drawAlerts(alerts, patient.id);
+  api(`${base}/summary?days=28`).then((summary) => band.replaceChildren(progressBand(summary)),
+    (error) => say(status, error.message, 'error'));
 }
 
 /** The printable report, and the record as FHIR R4 for another system. */

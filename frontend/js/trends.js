@@ -1,13 +1,16 @@
 import { api } from './api.js';
 import { makeChart } from './charts.js';
 import { insightPanel, myOutcomes } from './outcomes.js';
+import { adherenceWords, progressCard } from './progress.js';
 import { h, heading, nextId, say, score, statusLine } from './ui.js';
 
 const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']];
 const RANGES = [7, 30, 90];
 
 export async function render(screen) {
-  screen.append(heading('Trends'), trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+  const progress = h('div', { class: 'progress-slot' });
+  screen.append(heading('Trends'), progress, trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+  api('/me/summary?days=28').then((summary) => progress.replaceChildren(progressCard(summary)), () => {});
   screen.append(insightPanel(() => api('/me/insights')), await myOutcomes());
 }
 
@@ -62,18 +65,11 @@ export function columns(data) {
   ];
 }
 
-function pastDays(data) {
-  // Adherence counts only days that are over; today's session may still come.
-  return data.days.slice(0, -1);
-}
-
 function adherenceText(data) {
-  const past = pastDays(data);
-  const done = past.reduce((n, d) => n + d.sessions_done, 0);
-  const planned = past.reduce((n, d) => n + d.sessions_scheduled, 0);
-  if (data.adherence == null) return ['Adherence: no sessions were planned in this period.'];
+  if (data.adherence == null) return ['Adherence: no sessions were due in this period.'];
+  const days = data.days.length;
   return ['Adherence: ', h('strong', {}, `${Math.round(data.adherence * 100)} %`),
-    planned ? ` (${done} of ${planned} planned sessions done)` : ''];
+    ` (${adherenceWords(data.adherence_detail, days)})`];
 }
 
 function describe(data, days, whose) {

@@ -146,4 +146,13 @@ class TrendsSchema(Schema):
     to = fields.Date(required=True)
     days = fields.List(fields.Nested(TrendDaySchema), required=True)
     rolling_7 = fields.Nested(RollingSchema, required=True)
-    adherence = fields.Float(allow_none=True, required=True)
+    adherence = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "adherence_detail.ratio: the clinical picture's"},
+    )
+    adherence_detail = fields.Nested(
+        "kinetic.schemas.picture.AdherenceSchema",
+        required=True,
+        metadata={"description": "sessions due, done, partly done and missed"},
+    )

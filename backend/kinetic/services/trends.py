@@ -84,6 +84,7 @@ def trends(patient: User, days: int) -> dict:
         "days": daily,
         "rolling_7": rolling,
         "adherence": tally.ratio,
+        "adherence_detail": tally.as_dict(),
     }
 
 
