@@ -273,6 +273,8 @@ def pain_days(patient: User, today: date, pending: PainEntry | None = None) -> P
     params = {"patient": patient.id}
     started = db.session.scalar(_STARTED, params)
     first_entry = db.session.scalar(_FIRST_ENTRY, params)
+    if pending is not None and pending.exercise is not None:
+        pending = None  # a "this hurts" report is not a diary entry
     if pending is not None:
         first_entry = min(filter(None, (first_entry, pending.local_date)))
     days = PainDays(started, first_entry)

@@ -322,8 +322,8 @@ def _raise_findings(patient: User, today: date, found: list[Finding]) -> list[Al
             f.fresh = True
             if f.once and f.advice:
                 _keep_advice(patient, f.advice)
-    if getattr(found, "verdict", None) == "improving":
-        _resolve_no_improvement(patient, today, found.reasons)
+    if getattr(found, "verdict", None) in ("improving", "worsening"):
+        _resolve_no_improvement(patient, today, found.verdict, found.reasons)
     return raised
 
 
@@ -341,9 +341,14 @@ def _keep_advice(patient: User, advice: dict) -> None:
     )
 
 
-def _resolve_no_improvement(patient: User, today: date, reasons: list[dict]) -> None:
-    """An open "no improvement" alert closes itself once the picture improves."""
-    better = "; ".join(r["text"] for r in reasons if r["direction"] == "better")
+def _resolve_no_improvement(
+    patient: User, today: date, verdict: str, reasons: list[dict]
+) -> None:
+    """An open "no improvement" alert closes itself once the picture improves
+    (or worsens: the worsening alert then says what the therapist needs)."""
+    way = "better" if verdict == "improving" else "worse"
+    why = "; ".join(r["text"] for r in reasons if r["direction"] == way)
+    note = f"Now {verdict}: {why}."
     for alert in db.session.scalars(
         select(Alert).where(
             Alert.patient_id == patient.id,
@@ -354,10 +359,7 @@ def _resolve_no_improvement(patient: User, today: date, reasons: list[dict]) -> 
         alert.status = "resolved"
         alert.detail = {
             **alert.detail,
-            "resolved": {
-                "date": today.isoformat(),
-                "note": f"Now improving: {better}.",
-            },
+            "resolved": {"date": today.isoformat(), "note": note},
         }
 
 
