@@ -9,6 +9,7 @@ import pytest
 
 from kinetic.extensions import db
 from kinetic.models import User
+from kinetic.schemas.diary import TrendsSchema
 from kinetic.services import diary, safety
 
 API = "/api/v1"
@@ -134,6 +135,8 @@ def test_the_trend_lists_each_scored_region_oldest_first(client, setup):
             for region, score in (("low_back", 8), ("neck", 6))
         ],
     ]
+    schema = TrendsSchema()  # sent without marshmallow: it must match its document
+    assert schema.dump(schema.load(mine)) == mine
     longer = get(client, patient, "/me/trends?days=30")["exercise_pain"]
     assert [item["score"] for item in longer] == [5, 9, 8, 6]
 
