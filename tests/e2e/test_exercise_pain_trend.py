@@ -14,7 +14,9 @@ def test_a_hurts_report_is_a_mark_not_a_daily_value(phone, live_server, new_pati
     (session,) = call(live_server, "GET", "/me/today", token=token)["sessions"]
     exercise = session["exercises"][0]
     call(live_server, "POST", "/me/pain", {"neck": 2}, token=token)
-    hurt = {"neck": 8, "session_id": session["id"], "exercise": exercise["slug"]}
+    # 6: below the alert's threshold, so the shared server's alerts stay as the
+    # other browser tests count them.
+    hurt = {"neck": 6, "session_id": session["id"], "exercise": exercise["slug"]}
     call(live_server, "POST", "/me/pain", hurt, token=token)
 
     page = phone.new_page()
@@ -26,7 +28,7 @@ def test_a_hurts_report_is_a_mark_not_a_daily_value(phone, live_server, new_pati
     summary = page.locator(f"#{chart.get_attribute('aria-describedby')}")
     expect(summary).to_contain_text("Neck: average 2,")
     expect(summary).to_contain_text(
-        f"Pain during an exercise: 1 score, the highest 8 (Neck, {exercise['name']}"
+        f"Pain during an exercise: 1 score, the highest 6 (Neck, {exercise['name']}"
     )
     chart.scroll_into_view_if_needed()
     screenshot(page, "trends-exercise-pain")
