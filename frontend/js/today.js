@@ -1,7 +1,7 @@
 import { api, queued, submit } from './api.js';
 import { minutes } from './dose.js';
 import { dueCard } from './due.js';
-import { dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
+import { addDays, dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
 const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
@@ -39,18 +39,18 @@ export async function render(screen, params = {}) {
   }
   const many = today.sessions.length > 1;
   for (const session of today.sessions) {
-    screen.append(sessionCard(session, many, waiting.has(`session-${session.id}`)));
+    screen.append(sessionCard(session, many, waiting.has(`session-${session.id}`), today.date));
   }
 }
 
-function sessionCard(session, many, waitingToSync) {
+function sessionCard(session, many, waitingToSync, today) {
   const title = `${session.program_title || session.program}${many ? `, session ${session.slot}` : ''}`;
   const done = session.status === 'done' || waitingToSync;
   const count = session.exercises.length;
   const card = h('section', { class: 'card session', 'aria-labelledby': `s${session.id}` },
     h('h2', { id: `s${session.id}` }, title),
     h('p', { class: 'facts' }, `${count} ${count === 1 ? 'exercise' : 'exercises'} · about ${minutes(session.exercises)} min`),
-    changedBanner(session.prescription));
+    changedBanner(session.prescription, today));
   if (done) {
     card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
       ? 'Finished. Saved on this phone; it will be sent when you are back online.'
@@ -97,14 +97,24 @@ function exerciseItem(session, exercise, ticks, done) {
   );
 }
 
-/** "Changed by your therapist on …" with the plan note, once a plan was tailored. */
-export function changedBanner(prescription) {
+// What changed is listed for a change of the last 7 days (today and the 6 before):
+// long enough to be read on the next sessions of a plan of 2-3 a week, short
+// enough that an old change does not stay as noise. The date and note stay.
+const CHANGES_SHOWN_DAYS = 7;
+
+/** "Changed by your therapist on …", what changed and the plan note, once a plan
+ * was tailored. `today`: the patient's day (GET /me/today's `date`). */
+export function changedBanner(prescription, today = isoDay()) {
   if (!prescription || prescription.version <= 1) {
     return prescription?.note ? h('p', { class: 'rx-banner' }, h('strong', {}, 'From your therapist: '), prescription.note) : null;
   }
+  const day = isoDay(new Date(prescription.changed_at));
+  const recent = day >= addDays(today, 1 - CHANGES_SHOWN_DAYS);
+  const changes = recent ? prescription.changes || [] : [];
   return h('div', { class: 'rx-banner', role: 'note' },
-    h('p', {}, h('strong', {}, `Changed by your therapist on ${formatDay(isoDay(new Date(prescription.changed_at)))}`)),
-    prescription.note ? h('p', {}, prescription.note) : null);
+    h('p', {}, h('strong', {}, `Changed by your therapist on ${formatDay(day)}`)),
+    changes.length ? h('ul', { class: 'rx-changes', 'aria-label': 'What changed' }, changes.map((line) => h('li', {}, line))) : null,
+    prescription.note ? h('p', {}, h('strong', {}, 'Note: '), prescription.note) : null);
 }
 
 /** The therapist's note on one exercise. */

@@ -27,7 +27,7 @@ export function trendPanel(load, whose = 'your') {
   const panel = h('section', { class: 'card trends' },
     h('div', { class: 'segments', role: 'group', 'aria-label': 'Period' }, buttons),
     adherence, chart, summary, status,
-    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days.'));
+    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days. Triangles: pain during an exercise, not part of the day\'s average.'));
 
   let latest = 0;
   async function show(days) {
@@ -46,7 +46,7 @@ export function trendPanel(load, whose = 'your') {
     adherence.replaceChildren(...adherenceText(data));
     summary.textContent = describe(data, days, whose);
     try {
-      await makeChart(chart, columns(data));
+      await makeChart(chart, columns(data), marks(data));
     } catch (error) {
       say(status, `${error.message} The summary above still holds the figures.`, 'error');
     }
@@ -65,6 +65,21 @@ export function columns(data) {
   ];
 }
 
+/** Pain during an exercise, apart from the daily values: uPlot marks. */
+export function marks(data) {
+  return (data.exercise_pain || []).map((p) => ({
+    x: Date.parse(`${p.date}T00:00:00Z`) / 1000, score: p.score, region: p.region,
+  }));
+}
+
+function exercisePainText(data) {
+  const reports = data.exercise_pain || [];
+  if (!reports.length) return '';
+  const top = reports.reduce((a, b) => (b.score > a.score ? b : a));
+  const region = REGIONS.find(([key]) => key === top.region)?.[1] || top.region;
+  return ` Pain during an exercise: ${reports.length} ${reports.length === 1 ? 'score' : 'scores'}, the highest ${top.score} (${region}, ${top.exercise_name}, ${top.date}); not part of the daily averages.`;
+}
+
 function adherenceText(data) {
   if (data.adherence == null) return ['Adherence: no sessions were due in this period.'];
   const days = data.days.length;
@@ -81,5 +96,5 @@ function describe(data, days, whose) {
     return `${label}: average ${score(mean)}, from ${score(values[0])} on the first entry to ${score(values.at(-1))} on the last; 7-day mean now ${score(last7)}.`;
   });
   const sessions = data.days.reduce((n, d) => n + d.sessions_done, 0);
-  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.`;
+  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.${exercisePainText(data)}`;
 }

@@ -101,6 +101,10 @@ class MyPain(MethodView):
     def post(self, data):
         """Record pain scores; the same client_id again returns the first entry.
 
+        With `exercise` (and its `session_id`) it is an exercise-pain report from
+        the player: its advice is the exercise-pain rule's (and urgent advice for
+        red flags), and it counts in no diary figure or rule.
+
         At least one of low_back, neck and headache must be a number (the schema's
         anyOf). Rules on the server's data, which no schema can show, answer 422
         naming the field: `recorded_at` must not lie more than 10 minutes in the
@@ -126,7 +130,10 @@ class MyPain(MethodView):
     @blp.arguments(RangeArgsSchema, location="query")
     @blp.response(200, PainEntrySchema(many=True))
     def get(self, args):
-        """Pain entries between two dates, oldest first (default: the last 30 days).
+        """Diary entries between two dates, oldest first (default: the last 30 days).
+
+        Exercise-pain reports (an entry with `exercise`, from the player) are not
+        diary entries and are left out: GET /me/trends lists them.
 
         `to` must not be before `from`, and the range covers at most 366 days:
         otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
@@ -159,7 +166,11 @@ class MyPainEntry(MethodView):
         entry = _own_entry(patient, entry_id)
         diary.correct_pain(entry, data)
         feedback.after_exercise_entry(entry, patient)  # corrected up to the threshold
-        found = safety.findings(patient, today_in(patient.timezone))
+        found = (
+            safety.findings(patient, today_in(patient.timezone))
+            if entry.is_diary
+            else []
+        )
         db.session.commit()
         entry.advice = _advice(entry, patient, found)
         return entry

@@ -107,6 +107,7 @@ def _prescription(session) -> dict | None:
         "changed_at": version.changed_at.isoformat(),
         "note": version.note,
         "changed_by": version.changed_by.name if version.changed_by else None,
+        "changes": list(version.changes or []),
     }
 
 
@@ -131,7 +132,12 @@ class SessionSchema(Schema):
     )
     prescription = fields.Function(
         _prescription,
-        metadata={"description": "{version, changed_at, note, changed_by}"},
+        metadata={
+            "description": "the version the session follows: {version, changed_at, "
+            "note, changed_by, changes}; `changes` lists in plain words what that "
+            "version changed (Today shows it for a change of the last 7 days). A "
+            "session not done yet takes a new version at once; a done one keeps its"
+        },
     )
 
 

@@ -141,7 +141,7 @@ def exercise_feedback_between(patient: User, start: date, end: date) -> list[dic
     stopped = db.session.execute(
         select(PainEntry.exercise, PainEntry.session_id).where(
             PainEntry.patient_id == patient.id,
-            PainEntry.exercise.is_not(None),
+            ~PainEntry.is_diary,
             PainEntry.local_date.between(start, end),
         )
     ).all()

@@ -253,7 +253,7 @@ _DIARY_DAYS = (
     )
     .where(
         PainEntry.patient_id == bindparam("patient"),
-        PainEntry.exercise.is_(None),
+        PainEntry.is_diary,
         PainEntry.local_date.between(bindparam("start"), bindparam("end")),
     )
     .group_by(PainEntry.local_date)
@@ -262,7 +262,7 @@ _STARTED = select(func.min(Assignment.start_date)).where(
     Assignment.patient_id == bindparam("patient"), Assignment.status == "active"
 )
 _FIRST_ENTRY = select(func.min(PainEntry.local_date)).where(
-    PainEntry.patient_id == bindparam("patient"), PainEntry.exercise.is_(None)
+    PainEntry.patient_id == bindparam("patient"), PainEntry.is_diary
 )
 
 
@@ -273,7 +273,7 @@ def pain_days(patient: User, today: date, pending: PainEntry | None = None) -> P
     params = {"patient": patient.id}
     started = db.session.scalar(_STARTED, params)
     first_entry = db.session.scalar(_FIRST_ENTRY, params)
-    if pending is not None and pending.exercise is not None:
+    if pending is not None and not pending.is_diary:
         pending = None  # a "this hurts" report is not a diary entry
     if pending is not None:
         first_entry = min(filter(None, (first_entry, pending.local_date)))

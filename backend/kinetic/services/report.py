@@ -247,6 +247,7 @@ def pain_section(ctx: ReportContext) -> dict:
         .where(
             PainEntry.patient_id == ctx.patient.id,
             PainEntry.local_date.between(ctx.start, ctx.end),
+            PainEntry.is_diary,
         )
         .order_by(PainEntry.recorded_at)
     ).all()

@@ -203,10 +203,14 @@ def advice_for(
     entry: PainEntry, patient: User | None = None, found: list[Finding] | None = None
 ) -> list[dict]:
     """What the patient is told after an entry: urgent advice first. `found`:
-    the findings already worked out for this entry, if any."""
+    the findings already worked out for this entry, if any. An exercise-pain
+    report gets its own advice (feedback.exercise_pain_advice), never the diary
+    rules' (worsening, no improvement, high pain): the player shows it at once."""
     data = rules()
     patient = patient or db.session.get(User, entry.patient_id)
-    if found is None:
+    if not entry.is_diary:
+        found = []
+    elif found is None:
         found = findings(patient, today_in(patient.timezone))
     advice = []
     if entry.red_flags:
@@ -223,7 +227,7 @@ def advice_for(
         if finding.advice and (finding.fresh or not finding.once):
             advice.append(finding.advice)
     scores = [s for s in (entry.low_back, entry.neck, entry.headache) if s is not None]
-    if scores and max(scores) >= data["high_pain"]["score"]:
+    if entry.is_diary and scores and max(scores) >= data["high_pain"]["score"]:
         if not any(a["code"] == "worsening" for a in advice):
             advice.append(_advice("caution", "high_pain", data["high_pain"]["advice"]))
     return advice
@@ -294,6 +298,8 @@ def after_entry(
         if symptom.get("alert") and symptom["code"] in (entry.symptoms or []):
             detail = {"entry_id": entry.id, "symptom": symptom["code"]}
             raise_alert(patient.id, symptom["alert"], detail, 14, entry.id)
+    if not entry.is_diary:
+        return []  # not counted in the rules: it changes none of their findings
     today = today_in(patient.timezone)
     if found is None:
         found = findings(patient, today)
@@ -306,7 +312,10 @@ def findings_before_writing(entry: PainEntry, patient: User) -> list[Finding] | 
     that on SQLite the one write lock is held for the writes alone (holding it
     through the rules cut concurrent writes by a third). None for an entry with
     red flags: those pause the active plans first, which changes the rules'
-    baseline, so they are worked out after."""
+    baseline, so they are worked out after. None of them for an exercise-pain
+    report, which the rules do not read."""
+    if not entry.is_diary:
+        return []
     if entry.red_flags:
         return None
     return findings(patient, today_in(patient.timezone), pending=entry)
