@@ -17,7 +17,7 @@ from kinetic.models import (
     Suggestion,
     User,
 )
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.schemas.program_files import OwnProgramFileSchema
 from kinetic.services import (
     accounts,
@@ -120,7 +120,7 @@ def _history(patient: User, rng: random.Random) -> None:
     done = {
         s.date
         for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
-        if s.status == "done"
+        if s.status in COMPLETED_STATUSES
     }
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
@@ -146,16 +146,13 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
     today = today_in(patient.timezone)
     for session in plans.sessions_between(patient, today - timedelta(DAYS), today):
         if session.date < today and rng.random() < 0.8:
-            session.status = "done"
-            session.completed_at = now() - timedelta(days=(today - session.date).days)
-            session.difficulty = rng.randint(3, 6)
-            session.pain_during = rng.randint(1, 4)
+            data = {"difficulty": rng.randint(3, 6), "pain_during": rng.randint(1, 4)}
             feedback = [_feedback(e, rng) for e in session_exercises(session)]
             if rng.random() < 0.35:  # the last exercise is the one often skipped
                 feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
-            session.exercise_feedback = feedback
-            done = [f["exercise"] for f in feedback if not f["skipped"]]
-            session.exercises_done = done
+            # As the player would have sent it: done, or partly done when skipped.
+            plans.complete_session(session, {**data, "exercises": feedback})
+            session.completed_at = now() - timedelta(days=(today - session.date).days)
 
 
 def _feedback(exercise: dict, rng: random.Random) -> dict:
