@@ -45,7 +45,7 @@ export async function render(screen, params = {}) {
 
 function sessionCard(session, many, waitingToSync, today) {
   const title = `${session.program_title || session.program}${many ? `, session ${session.slot}` : ''}`;
-  const done = session.status === 'done' || waitingToSync;
+  const done = session.status === 'done' || session.status === 'partly_done' || waitingToSync;
   const count = session.exercises.length;
   const card = h('section', { class: 'card session', 'aria-labelledby': `s${session.id}` },
     h('h2', { id: `s${session.id}` }, title),
@@ -54,7 +54,7 @@ function sessionCard(session, many, waitingToSync, today) {
   if (done) {
     card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
       ? 'Finished. Saved on this phone; it will be sent when you are back online.'
-      : 'Finished. Well done!'));
+      : finishedWords(session)));
   } else {
     if (session.status === 'missed') card.append(h('p', { class: 'hint' }, 'This session is overdue; you can still do it and tick it off.'));
     const resumable = localStorage.getItem(`kc.player.${session.id}`);
@@ -73,10 +73,20 @@ function sessionCard(session, many, waitingToSync, today) {
   return card;
 }
 
+/** "Finished. Well done!", or how much of a partly done session was done. */
+function finishedWords(session) {
+  if (session.status !== 'partly_done') return 'Finished. Well done!';
+  const count = session.exercises.length;
+  const full = Math.round((session.done_fraction || 0) * count);
+  return `Partly done: ${full} of ${count} exercises. Thank you — every bit counts.`;
+}
+
 function exerciseItem(session, exercise, ticks, done) {
   const id = `ex-${session.id}-${exercise.slug}`;
+  // A finished session shows what was done (all, when no list was given).
+  const ticked = done ? !session.exercises_done || session.exercises_done.includes(exercise.slug) : ticks.has(exercise.slug);
   const box = h('input', {
-    type: 'checkbox', id, class: 'tick', checked: done || ticks.has(exercise.slug), disabled: done,
+    type: 'checkbox', id, class: 'tick', checked: ticked, disabled: done,
   });
   box.addEventListener('change', () => {
     if (box.checked) ticks.add(exercise.slug); else ticks.delete(exercise.slug);
@@ -142,7 +152,7 @@ function finishForm(session, ticks, card) {
       const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
       localStorage.removeItem(ticksKey(session.id));
       localStorage.removeItem(`kc.player.${session.id}`);
-      const fresh = sessionCard(result.data || { ...session, status: 'done' }, false, !!result.queued);
+      const fresh = sessionCard(result.data || { ...session, status: 'done', exercises_done: null }, false, !!result.queued);
       fresh.querySelector('h2').textContent = card.querySelector('h2').textContent;
       card.replaceWith(fresh);
       fresh.querySelector('h2').scrollIntoView({ block: 'start' });

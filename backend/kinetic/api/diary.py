@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
@@ -73,17 +74,21 @@ def my_sessions(args):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def complete(data, session_id):
-    """Mark a session done; repeating it changes nothing.
+    """Mark a session done, or partly done; repeating it changes nothing.
 
-    Every field of the body is optional, and so is the body. 409 when the session
-    lies in the future; 422 naming `exercises_done` when it names an exercise that
-    is not in this session.
+    Every field of the body is optional, and so is the body. The session becomes
+    `partly_done` when an exercise was skipped or not done in full (fewer
+    `sets_done` than its dosage's sets, or left out of `exercises` or
+    `exercises_done`), with `done_fraction` = exercises done in full / exercises
+    in the session; otherwise `done` (1.0), as it does with no list at all. 409
+    when the session lies in the future; 422 naming `exercises_done` when it names
+    an exercise that is not in this session.
     """
     patient = current_user()
     session = plans.patients_session(patient, session_id)
     if session is None:
         abort(404, message="No such session.")
-    first = session.status != "done"
+    first = session.status not in COMPLETED_STATUSES
     plans.complete_session(session, data)
     if first:
         feedback.after_completion(session, patient)

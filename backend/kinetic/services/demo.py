@@ -16,7 +16,7 @@ from kinetic.models import (
     ReminderSetting,
     User,
 )
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.schemas.program_files import OwnProgramFileSchema
 from kinetic.services import (
     accounts,
@@ -120,7 +120,7 @@ def _history(patient: User, rng: random.Random) -> None:
     done = {
         s.date
         for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
-        if s.status == "done"
+        if s.status in COMPLETED_STATUSES
     }
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
@@ -157,17 +157,16 @@ def _complete_past_sessions(patient: User, rng: random.Random) -> None:
         last = n >= len(past) - 3
         if not last and rng.random() >= (0.93 if recent else 0.8):
             continue
-        session.completed_at = now() - timedelta(days=(today - session.date).days)
-        session.difficulty = rng.randint(3, 6)
-        session.pain_during = rng.randint(1, 2) if last else rng.randint(1, 4)
+        data = {
+            "difficulty": rng.randint(3, 6),
+            "pain_during": rng.randint(1, 2) if last else rng.randint(1, 4),
+        }
         feedback = [_feedback(e, rng, gentle=last) for e in session_exercises(session)]
         if not last and rng.random() < 0.2:  # the last exercise is the one skipped
             feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
-        session.exercise_feedback = feedback
-        done = [f["exercise"] for f in feedback if not f["skipped"]]
-        session.exercises_done = done
-        session.done_fraction = round(len(done) / len(feedback), 3)
-        session.status = "done" if len(done) == len(feedback) else "partly_done"
+        # As the player would have sent it: done, or partly done when skipped.
+        plans.complete_session(session, {**data, "exercises": feedback})
+        session.completed_at = now() - timedelta(days=(today - session.date).days)
 
 
 def _feedback(exercise: dict, rng: random.Random, gentle: bool = False) -> dict:

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, select
 
 from kinetic.extensions import db
 from kinetic.models import REGIONS, Assignment, PainEntry, ScheduledSession, User
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services.clock import today_in
 
 REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
@@ -100,7 +101,7 @@ _SESSION_ROWS = (
 def count_session(tally: Adherence, day, status, count, fraction, today) -> None:
     """Adds sessions of one day and status to `tally`: every session of a past
     day is due; today's only once done or partly done; later ones never."""
-    if day > today or (day == today and status not in ("done", "partly_done")):
+    if day > today or (day == today and status not in COMPLETED_STATUSES):
         return
     tally.due += count
     if status == "done":

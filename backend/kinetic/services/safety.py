@@ -25,6 +25,7 @@ from kinetic.models import (
     ScheduledSession,
     User,
 )
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services import picture
 from kinetic.services.clock import now, today_in
 
@@ -170,7 +171,7 @@ def disengaged(patient_id: int, today: date, cfg: dict) -> Finding | None:
     ).all()
     if len(rows) < cfg["missed_in_row"]:
         return None
-    if any(status in ("done", "partly_done") for _, status in rows):
+    if any(status in COMPLETED_STATUSES for _, status in rows):
         return None
     detail = {"missed": sorted(day.isoformat() for day, _ in rows)}
     return Finding("disengaged", detail, None, cfg["cooldown_days"])
