@@ -446,6 +446,21 @@ def test_no_reminder_when_the_session_is_done(client, reminded, tick, count):
     assert count(Reminder) == 0
 
 
+def test_no_reminder_when_the_session_is_partly_done(client, reminded, tick, count):
+    patient, [phone] = reminded()
+    [session] = client.get(f"{API}/me/today", headers=patient.headers).json["sessions"]
+    done = client.post(
+        f"{API}/sessions/{session['id']}/complete",
+        json={"exercises": [{"exercise": "test-bracing", "skipped": True}]},
+        headers=patient.headers,
+    )
+    assert done.status_code == 200 and done.json["status"] == "partly_done"
+
+    assert tick(utc(2026, 3, 10, 6, 30)).claimed == 0
+    assert phone.messages == [] and notifications(client, patient) == []
+    assert count(Reminder) == 0
+
+
 def test_no_reminder_on_a_day_without_a_session(reminded, tick):
     _, [phone] = reminded(days=[0])  # Mondays; 2026-03-10 is a Tuesday
     assert tick(utc(2026, 3, 10, 6, 30)).claimed == 0
@@ -548,6 +563,30 @@ def test_sessions_of_ended_days_are_marked_missed_in_each_timezone(
     assert done.status_code == 200 and done.json["status"] == "done"
     again = runner.invoke(args=["sessions", "mark-missed", "--at", at])
     assert "0 session(s) marked missed" in again.output
+
+
+def test_the_missed_job_leaves_partly_done_sessions_alone(
+    app, client, clock, reminded, runner
+):
+    patient, _ = reminded(timezone="Europe/Berlin", start="2026-03-09", phones=0)
+    clock.set(utc(2026, 3, 9, 18, 0))
+    [monday] = client.get(f"{API}/me/today", headers=patient.headers).json["sessions"]
+    done = client.post(
+        f"{API}/sessions/{monday['id']}/complete",
+        json={"exercises_done": []},
+        headers=patient.headers,
+    )
+    assert done.status_code == 200 and done.json["status"] == "partly_done"
+
+    at = "2026-03-10T23:30:00+00:00"  # Wednesday 00:30 in Berlin
+    result = runner.invoke(args=["sessions", "mark-missed", "--at", at])
+
+    assert "1 session(s) marked missed" in result.output  # Tuesday only
+    assert statuses_of(app, patient) == {
+        date(2026, 3, 9): "partly_done",
+        date(2026, 3, 10): "missed",
+        date(2026, 3, 11): "pending",
+    }
 
 
 @pytest.mark.parametrize(

@@ -57,11 +57,38 @@ function painSeries(uPlot) {
   return [{ label: 'Day' }, ...daily, ...rolling, sessions];
 }
 
-function legend() {
+// Pain reported during an exercise ("Stop: this hurts"): a hollow triangle in the
+// region's colour at the report's day and score, drawn over the plot rather than
+// as a series, since it is part of no day's mean nor of the 7-day line.
+function drawMarks(marks, ratio) {
+  return (u) => {
+    const { ctx } = u;
+    const r = 5.5 * ratio;
+    ctx.save();
+    ctx.lineWidth = 2 * ratio;
+    for (const mark of marks) {
+      const x = u.valToPos(mark.x, 'x', true);
+      const y = u.valToPos(mark.score, 'pain', true);
+      ctx.beginPath();
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y + r * 0.8);
+      ctx.lineTo(x - r, y + r * 0.8);
+      ctx.closePath();
+      ctx.fillStyle = '#fff';
+      ctx.fill();
+      ctx.strokeStyle = COLOURS[mark.region] || '#333';
+      ctx.stroke();
+    }
+    ctx.restore();
+  };
+}
+
+function legend(marks) {
   const item = (cls, colour, text) => {
     const mark = document.createElement('span');
     mark.className = `mark ${cls}`;
-    mark.style.background = colour;
+    if (cls === 'triangle') mark.textContent = '△';
+    else mark.style.background = colour;
     const li = document.createElement('li');
     li.append(mark, text);
     return li;
@@ -73,15 +100,17 @@ function legend() {
     item('line', '#555', '7-day mean'),
     item('bar', '#0f5f5c55', 'Sessions done (right axis)'),
   );
+  if (marks.length) list.append(item('triangle', '', 'Pain during an exercise'));
   return list;
 }
 
 /**
  * Draws the pain-trend chart into `el`. `columns` is uPlot's columnar data:
  * [days as unix seconds (UTC midnight), low back, neck, headache, the three
- * 7-day means, sessions done]. Resolves with the uPlot instance.
+ * 7-day means, sessions done]. `marks`: pain during an exercise, {x: the day
+ * as unix seconds, score, region}, drawn apart. Resolves with the uPlot instance.
  */
-export async function makeChart(el, columns) {
+export async function makeChart(el, columns, marks = []) {
   const uPlot = await loadUPlot();
   const maxSessions = Math.max(2, ...columns[7].map((n) => n || 0));
   const size = () => ({ width: Math.max(280, el.clientWidth || 340), height: el.clientWidth > 700 ? 320 : 260 });
@@ -101,10 +130,11 @@ export async function makeChart(el, columns) {
     ],
     legend: { show: false },
     cursor: { points: { size: 8 } },
+    hooks: { draw: [drawMarks(marks, uPlot.pxRatio || 1)] },
   };
   el.replaceChildren();
   const chart = new uPlot(options, columns, el);
-  el.append(legend());
+  el.append(legend(marks));
   const observer = new ResizeObserver(() => {
     if (!el.isConnected) return observer.disconnect();
     const next = size();

@@ -6,6 +6,7 @@ import { tailorDialog } from './tailor.js';
 import { toBody, toModel } from './plan-editor.js';
 import { insightPanel, patientOutcomes } from './outcomes.js';
 import { modeSelect, suggestionsPanel } from './progression.js';
+import { progressBand } from './progress.js';
 import { trendPanel } from './trends.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
@@ -27,9 +28,11 @@ export async function render(screen, { id }) {
   const base = `/patients/${patient.id}`;
   const plans = h('section', { class: 'card' });
   const alerts = h('div');
+  const band = h('div', { class: 'progress-slot' });
   screen.append(
     h('div', { class: 'title-row' }, heading(patient.name), records(patient, status)),
     h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
+    band,
     alerts,
     suggestionsPanel(patient.id, () => drawPlans(plans, patient)),
     h('div', { class: 'columns' },
@@ -46,6 +49,8 @@ export async function render(screen, { id }) {
   );
   drawPlans(plans, patient, patient.assignments);
   drawAlerts(alerts, patient.id);
+  api(`${base}/summary?days=28`).then((summary) => band.replaceChildren(progressBand(summary)),
+    (error) => say(status, error.message, 'error'));
 }
 
 /** The printable report, and the record as FHIR R4 for another system. */
@@ -214,16 +219,25 @@ function recentPain(base) {
   return h('section', { class: 'card' }, h('h2', {}, 'Recent pain entries'), list);
 }
 
-const SESSION_WORD = { done: 'Done', missed: 'Missed', pending: 'Planned' };
+const SESSION_WORD = { done: 'Done', partly_done: 'Partly done', missed: 'Missed', pending: 'Planned' };
+const FINISHED = new Set(['done', 'partly_done']);
+
+/** "Done", or "Partly done · 4 of 6" (exercises done in full). */
+function sessionWord(s) {
+  const word = SESSION_WORD[s.status] || s.status;
+  if (s.status !== 'partly_done') return word;
+  const count = s.exercises?.length || 0;
+  return `${word} · ${Math.round((s.done_fraction || 0) * count)} of ${count}`;
+}
 
 function recentSessions(base) {
   const list = h('ul', { class: 'entries' }, h('li', {}, 'Loading…'));
   const today = isoDay();
   api(`${base}/sessions?from=${addDays(today, -14)}&to=${addDays(today, 7)}`).then((sessions) => {
     const rows = sessions.slice(-16).reverse().map((s) => h('li', { class: `session-${s.status}` },
-      h('span', {}, `${formatDay(s.date)}: ${SESSION_WORD[s.status] || s.status}`,
-        s.status === 'done' && s.difficulty != null ? ` · difficulty ${s.difficulty}` : '',
-        s.status === 'done' && s.pain_during != null ? ` · pain during ${s.pain_during}` : ''),
+      h('span', {}, `${formatDay(s.date)}: ${sessionWord(s)}`,
+        FINISHED.has(s.status) && s.difficulty != null ? ` · difficulty ${s.difficulty}` : '',
+        FINISHED.has(s.status) && s.pain_during != null ? ` · pain during ${s.pain_during}` : ''),
       h('span', { class: 'when' }, s.program_title || s.program || '')));
     list.replaceChildren(...(rows.length ? rows : [h('li', {}, 'No sessions in these three weeks.')]));
   }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));

@@ -12,6 +12,8 @@ const stateKey = (id) => `kc.player.${id}`;
 const cautionKey = (session, slug) => `kc.cautions.${session.assignment_id}.${slug}`;
 const REGION_CHOICES = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Head']];
 const EFFORTS = [['too_easy', 'Too easy'], ['right', 'About right'], ['too_hard', 'Too hard']];
+const THANKS = 'Thank you — every bit counts.';
+const FINISHED = { done: 'This session is finished. Well done!', partly_done: `This session is finished. ${THANKS}` };
 
 export async function render(screen, sessionId) {
   const status = statusLine();
@@ -25,9 +27,9 @@ export async function render(screen, sessionId) {
     say(status, error.message, 'error');
     return;
   }
-  if (!session || session.status === 'done') {
+  if (!session || FINISHED[session.status]) {
     screen.append(heading('Session'), h('p', { class: 'card' },
-      session ? 'This session is finished. Well done!' : 'This session is not on today’s plan.',
+      session ? FINISHED[session.status] : 'This session is not on today’s plan.',
       ' ', h('a', { href: '#/today' }, 'Back to Today')));
     return;
   }
@@ -120,7 +122,7 @@ class Player {
     const elapsed = this.elapsed();
     const dose = this.dose;
     if (stage === 'work') {
-      if (this.playing && elapsed >= dose.setMs) { this.endSet(dose.reps); return; }
+      if (this.playing && elapsed >= dose.setMs) { this.endSet(); return; }
       const now = at(dose, elapsed);
       this.figure?.pose?.(now.t);
       this.showWork(now, dose);
@@ -174,12 +176,22 @@ class Player {
     this.play();
   }
 
-  endSet(reps) {
+  /** Adds what the current set got to: the set itself only when finished, its
+   * finished reps and whole seconds either way (never rounded up). */
+  countSet() {
     const dose = this.dose;
     const result = this.result;
-    result.sets_done = Math.max(result.sets_done, this.state.set);
+    const elapsed = Math.min(this.elapsed(), dose.setMs);
+    const reps = Math.min(dose.reps, Math.floor(elapsed / dose.repMs));
+    if (reps >= dose.reps) result.sets_done += 1;
     result.reps_done += reps;
-    result.seconds += Math.round(Math.min(this.elapsed(), dose.setMs) / 1000);
+    result.seconds += Math.floor(elapsed / 1000);
+  }
+
+  endSet() {
+    const dose = this.dose;
+    const result = this.result;
+    this.countSet();
     this.cues.beep(520);
     if (this.state.set < dose.sets) {
       this.go('rest');
@@ -189,7 +201,7 @@ class Player {
       this.playing = false;
       this.cues.sleep();
       this.go('feedback');
-      this.cues.say('Well done. How did it go?');
+      this.cues.say(result.sets_done >= dose.sets ? 'Well done. How did it go?' : 'How did it go?');
     }
   }
 
@@ -203,20 +215,25 @@ class Player {
     const { stage } = this.state;
     if (stage === 'ready') return this.begin();
     if (stage === 'work') {
-      const reps = Math.min(this.dose.reps, Math.floor(this.elapsed() / this.dose.repMs));
+      this.state.elapsed = this.elapsed(); // moving on mid-set: what it got to
       this.playing = false;
-      return this.endSet(reps);
+      return this.endSet();
     }
     if (stage === 'rest') { this.playing = false; return this.nextSet(); }
     return this.toExercise(this.state.index + 1);
   }
 
   skip() {
-    this.result.skipped = true;
+    // Skipping past an exercise already done in full (after Back) leaves it done.
+    if (this.result.sets_done < this.dose.sets) this.result.skipped = true;
     this.toExercise(this.state.index + 1);
   }
 
   toExercise(index) {
+    if (this.state.stage === 'work') { // left mid-set (Skip, Back, ending it)
+      this.state.elapsed = this.elapsed();
+      this.countSet();
+    }
     this.playing = false;
     this.cues.sleep();
     if (index >= this.exercises.length) return this.go('summary');
@@ -262,7 +279,10 @@ class Player {
     }
     this.drawControls();
     if (stage === 'ready') this.show('Ready', '', `${this.dose.sets} ${this.dose.sets === 1 ? 'set' : 'sets'}`);
-    else if (stage === 'feedback') this.show('Done', '', `${this.result.sets_done} of ${this.dose.sets} sets`);
+    else if (stage === 'feedback') {
+      const full = this.result.sets_done >= this.dose.sets;
+      this.show(full ? 'Done' : 'Ended early', '', `${this.result.sets_done} of ${this.dose.sets} sets`);
+    }
     else this.tick();
     this.focusTop();
   }
@@ -345,29 +365,50 @@ class Player {
     return h('div', { class: 'settings' }, toggle('Beeps at the start and end of a hold', 'beeps'), toggle('Spoken cues', 'speech'));
   }
 
+  /** What became of an exercise: done in full (every prescribed set, not
+   * skipped), done in part, or skipped (or never started); the server's rule. */
+  outcome(exercise) {
+    const result = this.state.results[exercise.slug];
+    const started = result && (result.sets_done || result.reps_done || result.seconds);
+    if (!started || result.skipped) return { full: false, text: 'skipped' };
+    const sets = shape(exercise.dosage).sets;
+    const done = result.sets_done;
+    if (done >= sets) return { full: true, text: `${done} ${done === 1 ? 'set' : 'sets'}` };
+    return { full: false, text: `${done} of ${sets} sets · stopped early` };
+  }
+
+  /** "All 6 exercises done" or "4 of 6 exercises done". */
+  tally() {
+    const total = this.exercises.length;
+    const full = this.exercises.filter((e) => this.outcome(e).full).length;
+    return { all: full === total, text: full === total ? `All ${total} exercises done` : `${full} of ${total} exercises done` };
+  }
+
   drawSummary() {
-    const results = this.state.results;
-    const done = this.exercises.filter((e) => results[e.slug] && !results[e.slug].skipped && results[e.slug].sets_done);
+    const tally = this.tally();
     const status = statusLine();
     const finish = h('button', { type: 'button' }, 'Finish session');
     finish.addEventListener('click', () => this.finish(finish, status));
     this.root.replaceChildren(
-      heading('Session done'),
+      heading(tally.all ? 'Session done' : 'End of the session'),
       h('section', { class: 'card summary' },
-        h('p', { class: 'lead' }, `You did ${done.length} of ${this.exercises.length} exercises.`),
+        h('p', { class: 'lead' }, `${tally.text}.`),
         h('ul', { class: 'entries' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name),
-          h('span', { class: 'when' }, done.includes(e) ? `${results[e.slug].sets_done} ${results[e.slug].sets_done === 1 ? 'set' : 'sets'}` : 'skipped')))),
+          h('span', { class: 'when' }, this.outcome(e).text)))),
         status, finish),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.toExercise(this.exercises.length - 1) }, 'Back to the last exercise')),
     );
     this.focusTop();
   }
 
+  /** The completion as sent: each exercise with its real counts; one never
+   * started, or skipped, is `skipped` (with what was done before skipping). */
   body() {
     const exercises = this.exercises.map((e) => {
       const result = this.state.results[e.slug];
-      if (!result || result.skipped || !result.sets_done) return { exercise: e.slug, skipped: true };
-      const item = { exercise: e.slug, skipped: false };
+      const started = result && (result.sets_done || result.reps_done || result.seconds);
+      if (!started) return { exercise: e.slug, skipped: true };
+      const item = { exercise: e.slug, skipped: !!result.skipped };
       for (const key of ['sets_done', 'reps_done', 'seconds', 'pain', 'effort']) if (result[key] != null) item[key] = result[key];
       return item;
     });
@@ -377,13 +418,17 @@ class Player {
 
   async finish(button, status) {
     button.disabled = true;
+    const tally = this.tally();
     try {
       const result = await submit(`session-${this.session.id}`, `/sessions/${this.session.id}/complete`, this.body(), 'Session');
       localStorage.removeItem(stateKey(this.session.id));
-      this.root.replaceChildren(heading('Well done!'),
-        h('p', { class: 'status ok', role: 'status' }, result.queued
-          ? 'Finished. Saved on this phone; it will be sent when you are back online.'
-          : 'Finished. Your therapist can see how it went.'),
+      this.root.replaceChildren(heading(tally.all ? 'Well done!' : 'Thank you'),
+        h('section', { class: 'card summary' },
+          h('p', { class: 'lead' }, `${tally.text}.`),
+          tally.all ? null : h('p', {}, `${THANKS} Your therapist sees which exercises were skipped or stopped early, and can adjust your plan.`),
+          h('p', { class: 'status ok', role: 'status' }, result.queued
+            ? 'Saved on this phone; it will be sent when you are back online.'
+            : 'Saved. Your therapist can see how it went.')),
         h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
       this.focusTop();
     } catch (error) {

@@ -1,7 +1,7 @@
 import { api, queued, submit } from './api.js';
 import { minutes } from './dose.js';
 import { dueCard } from './due.js';
-import { dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
+import { addDays, dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
 const loadTicks = (id) => new Set(JSON.parse(localStorage.getItem(ticksKey(id)) || '[]'));
@@ -39,22 +39,22 @@ export async function render(screen, params = {}) {
   }
   const many = today.sessions.length > 1;
   for (const session of today.sessions) {
-    screen.append(sessionCard(session, many, waiting.has(`session-${session.id}`)));
+    screen.append(sessionCard(session, many, waiting.has(`session-${session.id}`), today.date));
   }
 }
 
-function sessionCard(session, many, waitingToSync) {
+function sessionCard(session, many, waitingToSync, today) {
   const title = `${session.program_title || session.program}${many ? `, session ${session.slot}` : ''}`;
-  const done = session.status === 'done' || waitingToSync;
+  const done = session.status === 'done' || session.status === 'partly_done' || waitingToSync;
   const count = session.exercises.length;
   const card = h('section', { class: 'card session', 'aria-labelledby': `s${session.id}` },
     h('h2', { id: `s${session.id}` }, title),
     h('p', { class: 'facts' }, `${count} ${count === 1 ? 'exercise' : 'exercises'} · about ${minutes(session.exercises)} min`),
-    changedBanner(session.prescription));
+    changedBanner(session.prescription, today));
   if (done) {
     card.append(h('p', { class: 'status ok', role: 'status' }, waitingToSync
       ? 'Finished. Saved on this phone; it will be sent when you are back online.'
-      : 'Finished. Well done!'));
+      : finishedWords(session)));
   } else {
     if (session.status === 'missed') card.append(h('p', { class: 'hint' }, 'This session is overdue; you can still do it and tick it off.'));
     const resumable = localStorage.getItem(`kc.player.${session.id}`);
@@ -73,10 +73,20 @@ function sessionCard(session, many, waitingToSync) {
   return card;
 }
 
+/** "Finished. Well done!", or how much of a partly done session was done. */
+function finishedWords(session) {
+  if (session.status !== 'partly_done') return 'Finished. Well done!';
+  const count = session.exercises.length;
+  const full = Math.round((session.done_fraction || 0) * count);
+  return `Partly done: ${full} of ${count} exercises. Thank you — every bit counts.`;
+}
+
 function exerciseItem(session, exercise, ticks, done) {
   const id = `ex-${session.id}-${exercise.slug}`;
+  // A finished session shows what was done (all, when no list was given).
+  const ticked = done ? !session.exercises_done || session.exercises_done.includes(exercise.slug) : ticks.has(exercise.slug);
   const box = h('input', {
-    type: 'checkbox', id, class: 'tick', checked: done || ticks.has(exercise.slug), disabled: done,
+    type: 'checkbox', id, class: 'tick', checked: ticked, disabled: done,
   });
   box.addEventListener('change', () => {
     if (box.checked) ticks.add(exercise.slug); else ticks.delete(exercise.slug);
@@ -97,14 +107,24 @@ function exerciseItem(session, exercise, ticks, done) {
   );
 }
 
-/** "Changed by your therapist on …" with the plan note, once a plan was tailored. */
-export function changedBanner(prescription) {
+// What changed is listed for a change of the last 7 days (today and the 6 before):
+// long enough to be read on the next sessions of a plan of 2-3 a week, short
+// enough that an old change does not stay as noise. The date and note stay.
+const CHANGES_SHOWN_DAYS = 7;
+
+/** "Changed by your therapist on …", what changed and the plan note, once a plan
+ * was tailored. `today`: the patient's day (GET /me/today's `date`). */
+export function changedBanner(prescription, today = isoDay()) {
   if (!prescription || prescription.version <= 1) {
     return prescription?.note ? h('p', { class: 'rx-banner' }, h('strong', {}, 'From your therapist: '), prescription.note) : null;
   }
+  const day = isoDay(new Date(prescription.changed_at));
+  const recent = day >= addDays(today, 1 - CHANGES_SHOWN_DAYS);
+  const changes = recent ? prescription.changes || [] : [];
   return h('div', { class: 'rx-banner', role: 'note' },
-    h('p', {}, h('strong', {}, `Changed by your therapist on ${formatDay(isoDay(new Date(prescription.changed_at)))}`)),
-    prescription.note ? h('p', {}, prescription.note) : null);
+    h('p', {}, h('strong', {}, `Changed by your therapist on ${formatDay(day)}`)),
+    changes.length ? h('ul', { class: 'rx-changes', 'aria-label': 'What changed' }, changes.map((line) => h('li', {}, line))) : null,
+    prescription.note ? h('p', {}, h('strong', {}, 'Note: '), prescription.note) : null);
 }
 
 /** The therapist's note on one exercise. */
@@ -132,7 +152,7 @@ function finishForm(session, ticks, card) {
       const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
       localStorage.removeItem(ticksKey(session.id));
       localStorage.removeItem(`kc.player.${session.id}`);
-      const fresh = sessionCard(result.data || { ...session, status: 'done' }, false, !!result.queued);
+      const fresh = sessionCard(result.data || { ...session, status: 'done', exercises_done: null }, false, !!result.queued);
       fresh.querySelector('h2').textContent = card.querySelector('h2').textContent;
       card.replaceWith(fresh);
       fresh.querySelector('h2').scrollIntoView({ block: 'start' });

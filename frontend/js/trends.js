@@ -1,13 +1,16 @@
 import { api } from './api.js';
 import { makeChart } from './charts.js';
 import { insightPanel, myOutcomes } from './outcomes.js';
+import { adherenceWords, progressCard } from './progress.js';
 import { h, heading, nextId, say, score, statusLine } from './ui.js';
 
 const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']];
 const RANGES = [7, 30, 90];
 
 export async function render(screen) {
-  screen.append(heading('Trends'), trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+  const progress = h('div', { class: 'progress-slot' });
+  screen.append(heading('Trends'), progress, trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
+  api('/me/summary?days=28').then((summary) => progress.replaceChildren(progressCard(summary)), () => {});
   screen.append(insightPanel(() => api('/me/insights')), await myOutcomes());
 }
 
@@ -24,7 +27,7 @@ export function trendPanel(load, whose = 'your') {
   const panel = h('section', { class: 'card trends' },
     h('div', { class: 'segments', role: 'group', 'aria-label': 'Period' }, buttons),
     adherence, chart, summary, status,
-    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days.'));
+    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days. Triangles: pain during an exercise, not part of the day\'s average.'));
 
   let latest = 0;
   async function show(days) {
@@ -43,7 +46,7 @@ export function trendPanel(load, whose = 'your') {
     adherence.replaceChildren(...adherenceText(data));
     summary.textContent = describe(data, days, whose);
     try {
-      await makeChart(chart, columns(data));
+      await makeChart(chart, columns(data), marks(data));
     } catch (error) {
       say(status, `${error.message} The summary above still holds the figures.`, 'error');
     }
@@ -62,18 +65,26 @@ export function columns(data) {
   ];
 }
 
-function pastDays(data) {
-  // Adherence counts only days that are over; today's session may still come.
-  return data.days.slice(0, -1);
+/** Pain during an exercise, apart from the daily values: uPlot marks. */
+export function marks(data) {
+  return (data.exercise_pain || []).map((p) => ({
+    x: Date.parse(`${p.date}T00:00:00Z`) / 1000, score: p.score, region: p.region,
+  }));
+}
+
+function exercisePainText(data) {
+  const reports = data.exercise_pain || [];
+  if (!reports.length) return '';
+  const top = reports.reduce((a, b) => (b.score > a.score ? b : a));
+  const region = REGIONS.find(([key]) => key === top.region)?.[1] || top.region;
+  return ` Pain during an exercise: ${reports.length} ${reports.length === 1 ? 'score' : 'scores'}, the highest ${top.score} (${region}, ${top.exercise_name}, ${top.date}); not part of the daily averages.`;
 }
 
 function adherenceText(data) {
-  const past = pastDays(data);
-  const done = past.reduce((n, d) => n + d.sessions_done, 0);
-  const planned = past.reduce((n, d) => n + d.sessions_scheduled, 0);
-  if (data.adherence == null) return ['Adherence: no sessions were planned in this period.'];
+  if (data.adherence == null) return ['Adherence: no sessions were due in this period.'];
+  const days = data.days.length;
   return ['Adherence: ', h('strong', {}, `${Math.round(data.adherence * 100)} %`),
-    planned ? ` (${done} of ${planned} planned sessions done)` : ''];
+    ` (${adherenceWords(data.adherence_detail, days)})`];
 }
 
 function describe(data, days, whose) {
@@ -85,5 +96,5 @@ function describe(data, days, whose) {
     return `${label}: average ${score(mean)}, from ${score(values[0])} on the first entry to ${score(values.at(-1))} on the last; 7-day mean now ${score(last7)}.`;
   });
   const sessions = data.days.reduce((n, d) => n + d.sessions_done, 0);
-  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.`;
+  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.${exercisePainText(data)}`;
 }

@@ -264,6 +264,7 @@ MATRIX = [
     Route("GET", "/api/v1/patients/<id:patient_id>/pain", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/sessions", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/trends", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/summary", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/messages", THERAPIST),
     Route(
         "POST",
@@ -303,6 +304,7 @@ MATRIX = [
     Route("PATCH", "/api/v1/me/pain/<id:entry_id>", PATIENT, body={"low_back": 2}),
     Route("DELETE", "/api/v1/me/pain/<id:entry_id>", PATIENT, ok=204),
     Route("GET", "/api/v1/me/trends", PATIENT),
+    Route("GET", "/api/v1/me/summary", PATIENT),
     Route("GET", "/api/v1/me/reminders", PATIENT),
     Route(
         "PUT",

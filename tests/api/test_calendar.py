@@ -86,13 +86,15 @@ def test_the_feed_follows_the_plan_as_it_changes(client, patient):
     assert events(fetch(client, url)) == []
 
 
-def test_a_done_session_leaves_the_feed(client, patient):
+@pytest.mark.parametrize("body", [{}, {"exercises_done": []}], ids=["done", "partly"])
+def test_a_done_or_partly_done_session_leaves_the_feed(client, patient, body):
     url = link(client, patient)
     today = client.get(f"{API}/me/today", headers=patient.headers).json
     [session] = today["sessions"]
-    client.post(
-        f"{API}/sessions/{session['id']}/complete", json={}, headers=patient.headers
+    done = client.post(
+        f"{API}/sessions/{session['id']}/complete", json=body, headers=patient.headers
     )
+    assert done.json["status"] == ("done" if not body else "partly_done")
 
     first = events(fetch(client, url))[0].decoded("dtstart")
     assert first.date().isoformat() == "2026-03-12"

@@ -113,3 +113,31 @@ def test_a_bad_window_is_422(client, plan, days):
 
     assert response.status_code == 422
     assert "days" in response.json["errors"]
+
+
+def test_an_unfinished_exercise_of_a_partly_done_session_counts_as_skipped(
+    client, plan
+):
+    therapist, patient = plan
+    (session,) = client.get(
+        f"{API}/me/sessions?from=2026-03-09&to=2026-03-09", headers=patient.headers
+    ).json
+    items = [  # the bracing is prescribed 2 sets: one is not done in full
+        {"exercise": "test-bracing", "sets_done": 1, "reps_done": 10, "seconds": 40},
+        {"exercise": "test-chin-tuck", "sets_done": 1, "reps_done": 10},
+    ]
+    response = client.post(
+        f"{API}/sessions/{session['id']}/complete",
+        json={"exercises": items, "exercises_done": ["test-bracing", "test-chin-tuck"]},
+        headers=patient.headers,
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "partly_done"  # the feedback decides
+    assert response.json["done_fraction"] == 0.5
+
+    rows = adherence(client, therapist, patient, days=2)
+
+    assert [(r["exercise"], r["done"], r["skipped"], r["missed"]) for r in rows] == [
+        ("test-bracing", 0, 1, 0),
+        ("test-chin-tuck", 1, 0, 0),
+    ]

@@ -102,6 +102,7 @@ def test_every_library_file_round_trips(tmp_path):
     (tmp_path / "exercises").mkdir()
     (tmp_path / "programs").mkdir()
     shutil.copy(ROOT / "programs" / "safety.yaml", tmp_path)
+    shutil.copy(ROOT / "programs" / "picture.yaml", tmp_path)
     for slug, content in found.exercises.items():
         text = yaml_files.dump(yaml_files.exercise_file(content))
         again = yaml_files.read_upload(text, ExerciseFileSchema())

@@ -276,7 +276,7 @@ def test_today_says_who_changed_the_plan_when_and_why(client, clock, pair):
     assert first["sessions"][0]["prescription"]["version"] == 1
 
     clock.advance(hours=1)
-    put(client, therapist, plan["id"], tailored())
+    changed = put(client, therapist, plan["id"], tailored())
     today = client.get(f"{API}/me/today", headers=patient.headers).json
 
     (session,) = today["sessions"]
@@ -285,8 +285,31 @@ def test_today_says_who_changed_the_plan_when_and_why(client, clock, pair):
         "changed_at": "2026-03-10T13:00:00+00:00",
         "note": "Slower this week.",
         "changed_by": "Therapist 1",
+        "changes": changed.json["changes"],
     }
+    assert "Build: Test chin tuck removed" in session["prescription"]["changes"]
     assert session["exercises"][0]["dosage"]["side"] == "left"
+
+
+def test_a_session_done_today_keeps_its_version_and_its_changes(client, clock, pair):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient, days_of_week=[1]).json  # today
+    (session,) = client.get(f"{API}/me/today", headers=patient.headers).json["sessions"]
+    done = client.post(
+        f"{API}/sessions/{session['id']}/complete", headers=patient.headers
+    )
+    assert done.status_code == 200, done.json
+
+    clock.advance(hours=1)
+    assert put(client, therapist, plan["id"], tailored()).status_code == 200
+    (after,) = client.get(f"{API}/me/today", headers=patient.headers).json["sessions"]
+
+    assert after["status"] == "done"
+    assert after["prescription"]["version"] == 1
+    assert after["prescription"]["changes"] == ["Prescribed from Test plan"]
+    assert after["exercises"] == session["exercises"]
+    next_week = sessions_of(client, patient)["2026-03-17"]["prescription"]
+    assert next_week["version"] == 2 and "Plan note changed" in next_week["changes"]
 
 
 def test_a_paused_plan_resumes_with_the_new_version(client, clock, pair):

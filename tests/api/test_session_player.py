@@ -65,7 +65,8 @@ def test_completion_keeps_each_exercises_feedback(client, setup):
     response = complete(client, patient, session["id"], exercises=items)
     assert response.status_code == 200, response.json
     body = response.json
-    assert body["status"] == "done"
+    assert body["status"] == "partly_done"  # the chin tuck was skipped
+    assert body["done_fraction"] == 0.5
     assert body["exercises_done"] == ["test-bracing"]
     feedback = {i["exercise"]: i for i in body["exercise_feedback"]}
     assert feedback["test-bracing"]["sets_done"] == 3
@@ -75,6 +76,147 @@ def test_completion_keeps_each_exercises_feedback(client, setup):
     assert (
         today_session(client, patient)["exercise_feedback"] == body["exercise_feedback"]
     )
+
+
+# In week 3 the bracing is 3 sets of 8 reps, the chin tuck 2 sets.
+FULL = [
+    {"exercise": "test-bracing", "sets_done": 3, "reps_done": 24, "seconds": 150},
+    {"exercise": "test-chin-tuck", "sets_done": 2, "reps_done": 2, "seconds": 8},
+]
+
+
+def test_partial_counts_are_stored_as_sent_never_rounded_up(client, setup):
+    therapist, patient = setup
+    session = today_session(client, patient)
+    items = [
+        # A glute bridge ended early: one set in full, the second cut at 4 s.
+        {"exercise": "test-bracing", "sets_done": 1, "reps_done": 8, "seconds": 4},
+        {"exercise": "test-chin-tuck", "sets_done": 0, "reps_done": 0, "seconds": 2},
+    ]
+    response = complete(client, patient, session["id"], exercises=items)
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "partly_done"
+    assert response.json["done_fraction"] == 0
+    assert response.json["exercises_done"] == []
+    stored = client.get(
+        f"{API}/patients/{patient.id}/sessions", headers=therapist.headers
+    ).json
+    (mine,) = [s for s in stored if s["id"] == session["id"]]
+    assert mine["status"] == "partly_done"
+    assert [
+        {k: i[k] for k in ("exercise", "sets_done", "reps_done", "seconds", "skipped")}
+        for i in mine["exercise_feedback"]
+    ] == [{**item, "skipped": False} for item in items]
+
+
+@pytest.mark.parametrize(
+    ("items", "status", "fraction", "done"),
+    [
+        (FULL, "done", 1.0, ["test-bracing", "test-chin-tuck"]),
+        (
+            [FULL[0], {"exercise": "test-chin-tuck", "skipped": True}],
+            "partly_done",
+            0.5,
+            ["test-bracing"],
+        ),
+        ([FULL[1]], "partly_done", 0.5, ["test-chin-tuck"]),  # bracing left out
+        (
+            [{**FULL[0], "sets_done": 2}, FULL[1]],  # one set short
+            "partly_done",
+            0.5,
+            ["test-chin-tuck"],
+        ),
+        (
+            [{**FULL[0], "sets_done": 4}, {**FULL[1], "skipped": True}],
+            "partly_done",
+            0.5,
+            ["test-bracing"],
+        ),
+        ([{**i, "skipped": True} for i in FULL], "partly_done", 0.0, []),
+        (  # no counts: the item is taken at its word
+            [{"exercise": "test-bracing"}, {"exercise": "test-chin-tuck"}],
+            "done",
+            1.0,
+            ["test-bracing", "test-chin-tuck"],
+        ),
+    ],
+    ids=[
+        "all",
+        "skipped",
+        "left-out",
+        "short",
+        "over-and-skipped",
+        "none",
+        "no-counts",
+    ],
+)
+def test_the_feedback_decides_done_or_partly_done(
+    client, setup, items, status, fraction, done
+):
+    _, patient = setup
+    session = today_session(client, patient)
+    response = complete(client, patient, session["id"], exercises=items)
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == status
+    assert response.json["done_fraction"] == fraction
+    assert response.json["exercises_done"] == done
+    again = today_session(client, patient)
+    assert (again["status"], again["done_fraction"]) == (status, fraction)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fraction"),
+    [
+        ({"exercises_done": ["test-chin-tuck", "test-bracing"]}, "done", 1.0),
+        ({"exercises_done": ["test-chin-tuck"]}, "partly_done", 0.5),
+        ({"exercises_done": []}, "partly_done", 0.0),
+        ({}, "done", 1.0),
+        ({"difficulty": 3}, "done", 1.0),
+    ],
+    ids=["all", "one", "none", "empty-body", "no-list"],
+)
+def test_without_feedback_the_ticked_exercises_decide(
+    client, setup, body, status, fraction
+):
+    _, patient = setup
+    session = today_session(client, patient)
+    response = complete(client, patient, session["id"], **body)
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == status
+    assert response.json["done_fraction"] == fraction
+
+
+def test_a_repeat_of_a_partly_done_session_changes_nothing(client, setup):
+    therapist, patient = setup
+    session = today_session(client, patient)
+    items = [{**FULL[0], "sets_done": 1, "pain": 7}, FULL[1]]
+    first = complete(client, patient, session["id"], exercises=items)
+    assert first.status_code == 200, first.json
+    assert first.json["status"] == "partly_done"
+    again = complete(client, patient, session["id"], exercises=FULL, difficulty=2)
+    assert again.status_code == 200, again.json
+    assert again.json == first.json
+    assert today_session(client, patient)["status"] == "partly_done"
+    assert len(open_alerts(client, therapist)) == 1  # the pain of 7, raised once
+
+
+def test_a_partly_done_session_still_needs_to_be_due(client, clock, setup):
+    _, patient = setup
+    clock.advance(days=1)
+    tomorrow = today_session(client, patient)
+    clock.advance(days=-1)
+    response = complete(client, patient, tomorrow["id"], exercises=FULL[:1])
+    assert response.status_code == 409
+    assert "not due" in response.json["message"]
+
+
+def test_the_document_shows_partly_done_and_the_fraction(client):
+    schemas = client.get(f"{API}/openapi.json").json["components"]["schemas"]
+    session = schemas["Session"]["properties"]
+    assert "partly_done" in session["status"]["enum"]
+    assert "cancelled" not in session["status"]["enum"]
+    assert session["done_fraction"]["readOnly"] is True
+    assert session["done_fraction"]["maximum"] == 1
 
 
 @pytest.mark.parametrize(

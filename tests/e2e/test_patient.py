@@ -30,7 +30,11 @@ def test_patient_finishes_todays_session_logs_pain_and_sees_trends(phone):
     session.get_by_label("How hard was it?").fill("4")
     session.get_by_label("Pain during the session").fill("2")
     session.get_by_role("button", name="Finish session").click()
-    expect(page.get_by_text("Finished. Well done!")).to_be_visible()
+    # One exercise of several ticked: partly done, and said so kindly.
+    done = re.compile(r"^Partly done: 1 of [2-9] exercises\. Thank you — every bit")
+    expect(page.get_by_text(done)).to_be_visible()
+    session.get_by_text("Show all exercises").click()
+    expect(session.get_by_role("checkbox", checked=True)).to_have_count(1)
 
     page.get_by_role("link", name="Log pain").click()
     expect(page.get_by_role("heading", name="Log pain")).to_be_visible()

@@ -87,7 +87,8 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     page.clock.run_for(1500)
     assert clock_text(page)[2] == f"Set 1 of 2 · Rep 2 of {reps}"
 
-    page.get_by_role("button", name="Next", exact=True).click()  # set 1 done
+    # Moving on 8 s into set 1, one rep done: the set is not counted as done.
+    page.get_by_role("button", name="Next", exact=True).click()
     assert clock_text(page) == ("Rest", str(rest), "Next: set 2 of 2")
     page.clock.run_for(rest * 1000 - 1000)
     assert clock_text(page)[:2] == ("Rest", "1")
@@ -99,6 +100,7 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     page.get_by_role("button", name="Resume").click()
     page.clock.run_for(reps * (3000 + 5000))  # the whole set
     expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+    assert clock_text(page) == ("Ended early", "", "1 of 2 sets")
     pick(page, "Pain during this exercise", "2")
     pick(page, "How hard was it?", "About right")
     page.get_by_role("button", name="Next exercise").click()
@@ -120,23 +122,32 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     dialog.get_by_role("button", name="End the session").click()
 
-    expect(heading(page, "Session done")).to_be_visible()
-    expect(page.get_by_text("You did 1 of 3 exercises.")).to_be_visible()
+    expect(heading(page, "End of the session")).to_be_visible()
+    expect(page.get_by_text("0 of 3 exercises done.")).to_be_visible()
+    expect(page.locator(".summary li").first).to_contain_text("1 of 2 sets")
     page.get_by_role("button", name="Finish session").click()
+    expect(heading(page, "Thank you")).to_be_visible()
     expect(
-        page.get_by_text("Finished. Your therapist can see how it went.")
+        page.get_by_text("Saved. Your therapist can see how it went.")
     ).to_be_visible()
 
     (done,) = call(live_server, "GET", "/me/today", token=patient["token"])["sessions"]
-    assert done["status"] == "done"
+    assert done["status"] == "partly_done"
+    assert done["done_fraction"] == 0
     assert done["pain_during"] == 2
     feedback = {item["exercise"]: item for item in done["exercise_feedback"]}
-    assert feedback[first["slug"]]["sets_done"] == 2
-    assert feedback[first["slug"]]["reps_done"] == 1 + reps  # set 1 ended early
+    # Set 1 ended after one rep and 8 s; set 2 ran in full. Not rounded up.
+    assert feedback[first["slug"]]["sets_done"] == 1
+    assert feedback[first["slug"]]["reps_done"] == 1 + reps
+    assert feedback[first["slug"]]["seconds"] == 8 + reps * 8
+    assert feedback[first["slug"]]["skipped"] is False
     assert feedback[first["slug"]]["pain"] == 2
     assert feedback[first["slug"]]["effort"] == "right"
-    assert feedback[second["slug"]]["skipped"] is True
+    assert feedback[second["slug"]] == {"exercise": second["slug"], "skipped": True}
+    # Stopped 2 s into its first rep: no rep, 2 s, and skipped.
     assert feedback[third["slug"]]["skipped"] is True
+    assert feedback[third["slug"]]["reps_done"] == 0
+    assert feedback[third["slug"]]["seconds"] == 2
 
     email, password = DEMO["therapist"]
     login = {"email": email, "password": password}
@@ -165,6 +176,7 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     expect(row).to_contain_text("1 about right")
     hurt = table.get_by_role("row", name=re.compile(re.escape(third["name"])))
     expect(hurt.locator("td").last).to_have_text("1×")
+    expect(desk.get_by_text(re.compile(r": Partly done · 0 of 3"))).to_be_visible()
     table.scroll_into_view_if_needed()
     screenshot(desk, "exercise-feedback")
     # Dealt with: the shared server's alert count stays as the other tests expect.
@@ -194,21 +206,79 @@ def test_a_reload_mid_session_resumes_where_it_was(phone, live_server, new_patie
     expect(page.get_by_role("link", name="Continue")).to_be_visible()
 
 
+def exercise_ms(dosage: dict) -> int:
+    """How long the player takes over an exercise's sets and rests (dose.js)."""
+    sets, reps = dosage.get("sets") or 1, dosage.get("reps") or 1
+    rep = 3000 + (dosage.get("hold_seconds") or 0) * 1000
+    return sets * reps * rep + (sets - 1) * dosage.get("rest_seconds", 30) * 1000
+
+
+def play_in_full(page, exercise: dict) -> None:
+    """Starts the exercise on the screen and lets every set and rest run out."""
+    expect(heading(page, exercise["name"])).to_be_visible()
+    if exercise.get("cautions"):
+        read_cautions(page)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(exercise_ms(exercise["dosage"]))
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_visible()
+
+
+def test_a_session_with_two_exercises_skipped_ends_partly_done(
+    phone, live_server, new_patient
+):
+    patient = new_patient("Partly Patient", PROGRAM)
+    page = phone.new_page()
+    page.clock.install()
+    session = open_player(page, live_server, patient)
+    first, second, third = session["exercises"]
+    freeze(page)
+    page.get_by_role("button", name="Skip").click()
+    expect(heading(page, second["name"])).to_be_visible()
+    page.get_by_role("button", name="Skip").click()
+    play_in_full(page, third)
+    sets = third["dosage"]["sets"]
+    assert clock_text(page)[0::2] == ("Done", f"{sets} of {sets} sets")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.get_by_text("1 of 3 exercises done.")).to_be_visible()
+    page.get_by_role("button", name="Finish session").click()
+
+    expect(heading(page, "Thank you")).to_be_visible()
+    expect(page.get_by_text("1 of 3 exercises done.")).to_be_visible()
+    expect(page.get_by_text("Thank you — every bit counts.")).to_be_visible()
+    expect(page.get_by_text("Well done")).to_have_count(0)
+    back = page.get_by_role("link", name="Back to Today")
+    expect(back).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "player-partly-done")
+
+    (done,) = call(live_server, "GET", "/me/today", token=patient["token"])["sessions"]
+    assert done["status"] == "partly_done"
+    assert done["done_fraction"] == 1 / 3
+    assert done["exercises_done"] == [third["slug"]]
+    items = {item["exercise"]: item for item in done["exercise_feedback"]}
+    assert [slug for slug, item in items.items() if item["skipped"]] == [
+        first["slug"],
+        second["slug"],
+    ]
+    assert items[third["slug"]]["sets_done"] == third["dosage"]["sets"]
+    back.click()
+    expect(page.get_by_text("Partly done: 1 of 3 exercises.")).to_be_visible()
+
+
 def test_a_session_finished_offline_is_sent_once(phone, live_server, new_patient):
     patient = new_patient("Offline Player", PROGRAM)
     page = phone.new_page()
+    page.clock.install()
     session = open_player(page, live_server, patient)
-    for _ in session["exercises"]:
-        page.get_by_role("button", name="Skip").click()
-    page.get_by_role("button", name="Back to the last exercise").click()
-    last = session["exercises"][-1]
-    expect(heading(page, last["name"])).to_be_visible()
-    read_cautions(page)
-    page.get_by_role("button", name="Start").click()
-    for _ in range(last["dosage"]["sets"] * 2 - 1):  # each set, and the rest between
-        page.get_by_role("button", name="Next", exact=True).click()
-    pick(page, "How hard was it?", "Too easy")
-    page.get_by_role("button", name="Finish").click()
+    freeze(page)
+    for exercise in session["exercises"]:
+        play_in_full(page, exercise)
+        if exercise is session["exercises"][-1]:
+            pick(page, "How hard was it?", "Too easy")
+        page.get_by_role("button", name=re.compile("^(Next exercise|Finish)$")).click()
+    expect(heading(page, "Session done")).to_be_visible()
+    expect(page.get_by_text("All 3 exercises done.")).to_be_visible()
+    page.clock.resume()
 
     phone.set_offline(True)
     page.get_by_role("button", name="Finish session").click()
@@ -218,10 +288,12 @@ def test_a_session_finished_offline_is_sent_once(phone, live_server, new_patient
     expect(page.locator("#sync")).to_be_hidden()
 
     (done,) = call(live_server, "GET", "/me/today", token=patient["token"])["sessions"]
-    assert done["status"] == "done"
+    assert done["status"] == "done" and done["done_fraction"] == 1
     items = {item["exercise"]: item for item in done["exercise_feedback"]}
-    assert items[last["slug"]]["effort"] == "too_easy"
-    assert [e for e, item in items.items() if not item["skipped"]] == [last["slug"]]
+    assert items[session["exercises"][-1]["slug"]]["effort"] == "too_easy"
+    assert not any(item["skipped"] for item in items.values())
+    expect(heading(page, "Well done!")).to_be_visible()
+    expect(page.get_by_text("All 3 exercises done.")).to_be_visible()
     page.get_by_role("link", name="Back to Today").click()
     expect(page.get_by_text("Finished. Well done!")).to_be_visible()
     assert re.search(r"#/today$", page.url)

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
@@ -74,17 +75,21 @@ def my_sessions(args):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def complete(data, session_id):
-    """Mark a session done; repeating it changes nothing.
+    """Mark a session done, or partly done; repeating it changes nothing.
 
-    Every field of the body is optional, and so is the body. 409 when the session
-    lies in the future; 422 naming `exercises_done` when it names an exercise that
-    is not in this session.
+    Every field of the body is optional, and so is the body. The session becomes
+    `partly_done` when an exercise was skipped or not done in full (fewer
+    `sets_done` than its dosage's sets, or left out of `exercises` or
+    `exercises_done`), with `done_fraction` = exercises done in full / exercises
+    in the session; otherwise `done` (1.0), as it does with no list at all. 409
+    when the session lies in the future; 422 naming `exercises_done` when it names
+    an exercise that is not in this session.
     """
     patient = current_user()
     session = plans.patients_session(patient, session_id)
     if session is None:
         abort(404, message="No such session.")
-    first = session.status != "done"
+    first = session.status not in COMPLETED_STATUSES
     plans.complete_session(session, data)
     if first:
         feedback.after_completion(session, patient)
@@ -102,6 +107,10 @@ class MyPain(MethodView):
     @blp.alt_response(200, schema=PainEntryWithAdviceSchema, success=True)
     def post(self, data):
         """Record pain scores; the same client_id again returns the first entry.
+
+        With `exercise` (and its `session_id`) it is an exercise-pain report from
+        the player: its advice is the exercise-pain rule's (and urgent advice for
+        red flags), and it counts in no diary figure or rule.
 
         At least one of low_back, neck and headache must be a number (the schema's
         anyOf). Rules on the server's data, which no schema can show, answer 422
@@ -129,7 +138,10 @@ class MyPain(MethodView):
     @blp.arguments(RangeArgsSchema, location="query")
     @blp.response(200, PainEntrySchema(many=True))
     def get(self, args):
-        """Pain entries between two dates, oldest first (default: the last 30 days).
+        """Diary entries between two dates, oldest first (default: the last 30 days).
+
+        Exercise-pain reports (an entry with `exercise`, from the player) are not
+        diary entries and are left out: GET /me/trends lists them.
 
         `to` must not be before `from`, and the range covers at most 366 days:
         otherwise 422 naming `to` (a rule between two parameters, which OpenAPI
@@ -163,7 +175,11 @@ class MyPainEntry(MethodView):
         diary.correct_pain(entry, data)
         feedback.after_exercise_entry(entry, patient)  # corrected up to the threshold
         progression_recheck.recheck_pending(patient.id, "a corrected pain entry")
-        found = safety.findings(patient, today_in(patient.timezone))
+        found = (
+            safety.findings(patient, today_in(patient.timezone))
+            if entry.is_diary
+            else []
+        )
         db.session.commit()
         entry.advice = _advice(entry, patient, found)
         return entry

@@ -135,7 +135,10 @@ class AssignmentById(MethodView):
 @blp.response(200, PainEntrySchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_pain(args, patient_id):
-    """The patient's pain entries, oldest first (default: the last 30 days).
+    """The patient's diary entries, oldest first (default: the last 30 days).
+
+    Exercise-pain reports (an entry with `exercise`, from the player) are not
+    diary entries and are left out: GET /patients/{id}/trends lists them.
 
     `to` must not be before `from`, and the range covers at most 366 days:
     otherwise 422 naming `to` (a rule between two parameters, which OpenAPI

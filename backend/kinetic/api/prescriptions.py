@@ -91,6 +91,7 @@ def save_as_program(data, assignment_id):
 @blp.response(200, ExerciseAdherenceSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 def exercise_adherence(args, patient_id):
-    """Per prescribed exercise over the last `days` days: scheduled, done,
-    skipped (the session was done without it) and missed."""
+    """Per prescribed exercise over the last `days` days: scheduled, done (in
+    full), skipped (the session was done or partly done without it, or with it
+    skipped or not done in full) and missed."""
     return adherence.exercise_adherence(own_patient(patient_id), args["days"])

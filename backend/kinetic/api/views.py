@@ -1,12 +1,12 @@
 """Readings shared by the patient's own endpoints and the therapist's view of them."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Response, jsonify
 from flask_smorest import abort
 
 from kinetic.models import User
-from kinetic.services import diary, picture, plans, trends
+from kinetic.services import diary, exercise_pain, picture, plans, trends
 from kinetic.services.clock import today_in
 
 MAX_RANGE_DAYS = 366
@@ -49,8 +49,13 @@ def trends_of(patient: User, args: dict) -> Response:
     """Sent as the service builds it, already in TrendsSchema's form, without
     marshmallow's dump (a sixth of the 90-day trend under load, for values the
     server made itself); the schema stays the document, and a test checks the
-    two agree."""
-    return jsonify(trends.trends(patient, args["days"]))
+    two agree. Exercise-pain reports come beside the diary's figures, never in
+    them."""
+    data = trends.trends(patient, args["days"])
+    data["exercise_pain"] = exercise_pain.reports_between(
+        patient.id, date.fromisoformat(data["from"]), date.fromisoformat(data["to"])
+    )
+    return jsonify(data)
 
 
 def summary_of(patient: User, args: dict) -> Response:

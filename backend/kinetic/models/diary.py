@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinetic.extensions import db
@@ -43,3 +44,15 @@ class PainEntry(db.Model):
         # of a backward index walk, whatever the statistics say.
         Index("ix_pain_patient_recorded", "patient_id", "recorded_at", "id"),
     )
+
+    # The one place that tells a diary entry from an exercise-pain report ("Stop:
+    # this hurts" in the player, which names its exercise): every diary read
+    # (trends, safety rules, reports, lists) filters on it, in Python or in SQL.
+    @hybrid_property
+    def is_diary(self) -> bool:
+        return self.exercise is None
+
+    @is_diary.inplace.expression
+    @classmethod
+    def _is_diary_expression(cls):
+        return cls.exercise.is_(None)

@@ -11,6 +11,10 @@ from kinetic.models.users import User
 
 ASSIGNMENT_STATUSES = ("active", "paused", "stopped")
 PROGRESSION_MODES = ("suggest", "auto", "off")
+# A session's stored status; `pending` of a past day reads as missed (plans.py).
+SESSION_STATUSES = ("pending", "done", "partly_done", "missed", "cancelled")
+# The statuses of a session the patient has finished, in full or in part.
+COMPLETED_STATUSES = ("done", "partly_done")
 
 
 class Assignment(db.Model):

@@ -108,7 +108,13 @@ class PainEntrySchema(Schema):
     symptoms = fields.List(fields.Str())
     client_id = fields.Str(allow_none=True)
     session_id = fields.Int(allow_none=True)
-    exercise = fields.Str(allow_none=True)
+    exercise = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "set on an exercise-pain report from the player, which "
+            "the diary lists and trends leave out (see GET /me/trends)"
+        },
+    )
     corrected_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
 
@@ -141,9 +147,37 @@ class RollingSchema(Schema):
     headache = _region_series()
 
 
+class ExercisePainSchema(Schema):
+    recorded_at = fields.AwareDateTime(required=True)
+    date = fields.Date(required=True, metadata={"description": "the local day"})
+    exercise = fields.Str(required=True)
+    exercise_name = fields.Str(required=True)
+    session_id = fields.Int(allow_none=True, required=True)
+    region = fields.Str(required=True, validate=validate.OneOf(REGIONS))
+    score = fields.Int(required=True, validate=validate.Range(0, 10))
+
+
 class TrendsSchema(Schema):
     from_ = fields.Date(data_key="from", attribute="from", required=True)
     to = fields.Date(required=True)
     days = fields.List(fields.Nested(TrendDaySchema), required=True)
     rolling_7 = fields.Nested(RollingSchema, required=True)
-    adherence = fields.Float(allow_none=True, required=True)
+    adherence = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "adherence_detail.ratio: the clinical picture's"},
+    )
+    adherence_detail = fields.Nested(
+        "kinetic.schemas.picture.AdherenceSchema",
+        required=True,
+        metadata={"description": "sessions due, done, partly done and missed"},
+    )
+    exercise_pain = fields.List(
+        fields.Nested(ExercisePainSchema),
+        required=True,
+        metadata={
+            "description": 'pain reported during an exercise ("Stop: this hurts"), '
+            "one item per region scored, oldest first; not part of `days` nor "
+            "`rolling_7`"
+        },
+    )

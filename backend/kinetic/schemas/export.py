@@ -1,12 +1,13 @@
 """The shape of GET /me/export: everything of the user's own, nothing of others'."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from kinetic.models.plans import SESSION_STATUSES
 from kinetic.schemas.calendar import CalendarStateSchema
 from kinetic.schemas.diary import PainEntrySchema
 from kinetic.schemas.messages import MessageSchema
 from kinetic.schemas.outcomes import ItemSchema, ResponseSchema
-from kinetic.schemas.plans import AssignmentSchema
+from kinetic.schemas.plans import AssignmentSchema, DoneFraction
 from kinetic.schemas.prescriptions import PrescriptionSchema
 from kinetic.schemas.reminders import NotificationSchema, RemindersSchema
 from kinetic.schemas.users import UserSchema
@@ -17,7 +18,8 @@ class ExportSessionSchema(Schema):
     assignment_id = fields.Int()
     date = fields.Date()
     slot = fields.Int()
-    status = fields.Str()
+    status = fields.Str(validate=validate.OneOf(SESSION_STATUSES))
+    done_fraction = DoneFraction
     completed_at = fields.AwareDateTime(allow_none=True)
     exercises_done = fields.List(fields.Str(), allow_none=True)
     difficulty = fields.Int(allow_none=True)

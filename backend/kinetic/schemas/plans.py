@@ -1,7 +1,12 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kinetic.models.library import shared_json
-from kinetic.models.plans import PROGRESSION_MODES, session_exercises, session_phase
+from kinetic.models.plans import (
+    PROGRESSION_MODES,
+    SESSION_STATUSES,
+    session_exercises,
+    session_phase,
+)
 from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
 from kinetic.schemas.library import PlanExerciseSchema
 from kinetic.schemas.prescriptions import Phases, PlanNote
@@ -98,6 +103,19 @@ class ExerciseFeedbackSchema(Schema):
     skipped = fields.Bool(load_default=False)
 
 
+# Cancelled sessions are never shown.
+SHOWN_STATUSES = tuple(s for s in SESSION_STATUSES if s != "cancelled")
+DoneFraction = fields.Float(
+    dump_only=True,
+    allow_none=True,
+    validate=validate.Range(0, 1),
+    metadata={
+        "description": "exercises done in full / exercises in the session: 1 when "
+        "done, below 1 when partly_done, null otherwise"
+    },
+)
+
+
 def _prescription(session) -> dict | None:
     version = session.prescription
     if version is None:
@@ -107,6 +125,7 @@ def _prescription(session) -> dict | None:
         "changed_at": version.changed_at.isoformat(),
         "note": version.note,
         "changed_by": version.changed_by.name if version.changed_by else None,
+        "changes": list(version.changes or []),
     }
 
 
@@ -117,7 +136,16 @@ class SessionSchema(Schema):
     program_title = fields.Function(lambda s: s.assignment.program_title)
     date = fields.Date(required=True)
     slot = fields.Int(required=True)
-    status = fields.Str(attribute="current_status")
+    status = fields.Str(
+        attribute="current_status",
+        validate=validate.OneOf(SHOWN_STATUSES),
+        metadata={
+            "description": "as the patient reads it today: a pending session of a "
+            "past day is missed; partly_done when an exercise was skipped or not "
+            "done in full"
+        },
+    )
+    done_fraction = DoneFraction
     completed_at = fields.AwareDateTime(allow_none=True)
     exercises_done = fields.List(fields.Str(), allow_none=True)
     difficulty = fields.Int(allow_none=True)
@@ -131,7 +159,12 @@ class SessionSchema(Schema):
     )
     prescription = fields.Function(
         _prescription,
-        metadata={"description": "{version, changed_at, note, changed_by}"},
+        metadata={
+            "description": "the version the session follows: {version, changed_at, "
+            "note, changed_by, changes}; `changes` lists in plain words what that "
+            "version changed (Today shows it for a change of the last 7 days). A "
+            "session not done yet takes a new version at once; a done one keeps its"
+        },
     )
 
 

@@ -16,7 +16,7 @@ from kinetic.models import (
     ReminderSetting,
     User,
 )
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.schemas.program_files import OwnProgramFileSchema
 from kinetic.services import (
     accounts,
@@ -25,6 +25,7 @@ from kinetic.services import (
     prescriptions,
     progression_review,
     questionnaires,
+    safety,
     yaml_files,
 )
 from kinetic.services.clock import now, today_in
@@ -34,7 +35,6 @@ PATIENT = ("patient@demo.kinetic", "demo-patient")
 PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
 DAYS = 30
 PLAN_DAYS = 27
-COMFORTABLE_PAIN = (2, 1, 2)  # pain during the last three sessions, newest first
 # The demo therapist's own program, from library exercises (see programs/README.md).
 DESK_ROUTINE = {
     "slug": "desk-break-neck-routine",
@@ -120,7 +120,7 @@ def _history(patient: User, rng: random.Random) -> None:
     done = {
         s.date
         for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
-        if s.status == "done"
+        if s.status in COMPLETED_STATUSES
     }
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
@@ -142,66 +142,48 @@ def _history(patient: User, rng: random.Random) -> None:
         )
 
 
-def _complete_past_sessions(patient: User, rng: random.Random) -> datetime:
-    """About 4 in 5 sessions done; in the last two weeks all (or all but the
-    first, if there are 6 or more), the last three comfortable: what the advance
-    rule asks for, so that the demo's suggestion is the rule's, with the figures
-    of this history. Returns when the first of those three was done."""
+def _complete_past_sessions(patient: User, rng: random.Random) -> None:
+    """About 80% of sessions done, more in the last two weeks; a skipped exercise
+    makes a session partly done; the last three went comfortably, so the
+    progression rules have grounds to suggest advancing."""
     today = today_in(patient.timezone)
     past = [
         s
         for s in plans.sessions_between(patient, today - timedelta(DAYS), today)
         if s.date < today
     ]
-    recent = [s for s in past if s.date > today - timedelta(days=14)]
-    missed = recent[0] if len(recent) >= 6 else None
-    for session in past:
-        chance = rng.random()  # drawn for each, so the rest of the history stays
-        if session is not missed if session in recent else chance < 0.8:
-            session.status = "done"
-            session.done_fraction = 1.0
-            session.completed_at = now() - timedelta(days=(today - session.date).days)
-            session.difficulty = rng.randint(3, 6)
-            session.pain_during = rng.randint(1, 4)
-            feedback = [_feedback(e, rng) for e in session_exercises(session)]
-            if rng.random() < 0.35:  # the last exercise is the one often skipped
-                feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
-            session.exercise_feedback = feedback
-            done = [f["exercise"] for f in feedback if not f["skipped"]]
-            session.exercises_done = done
-    last = [s for s in recent if s.status == "done"][-3:]
-    _comfortable(last)
-    return last[0].completed_at if last else now()
+    for n, session in enumerate(past):
+        recent = (today - session.date).days <= 14
+        last = n >= len(past) - 3
+        if not last and rng.random() >= (0.93 if recent else 0.8):
+            continue
+        data = {
+            "difficulty": rng.randint(3, 6),
+            "pain_during": rng.randint(1, 2) if last else rng.randint(1, 4),
+        }
+        feedback = [_feedback(e, rng, gentle=last) for e in session_exercises(session)]
+        if not last and rng.random() < 0.2:  # the last exercise is the one skipped
+            feedback[-1] = {"exercise": feedback[-1]["exercise"], "skipped": True}
+        # As the player would have sent it: done, or partly done when skipped.
+        plans.complete_session(session, {**data, "exercises": feedback})
+        session.completed_at = now() - timedelta(days=(today - session.date).days)
 
 
-def _comfortable(sessions: list) -> None:
-    """Low pain during (that of COMFORTABLE_PAIN), no exercise rated too hard."""
-    for session, pain in zip(reversed(sessions), COMFORTABLE_PAIN, strict=False):
-        session.pain_during = pain
-        session.exercise_feedback = [
-            _eased(item, pain) for item in session.exercise_feedback
-        ]
-
-
-def _eased(item: dict, pain: int) -> dict:
-    if item.get("pain") is not None:
-        item = {**item, "pain": min(item["pain"], pain)}
-    if item.get("effort") == "too_hard":
-        item = {**item, "effort": "right"}
-    return item
-
-
-def _feedback(exercise: dict, rng: random.Random) -> dict:
+def _feedback(exercise: dict, rng: random.Random, gentle: bool = False) -> dict:
     """What the session player would have sent for one exercise."""
-    if rng.random() < 0.1:
+    if not gentle and rng.random() < 0.04:
         return {"exercise": exercise["slug"], "skipped": True}
     sets = exercise["dosage"].get("sets", 1)
     return {
         "exercise": exercise["slug"],
         "sets_done": sets,
         "reps_done": sets * exercise["dosage"].get("reps", 1),
-        "pain": rng.choice([None, 1, 2, 2, 3, 4]),
-        "effort": rng.choice([None, "too_easy", "right", "right", "right", "too_hard"]),
+        "pain": rng.choice([None, 1, 2] if gentle else [None, 1, 2, 2, 3, 4]),
+        "effort": rng.choice(
+            ["right", "too_easy"]
+            if gentle
+            else [None, "too_easy", "right", "right", "right", "too_hard"]
+        ),
         "skipped": False,
     }
 
@@ -264,10 +246,9 @@ def _own_program(therapist: User) -> None:
         own_library.create_program(therapist, data)
 
 
-def _tailor(assignment: Assignment, therapist: User, before: datetime) -> None:
+def _tailor(assignment: Assignment, therapist: User) -> None:
     """Version 2 of the plan: one more set of the first exercise of the current
-    phase, with a note, as a therapist would after a good month; made just
-    `before` the last sessions, so that the progression rules read them."""
+    phase, with a note, as a therapist would after a good month."""
     latest = prescriptions.current(assignment)
     week = (today_in("UTC") - assignment.start_date).days // 7 + 1
     phases = []
@@ -283,15 +264,8 @@ def _tailor(assignment: Assignment, therapist: User, before: datetime) -> None:
     changed = prescriptions.change_prescription(
         assignment, therapist, {"phases": phases, "note": PLAN_NOTE}
     )
-    changed.changed_at = before - timedelta(hours=1)
-
-
-def _suggestion(patient: User, today) -> None:
-    """The pending suggestion to advance early that the rules make from the
-    demo's last sessions (its figures are this history's, not made up), for the
-    therapist to accept or dismiss."""
-    db.session.flush()
-    progression_review.review(User.id == patient.id, today)
+    # A week ago, before the last sessions, which the progression rules read.
+    changed.changed_at = now() - timedelta(days=7, hours=2)
 
 
 # Weekly PEG-3 answers easing over the month (the last one a week ago, so it is
@@ -366,13 +340,17 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
                 "weeks": weeks,
             },
         )
-        last_sessions = _complete_past_sessions(patient, rng)
-        _tailor(assignment, therapist, last_sessions)
-        _suggestion(patient, today)
+        _complete_past_sessions(patient, rng)
+        _tailor(assignment, therapist)
     _own_program(therapist)
     _history(patient, rng)
     _thread(patient, therapist)
     _outcomes(patient, therapist)
+    db.session.flush()
+    # The suggestion, the alerts and every figure come from the real rules, so
+    # the demo tells the same story on every screen.
+    progression_review.after_completion(patient, today_in(patient.timezone))
+    safety.evaluate(patient, today_in(patient.timezone))
     # Reminders on at 18:00, so the scheduler of `make run` has someone to remind.
     db.session.add(ReminderSetting(patient_id=patient.id, enabled=True, time="18:00"))
     db.session.flush()

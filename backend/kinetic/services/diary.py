@@ -144,6 +144,7 @@ def entries_between(patient: User, start: date, end: date) -> list[PainEntry]:
             .where(
                 PainEntry.patient_id == patient.id,
                 PainEntry.local_date.between(start, end),
+                PainEntry.is_diary,
             )
             .order_by(PainEntry.recorded_at, PainEntry.id)
         )

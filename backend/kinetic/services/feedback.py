@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Alert, PainEntry, ScheduledSession, User
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.services import safety
 from kinetic.services.clock import now, today_in
 
@@ -100,7 +100,7 @@ def _done_sessions(patient: User, start, end) -> list[ScheduledSession]:
         db.session.scalars(
             select(ScheduledSession).where(
                 ScheduledSession.patient_id == patient.id,
-                ScheduledSession.status == "done",
+                ScheduledSession.status.in_(COMPLETED_STATUSES),
                 ScheduledSession.date.between(start, end),
             )
         )
@@ -141,7 +141,7 @@ def exercise_feedback_between(patient: User, start: date, end: date) -> list[dic
     stopped = db.session.execute(
         select(PainEntry.exercise, PainEntry.session_id).where(
             PainEntry.patient_id == patient.id,
-            PainEntry.exercise.is_not(None),
+            ~PainEntry.is_diary,
             PainEntry.local_date.between(start, end),
         )
     ).all()

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import REGIONS, ScheduledSession, User
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.services import picture
 from kinetic.services.clock import today_in
+from kinetic.services.plans import finished_exercises
 from kinetic.services.trends import daily_means
 
 # The issue asks for the last 4 to 12 weeks: look back 12 weeks at most, and say
@@ -118,7 +119,9 @@ def _by_exercise(pain, sessions) -> Iterable[dict]:
     about: dict[str, dict] = {}
     for session in sessions:
         planned = session_exercises(session)
-        done = set(session.exercises_done or [e["slug"] for e in planned])
+        done = finished_exercises(
+            planned, session.exercise_feedback, session.exercises_done
+        )
         for exercise in planned:
             if exercise["slug"] in done:
                 days[exercise["slug"]].add(session.date)
@@ -154,7 +157,7 @@ def insights(patient: User) -> list[dict]:
         db.session.scalars(
             select(ScheduledSession).where(
                 ScheduledSession.patient_id == patient.id,
-                ScheduledSession.status.in_(("done", "partly_done")),
+                ScheduledSession.status.in_(COMPLETED_STATUSES),
                 ScheduledSession.date.between(start - timedelta(days=1), today),
             )
         )

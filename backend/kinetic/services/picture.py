@@ -14,9 +14,12 @@ from sqlalchemy import bindparam, func, select
 
 from kinetic.extensions import db
 from kinetic.models import REGIONS, Assignment, PainEntry, ScheduledSession, User
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services.clock import today_in
 
 REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
+# How a reason names a region's pain.
+PAIN_NAMES = {"low_back": "Low back pain", "neck": "Neck pain", "headache": "Headache"}
 VERDICTS = ("improving", "unchanged", "worsening", "insufficient_data")
 
 
@@ -98,7 +101,7 @@ _SESSION_ROWS = (
 def count_session(tally: Adherence, day, status, count, fraction, today) -> None:
     """Adds sessions of one day and status to `tally`: every session of a past
     day is due; today's only once done or partly done; later ones never."""
-    if day > today or (day == today and status not in ("done", "partly_done")):
+    if day > today or (day == today and status not in COMPLETED_STATUSES):
         return
     tally.due += count
     if status == "done":
@@ -251,7 +254,7 @@ _DIARY_DAYS = (
     )
     .where(
         PainEntry.patient_id == bindparam("patient"),
-        PainEntry.exercise.is_(None),
+        PainEntry.is_diary,
         PainEntry.local_date.between(bindparam("start"), bindparam("end")),
     )
     .group_by(PainEntry.local_date)
@@ -260,7 +263,7 @@ _STARTED = select(func.min(Assignment.start_date)).where(
     Assignment.patient_id == bindparam("patient"), Assignment.status == "active"
 )
 _FIRST_ENTRY = select(func.min(PainEntry.local_date)).where(
-    PainEntry.patient_id == bindparam("patient"), PainEntry.exercise.is_(None)
+    PainEntry.patient_id == bindparam("patient"), PainEntry.is_diary
 )
 
 
@@ -271,6 +274,8 @@ def pain_days(patient: User, today: date, pending: PainEntry | None = None) -> P
     params = {"patient": patient.id}
     started = db.session.scalar(_STARTED, params)
     first_entry = db.session.scalar(_FIRST_ENTRY, params)
+    if pending is not None and not pending.is_diary:
+        pending = None  # a "this hurts" report is not a diary entry
     if pending is not None:
         first_entry = min(filter(None, (first_entry, pending.local_date)))
     days = PainDays(started, first_entry)
@@ -350,18 +355,19 @@ def questionnaire_changes(patient: User) -> list[dict]:
 # -- the verdict -------------------------------------------------------------------
 
 
-def _points(value: float) -> str:
-    return f"{value:+.1f}".replace("-", "−")
+def _points(value: float, decimals: int = 1) -> str:
+    return f"{value:+.{decimals}f}".replace("-", "−")
 
 
 def _pain_reason(region: str, change: dict) -> dict:
-    name = REGION_NAMES[region].capitalize()
+    name = PAIN_NAMES[region]
     word = {"better": "a meaningful fall", "worse": "a meaningful rise"}
     text = (
-        f"{name} pain {change['baseline']:.1f} → {change['recent']:.1f} "
-        f"({_points(change['change'])} points, {change['change_pct']:+.0f}%): "
+        f"{name} {change['baseline']:.1f} → {change['recent']:.1f} "
+        f"({_points(change['change'])} points, "
+        f"{_points(change['change_pct'], 0)}%): "
         + word.get(change["direction"], "no meaningful change")
-    ).replace("+-", "−")
+    )
     return {
         "measure": f"pain.{region}",
         "direction": change["direction"],

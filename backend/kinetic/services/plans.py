@@ -6,7 +6,11 @@ from sqlalchemy import bindparam, func, select, update
 
 from kinetic.extensions import db
 from kinetic.models import Assignment, Program, ScheduledSession, User
-from kinetic.models.plans import session_exercises, without_phases
+from kinetic.models.plans import (
+    COMPLETED_STATUSES,
+    session_exercises,
+    without_phases,
+)
 from kinetic.services import own_library, prescriptions
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
@@ -151,34 +155,76 @@ def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSes
 
 
 def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
-    """Marks a session done once; a repeat (a phone syncing twice) is a no-op."""
-    if session.status == "done":
+    """Marks a session done, or partly done (see `finished_exercises`), once; a
+    repeat (a phone syncing twice) is a no-op. The counts are stored as sent."""
+    if session.status in COMPLETED_STATUSES:
         return session
     patient = db.session.get(User, session.patient_id)
     if session.date > today_in(patient.timezone):
         raise AccountError(409, "This session is not due yet.")
-    planned = {e["slug"] for e in session_exercises(session)}
-    if data.get("exercises_done"):
-        unknown = sorted(set(data["exercises_done"]) - planned)
-        if unknown:
-            raise AccountError(
-                422, f"Not in this session: {', '.join(unknown)}.", "exercises_done"
-            )
+    exercises = session_exercises(session)
+    planned = set(_slugs(exercises))
+    _check_ticked(data.get("exercises_done") or [], planned)
     feedback = data.get("exercises")
     if feedback is not None:
         _check_feedback(feedback, planned)
-        if data.get("exercises_done") is None:
-            data = {
-                **data,
-                "exercises_done": [i["exercise"] for i in feedback if not i["skipped"]],
-            }
-    session.status = "done"
+    finished = finished_exercises(exercises, feedback, data.get("exercises_done"))
+    if feedback is not None and data.get("exercises_done") is None:
+        data = {
+            **data,
+            "exercises_done": [s for s in _slugs(exercises) if s in finished],
+        }
+    fraction = len(finished) / len(planned) if planned else 1.0
+    session.status = "done" if fraction == 1 else "partly_done"
+    session.done_fraction = fraction
     session.completed_at = now()
     session.exercise_feedback = feedback
     for key in ("exercises_done", "difficulty", "pain_during", "notes"):
         setattr(session, key, data.get(key))
     db.session.flush()
     return session
+
+
+def _slugs(exercises: list[dict]) -> list[str]:
+    return [e["slug"] for e in exercises]
+
+
+def finished_exercises(
+    exercises: list[dict], feedback: list[dict] | None, ticked: list[str] | None
+) -> set[str]:
+    """The session's exercises done in full: the rule behind a completion's
+    status and `done_fraction` (exercises done in full / exercises in the session).
+
+    With per-exercise `feedback` (the player's), an exercise is done in full when
+    its item is not skipped and its `sets_done` reaches the sets its dosage
+    prescribes (1 when the dosage names none); an item without `sets_done` is
+    taken at its word, and an exercise without an item was not done. Without
+    feedback, the `ticked` slugs (`exercises_done`) are the ones done; with
+    neither, every exercise counts as done (a session simply ticked off).
+    """
+    if feedback is not None:
+        sets = {e["slug"]: (e.get("dosage") or {}).get("sets", 1) for e in exercises}
+        return {
+            item["exercise"]
+            for item in feedback
+            if item["exercise"] in sets
+            and not item.get("skipped")
+            and (
+                item.get("sets_done") is None
+                or item["sets_done"] >= sets[item["exercise"]]
+            )
+        }
+    if ticked is not None:
+        return set(ticked) & set(_slugs(exercises))
+    return set(_slugs(exercises))
+
+
+def _check_ticked(ticked: list[str], planned: set[str]) -> None:
+    unknown = sorted(set(ticked) - planned)
+    if unknown:
+        raise AccountError(
+            422, f"Not in this session: {', '.join(unknown)}.", "exercises_done"
+        )
 
 
 def _check_feedback(items: list[dict], planned: set[str]) -> None:

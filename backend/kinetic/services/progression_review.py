@@ -177,7 +177,7 @@ def _pain_rise(who: ColumnElement, today: date, plans: dict, days: int) -> None:
         .join(User, User.id == PainEntry.patient_id)
         .where(
             who,
-            PainEntry.exercise.is_(None),
+            PainEntry.is_diary,
             PainEntry.local_date > today - timedelta(days=2 * days),
             PainEntry.local_date <= today,
         )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
-from kinetic.models.plans import session_exercises
+from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.services import alerts as alert_words
 from kinetic.services import picture, report_care
 from kinetic.services.chart import pain_chart_svg
@@ -142,7 +142,7 @@ def _due_sessions(ctx: ReportContext) -> list[ScheduledSession]:
         s
         for s in found
         if s.date < ctx.today
-        or (s.date == ctx.today and s.status in ("done", "partly_done"))
+        or (s.date == ctx.today and s.status in COMPLETED_STATUSES)
     ]
 
 
@@ -247,6 +247,7 @@ def pain_section(ctx: ReportContext) -> dict:
         .where(
             PainEntry.patient_id == ctx.patient.id,
             PainEntry.local_date.between(ctx.start, ctx.end),
+            PainEntry.is_diary,
         )
         .order_by(PainEntry.recorded_at)
     ).all()

@@ -25,6 +25,7 @@ from kinetic.models import (
     ScheduledSession,
     User,
 )
+from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services import picture
 from kinetic.services.clock import now, today_in
 
@@ -170,7 +171,7 @@ def disengaged(patient_id: int, today: date, cfg: dict) -> Finding | None:
     ).all()
     if len(rows) < cfg["missed_in_row"]:
         return None
-    if any(status in ("done", "partly_done") for _, status in rows):
+    if any(status in COMPLETED_STATUSES for _, status in rows):
         return None
     detail = {"missed": sorted(day.isoformat() for day, _ in rows)}
     return Finding("disengaged", detail, None, cfg["cooldown_days"])
@@ -203,10 +204,14 @@ def advice_for(
     entry: PainEntry, patient: User | None = None, found: list[Finding] | None = None
 ) -> list[dict]:
     """What the patient is told after an entry: urgent advice first. `found`:
-    the findings already worked out for this entry, if any."""
+    the findings already worked out for this entry, if any. An exercise-pain
+    report gets its own advice (feedback.exercise_pain_advice), never the diary
+    rules' (worsening, no improvement, high pain): the player shows it at once."""
     data = rules()
     patient = patient or db.session.get(User, entry.patient_id)
-    if found is None:
+    if not entry.is_diary:
+        found = []
+    elif found is None:
         found = findings(patient, today_in(patient.timezone))
     advice = []
     if entry.red_flags:
@@ -223,7 +228,7 @@ def advice_for(
         if finding.advice and (finding.fresh or not finding.once):
             advice.append(finding.advice)
     scores = [s for s in (entry.low_back, entry.neck, entry.headache) if s is not None]
-    if scores and max(scores) >= data["high_pain"]["score"]:
+    if entry.is_diary and scores and max(scores) >= data["high_pain"]["score"]:
         if not any(a["code"] == "worsening" for a in advice):
             advice.append(_advice("caution", "high_pain", data["high_pain"]["advice"]))
     return advice
@@ -294,6 +299,8 @@ def after_entry(
         if symptom.get("alert") and symptom["code"] in (entry.symptoms or []):
             detail = {"entry_id": entry.id, "symptom": symptom["code"]}
             raise_alert(patient.id, symptom["alert"], detail, 14, entry.id)
+    if not entry.is_diary:
+        return []  # not counted in the rules: it changes none of their findings
     today = today_in(patient.timezone)
     if found is None:
         found = findings(patient, today)
@@ -306,7 +313,10 @@ def findings_before_writing(entry: PainEntry, patient: User) -> list[Finding] | 
     that on SQLite the one write lock is held for the writes alone (holding it
     through the rules cut concurrent writes by a third). None for an entry with
     red flags: those pause the active plans first, which changes the rules'
-    baseline, so they are worked out after."""
+    baseline, so they are worked out after. None of them for an exercise-pain
+    report, which the rules do not read."""
+    if not entry.is_diary:
+        return []
     if entry.red_flags:
         return None
     return findings(patient, today_in(patient.timezone), pending=entry)
@@ -322,8 +332,8 @@ def _raise_findings(patient: User, today: date, found: list[Finding]) -> list[Al
             f.fresh = True
             if f.once and f.advice:
                 _keep_advice(patient, f.advice)
-    if getattr(found, "verdict", None) == "improving":
-        _resolve_no_improvement(patient, today, found.reasons)
+    if getattr(found, "verdict", None) in ("improving", "worsening"):
+        _resolve_no_improvement(patient, today, found.verdict, found.reasons)
     return raised
 
 
@@ -341,9 +351,14 @@ def _keep_advice(patient: User, advice: dict) -> None:
     )
 
 
-def _resolve_no_improvement(patient: User, today: date, reasons: list[dict]) -> None:
-    """An open "no improvement" alert closes itself once the picture improves."""
-    better = "; ".join(r["text"] for r in reasons if r["direction"] == "better")
+def _resolve_no_improvement(
+    patient: User, today: date, verdict: str, reasons: list[dict]
+) -> None:
+    """An open "no improvement" alert closes itself once the picture improves
+    (or worsens: the worsening alert then says what the therapist needs)."""
+    way = "better" if verdict == "improving" else "worse"
+    why = "; ".join(r["text"] for r in reasons if r["direction"] == way)
+    note = f"Now {verdict}: {why}."
     for alert in db.session.scalars(
         select(Alert).where(
             Alert.patient_id == patient.id,
@@ -354,10 +369,7 @@ def _resolve_no_improvement(patient: User, today: date, reasons: list[dict]) -> 
         alert.status = "resolved"
         alert.detail = {
             **alert.detail,
-            "resolved": {
-                "date": today.isoformat(),
-                "note": f"Now improving: {better}.",
-            },
+            "resolved": {"date": today.isoformat(), "note": note},
         }
 
 

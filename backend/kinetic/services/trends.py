@@ -27,6 +27,7 @@ _DAILY_MEANS = (
     .where(
         PainEntry.patient_id.in_(bindparam("patients", expanding=True)),
         PainEntry.local_date.between(bindparam("start"), bindparam("end")),
+        PainEntry.is_diary,
     )
     .group_by(PainEntry.patient_id, PainEntry.local_date)
 )
@@ -84,6 +85,7 @@ def trends(patient: User, days: int) -> dict:
         "days": daily,
         "rolling_7": rolling,
         "adherence": tally.ratio,
+        "adherence_detail": tally.as_dict(),
     }
 
 
@@ -104,7 +106,7 @@ def _running_means(values: list[float | None], days: int) -> list[float | None]:
 def _newest(column):
     return (
         select(column)
-        .where(PainEntry.patient_id == User.id, column.is_not(None))
+        .where(PainEntry.patient_id == User.id, column.is_not(None), PainEntry.is_diary)
         .order_by(PainEntry.recorded_at.desc(), PainEntry.id.desc())
         .limit(1)
         .scalar_subquery()
