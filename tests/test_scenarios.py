@@ -17,7 +17,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import ScheduledSession, User
 from kinetic.models.plans import session_exercises
-from kinetic.services import safety
+from kinetic.services import progression_review, safety
 
 API = "/api/v1"
 TODAY = date(2026, 3, 30)
@@ -62,6 +62,7 @@ def _set_sessions(app, patient, start: date, letters: str) -> None:
             session.status, session.done_fraction = STATUS[letter]
             if letter != "M":
                 session.completed_at = at(session.date, 18)
+                session.pain_during = 2
         db.session.commit()
 
 
@@ -118,8 +119,10 @@ def build(app, client, clock, therapist, patient, make_assignment, history) -> d
             clock.set(at(day) + timedelta(minutes=n))
             told = _send(app, client, patient, day, kind, value, told)
     clock.set(at(TODAY, 23))
-    with app.app_context():  # the nightly review, as the scheduler runs it
-        safety.evaluate(db.session.get(User, patient.id), TODAY)
+    with app.app_context():  # the nightly reviews, as the scheduler runs them
+        user = db.session.get(User, patient.id)
+        safety.evaluate(user, TODAY)
+        progression_review.after_completion(user, TODAY)
         db.session.commit()
     return told
 
@@ -211,6 +214,16 @@ def test_every_surface_shows_the_same_picture(
         assert mine["verdict"] == "unchanged"
     resolved = {a["kind"] for a in alerts if a["status"] == "resolved"}
     assert resolved == set(expect.get("resolved", []))
+
+    # A suggestion quotes the picture's adherence over its own window.
+    suggestions = get(client, therapist, f"/patients/{patient.id}/suggestions")
+    found = [f"{s['action']} {s['status']}" for s in suggestions]
+    assert found == expect.get("suggestions", [])
+    for suggestion in suggestions:
+        if (figure := suggestion["figures"].get("adherence")) is not None:
+            days = suggestion["figures"]["adherence_days"]
+            window = get(client, patient, f"/me/summary?days={days}")
+            assert figure == window["adherence"]["ratio"]
 
     assert told["not_eased"] == expect["not_eased_advice"]
     assert "no_improvement" not in told["hurts_advice"]
