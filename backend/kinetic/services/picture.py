@@ -3,6 +3,7 @@ region, the questionnaires' change and a verdict, worked out with the figures in
 programs/picture.yaml. Every screen, report, alert and progression rule reads it,
 so none can tell another story (docs/clinical-picture.md says it in plain words)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,7 +14,14 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 
 from kinetic.extensions import db
-from kinetic.models import REGIONS, Assignment, PainEntry, ScheduledSession, User
+from kinetic.models import (
+    REGIONS,
+    Assignment,
+    PainEntry,
+    QuestionnaireResponse,
+    ScheduledSession,
+    User,
+)
 from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services.clock import today_in
 
@@ -329,26 +337,53 @@ def questionnaire_change(slug: str, content: dict, baseline, latest) -> dict:
     }
 
 
-def questionnaire_changes(patient: User) -> list[dict]:
-    from kinetic.services import outcomes, questionnaires
+# A patient's answers, oldest first per schedule, without building ORM rows (the
+# picture is read with every pain entry).
+_ANSWERS = (
+    select(
+        QuestionnaireResponse.schedule_id,
+        QuestionnaireResponse.items,
+        QuestionnaireResponse.score,
+        QuestionnaireResponse.local_date,
+    )
+    .where(QuestionnaireResponse.patient_id == bindparam("patient"))
+    .order_by(
+        QuestionnaireResponse.schedule_id,
+        QuestionnaireResponse.answered_at,
+        QuestionnaireResponse.id,
+    )
+)
 
+
+def questionnaire_changes(patient: User) -> list[dict]:
+    """Per schedule: the baseline (the first answer to the items as they are
+    now) and the latest answer, judged by `questionnaire_change`."""
+    from kinetic.services import questionnaires
+
+    answers = defaultdict(list)
+    for schedule_id, items, score, day in db.session.execute(
+        _ANSWERS, {"patient": patient.id}
+    ):
+        answers[schedule_id].append((items, score, day))
     out = []
     for schedule in questionnaires.schedules_of(patient):
-        scored = outcomes.scored(schedule)
-        base = next((r["score"] for r in scored if r["baseline"]), None)
-        latest = scored[-1] if scored else None
-        if latest is not None and latest["baseline"]:
-            base = None if len(scored) == 1 else base  # one answer is no change
         content = schedule.questionnaire.content
-        out.append(
-            questionnaire_change(
-                schedule.questionnaire.slug,
-                content,
-                base,
-                latest["score"] if latest else None,
-            )
-            | {"latest_date": latest["date"] if latest else None}
+        asked = [
+            {"code": i["code"], "text": i["text"]}
+            for i in questionnaires.items_of(content, schedule.goals)
+        ]
+        rows = answers.get(schedule.id, [])
+        current = [score for items, score, _ in rows if items == asked]
+        # One answer to the current items is a baseline, not yet a change.
+        base = current[0] if len(current) > 1 else None
+        latest = rows[-1] if rows else None
+        found = questionnaire_change(
+            schedule.questionnaire.slug,
+            content,
+            base if latest is not None and latest[0] == asked else None,
+            latest[1] if latest else None,
         )
+        out.append(found | {"latest_date": latest[2] if latest else None})
     return out
 
 

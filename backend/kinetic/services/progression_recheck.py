@@ -21,17 +21,23 @@ from kinetic.services.progression_blocks import blocking_fact
 log = logging.getLogger(__name__)
 
 
-def recheck_pending(who: int | ColumnElement, event: str) -> list[int]:
+def recheck_pending(
+    who: int | ColumnElement, event: str, actions: tuple[str, ...] | None = None
+) -> list[int]:
     """Re-checks the pending suggestions of one patient (an id) or of the
     patients `who` selects, after `event` (for the log); returns the ids of those
-    withdrawn. One query when none is pending, which is the common case."""
+    withdrawn. `actions`: only suggestions of these actions (those whose rule the
+    event can change). One query when none is pending, which is the common case."""
     if isinstance(who, int):
         who = User.id == who
-    rows = db.session.execute(
+    query = (
         select(Suggestion, User.timezone)
         .join(User, User.id == Suggestion.patient_id)
         .where(who, Suggestion.status == "pending")
-    ).all()
+    )
+    if actions is not None:
+        query = query.where(Suggestion.action.in_(actions))
+    rows = db.session.execute(query).all()
     by_timezone: dict[str, list[Suggestion]] = defaultdict(list)
     for suggestion, timezone in rows:
         by_timezone[timezone].append(suggestion)
