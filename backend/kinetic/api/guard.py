@@ -2,8 +2,8 @@
 see it. Each refusal is cheap, answered in the one error shape and never a 500:
 
 - a URL longer than MAX_URL_LENGTH: 414, found before Flask builds the request;
-- a body longer than MAX_CONTENT_LENGTH: 413 before it is read (werkzeug also
-  cuts a body sent without a length there);
+- a body over MAX_CONTENT_LENGTH bytes: 413, before it is read when its length
+  is declared, at the limit when it is sent chunked;
 - a JSON body nested deeper than JSON_MAX_DEPTH: 400, from a scan of the text
   before any parser (Python's would recurse, and so would every walk after it);
 - a NUL character, an unpaired surrogate (`"\\udfff"`) or an integer of more than
@@ -153,6 +153,17 @@ def check_query():
     return _refusal(422, f"Some fields are not valid: {field}.", {field: [problem]})
 
 
+def _body_length() -> int:
+    """The body's declared length. One sent without (chunked) is read up to the
+    limit, where werkzeug stops without a word: one that fills it counts as more."""
+    if request.content_length is not None:
+        return request.content_length
+    if "chunked" not in request.headers.get("Transfer-Encoding", ""):
+        return 0
+    read = len(request.get_data())
+    return read + 1 if read >= current_app.config["MAX_CONTENT_LENGTH"] else read
+
+
 def guard_request():
     config = current_app.config
     if request.environ.get(TOO_LONG):
@@ -160,7 +171,7 @@ def guard_request():
         message = f"The URL is longer than {limit} characters."
         return handle_http_exception(RequestURITooLarge(message))
     limit = config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
+    if _body_length() > limit:
         message = f"The body is larger than {limit} bytes."
         return handle_http_exception(RequestEntityTooLarge(message))
     if not request.path.startswith("/api/"):
