@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from kinetic.extensions import login_account_key
+
 API = "/api/v1"
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -43,6 +45,15 @@ def test_deep_json_on_the_unauthenticated_sign_in_is_400(client, text):
     assert response.json["errors"] == {
         "json": ["The JSON body nests deeper than 32 levels."]
     }
+
+
+def test_the_limiters_key_never_recurses_on_deep_json(app):
+    # The guard refuses such a body first; the key holds even if it ran alone.
+    body = '{"email": ' + DEEP + "}"
+    with app.test_request_context(
+        "/api/v1/auth/login", method="POST", data=body, content_type="application/json"
+    ):
+        assert login_account_key() == "account:-"
 
 
 def test_deep_json_is_refused_on_a_signed_in_endpoint_too(client, make_patient):
