@@ -30,7 +30,8 @@ RUN useradd --create-home --uid 10001 kinetic \
   && mkdir -p /app/instance && chown kinetic /app/instance
 USER kinetic
 EXPOSE 8000
-# Migrate and load the programs, then hand the process over to gunicorn. Caddy in
-# front bounds a request's size; gunicorn does not cut long URLs, so the app
-# answers them in JSON rather than gunicorn in HTML.
-CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' --limit-request-line 0 'kinetic:create_app()'"]
+# Migrate and load the programs, then hand the process over to gunicorn. The app
+# refuses a body over MAX_CONTENT_LENGTH and a URL over MAX_URL_LENGTH in JSON;
+# gunicorn cuts a request line past 8190 bytes (its maximum) itself, as its
+# parser slows quadratically on longer ones.
+CMD ["sh", "-c", "kinetic db upgrade && kinetic programs load && exec gunicorn --workers ${WEB_CONCURRENCY:-2} --bind 0.0.0.0:8000 --forwarded-allow-ips='*' --limit-request-line 8190 'kinetic:create_app()'"]

@@ -26,8 +26,9 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 
 ## run: install, migrate, load programs/, create the demo accounts, then serve on
-## PORT with the reminder scheduler running beside the web server. gunicorn does
-## not cut long URLs (its own answer would be HTML): the app answers them in JSON.
+## PORT with the reminder scheduler running beside the web server. The app answers
+## a URL over MAX_URL_LENGTH (8000) with a JSON 414; gunicorn keeps its own cut at
+## its maximum (8190), since its parser slows quadratically on longer lines.
 run: install
 	$(BIN)/kinetic db upgrade
 	$(BIN)/kinetic programs load
@@ -35,7 +36,7 @@ run: install
 	@$(BIN)/kinetic scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-		--limit-request-line 0 "kinetic:create_app()"
+		--limit-request-line 8190 "kinetic:create_app()"
 
 ## test: lint, then the whole suite on SQLite and on PostgreSQL
 test: lint test-sqlite test-postgres

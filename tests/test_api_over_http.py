@@ -10,7 +10,9 @@ the browser tests) need not take again."""
 
 import json
 import re
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -126,12 +128,52 @@ def test_schemathesis_over_http_finds_nothing(server, role, tmp_path):
     )
 
 
-def test_a_very_long_url_gets_the_apps_json_answer(server):
-    # gunicorn's own limit (4094 bytes) would answer 414 in HTML.
-    query = "&".join(f"patient_id={n}" for n in range(2000))
+def test_a_long_url_gets_the_apps_json_414(server):
+    # Past MAX_URL_LENGTH (8000) and within gunicorn's own cut (8190 bytes).
+    query = "&".join(f"patient_id={n}" for n in range(700))[:8100]
     request = urllib.request.Request(f"{server}/api/v1/alerts?{query}")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
-    assert refused.value.code == 401
+    assert refused.value.code == 414
     assert refused.value.headers["Content-Type"] == "application/json"
-    assert json.load(refused.value)["code"] == 401
+    assert json.load(refused.value)["code"] == 414
+
+
+def raw_exchange(server: str, head: bytes, body: bytes = b"") -> tuple[bytes, float]:
+    """Sends `head` (and `body`) over a socket; the answer's first bytes and the
+    seconds it took. Only a timeout bounds the wait: this is a real server."""
+    host, port = server.removeprefix("http://").split(":")
+    started = time.perf_counter()
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        try:
+            sock.sendall(head + body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered and closed before all was sent: read what came
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass  # the answer came before the reset
+    return answer, time.perf_counter() - started
+
+
+def test_a_10_mb_query_is_refused_at_once_and_the_server_goes_on(server):
+    head = b"GET /healthz?x=" + b"a" * 10_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    answer, seconds = raw_exchange(server, head)
+    assert answer.startswith(b"HTTP/1.1 414"), answer[:200]
+    assert seconds < 2
+    with urllib.request.urlopen(f"{server}/healthz", timeout=30) as response:
+        assert response.status == 200
+
+
+def test_a_10_mb_sign_in_is_413_before_its_body_is_read(server):
+    # Only the head is sent: the answer comes from the declared length alone.
+    head = (
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 10485760\r\n\r\n"
+    )
+    answer, seconds = raw_exchange(server, head)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"code":413' in answer and b"errors" not in answer
+    assert seconds < 2

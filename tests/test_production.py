@@ -6,13 +6,14 @@ import logging
 import socket
 import sqlite3
 import subprocess
+import sys
 import uuid
 
 import pytest
 
 from kinetic import create_app
 from kinetic.config import ConfigError, TestConfig, settings
-from kinetic.logs import RequestIdFilter, json_formatter
+from kinetic.logs import RequestIdFilter, json_formatter, text_formatter
 
 GOOD = {
     "KINETIC_ENV": "production",
@@ -117,6 +118,52 @@ def test_the_request_line_is_json_with_the_request_id(client):
     assert line["request_id"] == "trace-42"
     assert line["status"] == 401 and line["path"] == "/api/v1/me"
     assert line["method"] == "GET" and isinstance(line["duration_ms"], float)
+
+
+def request_records(client, path: str) -> list[logging.LogRecord]:
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("kinetic.request")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        client.get(path)
+    finally:
+        logger.removeHandler(handler)
+    return records
+
+
+def test_a_newline_in_the_path_cannot_forge_a_text_log_line(client):
+    forged = "2026-01-01 00:00:00,000 INFO kinetic.request [x] GET /admin 200"
+    path = "/api/v1/x%0d%0a" + forged.replace(" ", "%20") + "%1b[2J%e2%80%a8"
+    [record] = request_records(client, path)
+    line = text_formatter().format(record)
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert "\u2028" not in line
+    assert line.endswith("/api/v1/x\\r\\n" + forged + "\\x1b[2J\\u2028 404")
+
+
+def test_a_traceback_keeps_its_lines_in_the_text_log():
+    try:
+        raise ValueError("bad\nvalue")
+    except ValueError:
+        record = logging.makeLogRecord(
+            {"msg": "failed: %s", "args": ("a\nb",), "exc_info": sys.exc_info()}
+        )
+    record.request_id = "-"
+    line = text_formatter().format(record)
+    first, *rest = line.split("\n")
+    assert first.endswith("failed: a\\nb") and rest[0].startswith("Traceback")
+
+
+def test_the_log_caps_a_long_path_in_both_formats(client):
+    [record] = request_records(client, "/api/v1/" + "a" * 5000)
+    text = text_formatter().format(record)
+    logged = json.loads(json_formatter().format(record))
+    assert len(text) < 700 and "a" * 504 + "… 404" in text
+    assert logged["path"] == "/api/v1/" + "a" * 504 + "…"
 
 
 # -- backups ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ def create_app(config: type | None = None) -> Flask:
     app.json = OrjsonProvider(app)
     app.config.from_object(config)
     register_logging(app)
+    register_guard(app)  # before the limiter: nothing reaches it unchecked
     # The embedded SQLite file lives here (as in the Flask tutorial's factory).
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
@@ -24,6 +25,12 @@ def create_app(config: type | None = None) -> Flask:
     register_frontend(app)
     register_cli(app)
     return app
+
+
+def register_guard(app: Flask) -> None:
+    from kinetic.api.guard import register_guard as register
+
+    register(app)
 
 
 def register_logging(app: Flask) -> None:

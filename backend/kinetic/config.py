@@ -127,6 +127,21 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "LOG_FORMAT": env.choice(
             "LOG_FORMAT", "json" if production else "text", ("json", "text")
         ),
+        # Request limits (README, Security), answered before any other work: a
+        # body above MAX_CONTENT_LENGTH bytes is a 413, a URL above MAX_URL_LENGTH
+        # a 414; a JSON body nested deeper than JSON_MAX_DEPTH a 400, an integer
+        # with more than JSON_MAX_DIGITS digits a 422. The largest body the API
+        # takes, a library file (200 000 characters), fits in the default.
+        "MAX_CONTENT_LENGTH": env.int(
+            "MAX_CONTENT_LENGTH", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024
+        ),
+        # gunicorn (make run, the image) cuts a request line at 8190 bytes itself:
+        # its parser slows quadratically without a cut (15 s for 10 MB).
+        "MAX_URL_LENGTH": env.int("MAX_URL_LENGTH", 8000, 1024, 8100),
+        "JSON_MAX_DEPTH": env.int("JSON_MAX_DEPTH", 32, 8, 256),
+        "JSON_MAX_DIGITS": env.int("JSON_MAX_DIGITS", 100, 20, 4000),
+        # The longest path a log line holds; longer ones end in "…".
+        "LOG_PATH_MAX": env.int("LOG_PATH_MAX", 512, 64, 65536),
         # Reminders and Web Push. Without VAPID_PRIVATE_KEY (PEM, or base64url raw
         # or DER) a key pair is made once in the instance folder and kept.
         "VAPID_PRIVATE_KEY": env.str("VAPID_PRIVATE_KEY"),

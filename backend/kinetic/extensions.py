@@ -33,7 +33,10 @@ def _unlimited() -> bool:
 
 def login_account_key() -> str:
     """Rate-limit key for failed logins: the e-mail address the caller tried."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # api/guard.py refuses such a body first
+        body = None
     email = body.get("email") if isinstance(body, dict) else None
     return f"account:{str(email).strip().lower()}" if email else "account:-"
 

@@ -3,10 +3,10 @@
 import logging
 from http import HTTPStatus
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kinetic.extensions import db
 from kinetic.services.accounts import AccountError
@@ -109,54 +109,6 @@ def handle_unexpected(exc: Exception):
     return handle_http_exception(InternalServerError())
 
 
-def _nul_field(value, path: str = "") -> str | None:
-    """The dotted path of the first string holding a NUL character, if any."""
-    if isinstance(value, str):
-        return (path or "_body") if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            found = _nul_field(key, where) or _nul_field(item, where)
-            if found:
-                return found
-    if isinstance(value, list):
-        for item in value:
-            if found := _nul_field(item, path):
-                return found
-    return None
-
-
-def refuse_nul_characters():
-    """No text a person types contains NUL, and PostgreSQL cannot store it: refuse
-    it at the door (422 naming the field, 404 in a path) rather than fail later."""
-    if not request.path.startswith("/api/"):
-        return None
-    if "\x00" in request.path:
-        return handle_http_exception(NotFound())
-    field = None
-    # The raw bytes first: the decoded values are walked only where they can
-    # hold a NUL (%00 in a query; \u0000 in JSON, or a zero byte, which every
-    # UTF-16 or UTF-32 body has).
-    query = request.query_string
-    if b"%00" in query or b"\x00" in query:
-        field = _nul_field(request.args.to_dict(flat=False))
-    if field is None and request.is_json:
-        body = request.get_data()
-        if b"\\u0000" in body or b"\x00" in body:
-            field = _nul_field(request.get_json(silent=True))
-    if field is None:
-        return None
-    response = jsonify(
-        error_body(
-            422,
-            f"Some fields are not valid: {field}.",
-            {field.split(".")[0]: ["Must not contain NUL characters."]},
-        )
-    )
-    response.status_code = 422
-    return response
-
-
 def handle_simultaneous_write(exc: IntegrityError):
     """Two requests that made the same new version or slug at once: the second gets
     a 409 instead of a 500 (for the blueprints that register this)."""
@@ -169,7 +121,6 @@ def handle_simultaneous_write(exc: IntegrityError):
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AccountError, handle_account_error)
     app.register_error_handler(ValidationError, handle_validation_error)

@@ -1,6 +1,6 @@
 """What the OpenAPI document says beyond what apispec reads from each field: rules
 over several fields of a body, the timezone names, the push services this server
-accepts, and that no text holds a NUL character."""
+accepts, that no text holds a NUL character and the years a date may name."""
 
 from copy import deepcopy
 
@@ -10,7 +10,7 @@ from flask import Flask
 from marshmallow import fields, validate
 
 from kinetic.extensions import api
-from kinetic.schemas.common import Timezone, timezone_names
+from kinetic.schemas.common import DAY_BOUNDS, Day, Instant, Timezone, timezone_names
 from kinetic.schemas.reminders import PushEndpoint
 from kinetic.services.push import endpoint_pattern
 
@@ -41,6 +41,14 @@ def _no_nul(self, field, ret, **kwargs) -> dict:
     return {"pattern": NO_NUL}
 
 
+def _day_bounds(self, field, ret, **kwargs) -> dict:
+    # JSON Schema bounds only numbers; the words say it (422 outside).
+    if not isinstance(field, (Day, Instant)):
+        return {}
+    said = ret.get("description")
+    return {"description": f"{said}; {DAY_BOUNDS}" if said else DAY_BOUNDS}
+
+
 def _none_of(self, field, **kwargs) -> dict:
     words = [v.iterable for v in field.validators if isinstance(v, validate.NoneOf)]
     return {"not": {"enum": list(words[0])}} if words else {}
@@ -54,7 +62,7 @@ def register_openapi(app: Flask) -> None:
     def _push_endpoint(self, field, **kwargs) -> dict:
         return {"pattern": push_pattern} if isinstance(field, PushEndpoint) else {}
 
-    for function in (_timezone, _push_endpoint, _no_nul, _none_of):
+    for function in (_timezone, _push_endpoint, _no_nul, _none_of, _day_bounds):
         converter.add_attribute_function(function)
     api.spec.components.schema(
         "Timezone",

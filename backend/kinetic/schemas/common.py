@@ -1,5 +1,6 @@
 """Fields and validators shared by the API and program-file schemas."""
 
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -71,9 +72,18 @@ def Score(**kwargs) -> StrictInteger:  # noqa: N802 - reads like a field class
     return StrictInteger(validate=validate.Range(0, 10), **kwargs)
 
 
+# Files in the system's zoneinfo folder that are not places: `localtime` (a link
+# to the machine's own zone), `Factory` (no zone at all) and the POSIX defaults.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules", "posix", "right"})
+
+
 @cache
 def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
 
 
 def timezone_names() -> list[str]:
@@ -90,6 +100,35 @@ class Timezone(fields.String):
 
     def __init__(self, **kwargs):
         super().__init__(validate=validate_timezone, **kwargs)
+
+
+# Every date and instant the API takes lies in these years: the sums made with
+# them (a range's default start, a plan's weeks) stay far from year 1 and 9999.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+DAY_BOUNDS = f"between {FIRST_DAY} and {LAST_DAY}"
+
+
+def within_years(value: date | datetime) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"Must be {DAY_BOUNDS}.")
+
+
+class Day(fields.Date):
+    """A date the API takes (query or body); the document states its bounds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, within_years)
+
+
+class Instant(fields.AwareDateTime):
+    """A moment with its offset the API takes, its local date within the bounds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, within_years)
 
 
 def Email(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class

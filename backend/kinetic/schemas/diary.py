@@ -9,7 +9,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from kinetic.schemas.common import REGIONS, Score, unique_items
+from kinetic.schemas.common import REGIONS, Instant, Score, unique_items
 from kinetic.services import safety
 from kinetic.services.clock import now
 
@@ -29,7 +29,7 @@ class PainCreateSchema(Schema):
     low_back = Score(allow_none=True)
     neck = Score(allow_none=True)
     headache = Score(allow_none=True)
-    recorded_at = fields.AwareDateTime()
+    recorded_at = Instant()
     notes = fields.Str(validate=validate.Length(max=2000), allow_none=True)
     client_id = fields.UUID()
     red_flags = fields.List(
@@ -71,8 +71,6 @@ class PainCreateSchema(Schema):
     def not_in_the_future(self, value, **kwargs):
         if value > now() + CLOCK_SKEW:
             raise ValidationError("Must not lie in the future.")
-        if value.year < 2000:
-            raise ValidationError("Must be a real date after 2000.")
 
     @validates_schema
     def at_least_one_score(self, data, **kwargs):

@@ -3,7 +3,7 @@ insights."""
 
 from marshmallow import Schema, fields, missing, validate
 
-from kinetic.schemas.common import SLUG, StrictInteger
+from kinetic.schemas.common import SLUG, Day, StrictInteger
 
 Slug = fields.Str(required=True, validate=[validate.Length(max=80), SLUG])
 
@@ -41,7 +41,7 @@ class QuestionnaireSchema(QuestionnaireSummarySchema):
 class ScheduleCreateSchema(Schema):
     questionnaire = Slug
     every_days = StrictInteger(required=True, validate=validate.Range(1, 365))
-    start_date = fields.Date()
+    start_date = Day()
     goals = fields.List(
         fields.Str(validate=validate.Length(min=3, max=200)),
         validate=validate.Length(max=10),

@@ -7,12 +7,9 @@ from kinetic.models.plans import (
     session_exercises,
     session_phase,
 )
-from kinetic.schemas.common import DaysOfWeek, Score, StrictInteger
+from kinetic.schemas.common import Day, DaysOfWeek, Score, StrictInteger
 from kinetic.schemas.library import PlanExerciseSchema
 from kinetic.schemas.prescriptions import Phases, PlanNote
-
-DateArg = fields.Date()
-
 
 Progression = fields.Str(
     validate=validate.OneOf(PROGRESSION_MODES),
@@ -26,7 +23,7 @@ Progression = fields.Str(
 
 class AssignmentCreateSchema(Schema):
     program = fields.Str(required=True, validate=validate.Length(min=1, max=80))
-    start_date = fields.Date()
+    start_date = Day()
     weeks = StrictInteger(validate=validate.Range(1, 52))
     days_of_week = DaysOfWeek()
     sessions_per_day = StrictInteger(validate=validate.Range(1, 3))
@@ -185,12 +182,10 @@ class SessionCompleteSchema(Schema):
 
 
 class RangeArgsSchema(Schema):
-    from_ = fields.Date(
+    from_ = Day(
         data_key="from", metadata={"description": "the first day, in local time"}
     )
-    to = fields.Date(
-        metadata={"description": "the last day, included; not before `from`"}
-    )
+    to = Day(metadata={"description": "the last day, included; not before `from`"})
 
 
 class PlanChangeSchema(Schema):

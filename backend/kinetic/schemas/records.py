@@ -1,11 +1,11 @@
 from marshmallow import Schema, fields, validate
 
+from kinetic.schemas.common import Day
+
 
 class ReportArgsSchema(Schema):
-    from_ = fields.Date(
-        data_key="from", metadata={"description": "default: 30 days ago"}
-    )
-    to = fields.Date(metadata={"description": "default: the patient's today"})
+    from_ = Day(data_key="from", metadata={"description": "default: 30 days ago"})
+    to = Day(metadata={"description": "default: the patient's today"})
     paper = fields.Str(
         load_default="a4",
         validate=validate.OneOf(["a4", "letter"]),
