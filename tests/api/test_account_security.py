@@ -389,3 +389,14 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(client, make_pati
     assert (
         again.status_code == 200 and me(client, again.json["token"]).status_code == 200
     )
+
+
+def test_the_operators_create_therapist_follows_the_policy(runner, client):
+    args = ["users", "create-therapist", "lead@clinic.example", "--name", "Lead"]
+
+    common = runner.invoke(args=args, input="qwertyuiop\nqwertyuiop\n")
+    named = runner.invoke(args=args, input="lead-clinic-1\nlead-clinic-1\n")
+
+    assert common.exit_code == 1 and "common" in common.output, common.output
+    assert named.exit_code == 1 and "email" in named.output, named.output
+    assert_error(login(client, "lead@clinic.example", "qwertyuiop"), 401)

@@ -44,6 +44,7 @@ def find_user_by_email(email: str) -> User | None:
 # The one answer to a sign-up for an address that has an account, whatever the
 # address: it names no field and no address (docs/security.md).
 REFUSED = "This account cannot be created. If you already have one, sign in."
+TAKEN = "An account with this email already exists."
 
 
 def register(data: dict, operator: bool = False) -> User:
@@ -58,7 +59,8 @@ def register(data: dict, operator: bool = False) -> User:
     invite = _usable_invite(data["invite_code"], email) if role == "patient" else None
     check_password(data["password"], email, "password")
     if find_user_by_email(email):
-        raise AccountError(409, REFUSED)
+        # The operator on the server's command line may know; no one else.
+        raise AccountError(409, TAKEN if operator else REFUSED)
     user = User(
         email=email,
         name=data["name"],
