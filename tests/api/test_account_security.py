@@ -3,6 +3,7 @@ failed sign-ins are throttled per account and address without locking the owner
 out, the password policy, changing the password and signing out everywhere."""
 
 import pytest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kinetic.services import passwords
 
@@ -191,6 +192,30 @@ def test_the_right_password_gets_in_after_20_wrong_ones_from_another_address(
     assert me(client, owner.json["token"]).status_code == 200
     # The guessing address stays throttled, even with the right password.
     assert_error(login(client, victim.email, victim.password, "203.0.113.9"), 429)
+
+
+def test_behind_a_proxy_the_pair_is_the_address_the_proxy_saw(
+    app, client, monkeypatch, make_therapist
+):
+    # What register_logging does with TRUSTED_PROXIES=1 (Caddy in front).
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1))
+    victim = make_therapist()
+
+    def via_proxy(password: str, forwarded: str):
+        return client.post(
+            f"{API}/auth/login",
+            json={"email": victim.email, "password": password},
+            headers={"X-Forwarded-For": forwarded},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+
+    for n in range(5):
+        assert_error(via_proxy(f"guess {n}", "203.0.113.9"), 401)
+    # Claiming the owner's address in the header does not escape: the proxy
+    # appends the address it saw, and only that one is trusted.
+    spoofed = via_proxy("guess 5", "198.51.100.20, 203.0.113.9")
+    assert_error(spoofed, 429)
+    assert via_proxy(victim.password, "198.51.100.20").status_code == 200
 
 
 def test_many_failures_on_one_account_slow_each_address_but_let_the_owner_in(
