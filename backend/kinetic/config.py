@@ -120,8 +120,26 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "FRONTEND_DIR": env.str("KINETIC_FRONTEND_DIR"),
         "RATELIMIT_STORAGE_URI": env.str("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMIT_PER_ACCOUNT": env.str("LOGIN_LIMIT_PER_ACCOUNT", "5/minute"),
+        # Failed sign-ins (docs/security.md): per account and address pair (429 for
+        # that pair only), per address over every account, and per account over
+        # every address. Past the account-wide count no one is refused: each pair
+        # is slowed to LOGIN_LIMIT_PER_PAIR_SLOWED, so the right password from a
+        # client that has not failed still gets in.
+        "LOGIN_LIMIT_PER_PAIR": env.str("LOGIN_LIMIT_PER_PAIR", "5/minute;20/hour"),
         "LOGIN_LIMIT_PER_ADDRESS": env.str("LOGIN_LIMIT_PER_ADDRESS", "30/minute"),
+        "LOGIN_LIMIT_PER_ACCOUNT": env.str("LOGIN_LIMIT_PER_ACCOUNT", "100/hour"),
+        "LOGIN_LIMIT_PER_PAIR_SLOWED": env.str(
+            "LOGIN_LIMIT_PER_PAIR_SLOWED", "1/minute"
+        ),
+        # Sign-ups (every attempt) per address; invites per therapist; wrong
+        # current passwords per account when changing it.
+        "REGISTER_LIMIT_PER_ADDRESS": env.str(
+            "REGISTER_LIMIT_PER_ADDRESS", "10/minute;60/hour"
+        ),
+        "INVITE_LIMIT_PER_ACCOUNT": env.str("INVITE_LIMIT_PER_ACCOUNT", "60/hour"),
+        "PASSWORD_CHANGE_LIMIT": env.str("PASSWORD_CHANGE_LIMIT", "5/minute;20/hour"),
+        # The shortest password accepted (it can be raised, never lowered).
+        "PASSWORD_MIN_LENGTH": env.int("PASSWORD_MIN_LENGTH", 10, 10, 128),
         # How many proxies in front set X-Forwarded-For (Caddy in the compose file).
         "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", 0, 0, 5),
         "LOG_FORMAT": env.choice(

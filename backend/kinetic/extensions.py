@@ -21,9 +21,16 @@ migrate = Migrate()
 compress = Compress()
 api = Api()
 limiter = Limiter(key_func=get_remote_address)
-# The endpoints with a rate limit (api/accounts.py). The limiter looks up every
+# The endpoints with a rate limit (api/throttle.py). The limiter looks up every
 # other request's limits only to find none: 7% of a small read under load.
-LIMITED_ENDPOINTS = frozenset({"accounts.login"})
+LIMITED_ENDPOINTS = frozenset(
+    {
+        "accounts.login",
+        "accounts.register",
+        "accounts.create_invite",
+        "accounts.change_password",
+    }
+)
 
 
 @limiter.request_filter

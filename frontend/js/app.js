@@ -20,6 +20,7 @@ const SCREENS = {
   report: () => import('./report.js'),
   tailor: () => import('./tailor.js'),
   library: () => import('./library.js'),
+  account: () => import('./account.js'),
 };
 
 const NAV = {
@@ -28,7 +29,7 @@ const NAV = {
 };
 const HOME = { patient: 'today', therapist: 'patients' };
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', questionnaire: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any' };
+const ROLE_OF = { today: 'patient', questionnaire: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any', account: 'any' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -176,13 +177,17 @@ window.addEventListener('signedout', () => {
   flashNext('Your session has ended. Please sign in again.');
   go('signin');
 });
-document.getElementById('signout').addEventListener('click', async () => {
+/** Ends this device's session (its push subscription, token, counts) and shows
+ * sign-in, with `message` when given (after "sign out everywhere"). */
+export async function leave(message = '') {
   await forgetPush();
   await signOut();
   forgetCounts();
   showQueue([]);
+  if (message) flashNext(message);
   go('signin');
-});
+}
+document.getElementById('signout').addEventListener('click', () => leave());
 document.addEventListener('click', (event) => {
   if (menu.open && !menu.contains(event.target)) menu.open = false;
 });

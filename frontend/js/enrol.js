@@ -5,14 +5,14 @@ export function render(screen, params, { go }) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const name = h('input', { name: 'name', autocomplete: 'name', required: true });
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: '8', required: true });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: '10', required: true });
   const code = h('input', { name: 'invite_code', autocomplete: 'off', required: true, value: params.code || '' });
   const status = statusLine();
   const button = h('button', { type: 'submit' }, 'Create account');
   const form = h('form', { class: 'card narrow', novalidate: true },
     field('Your name', name),
     field('Email', email),
-    field('Password', password, 'At least 8 characters.'),
+    field('Password', password, 'At least 10 characters; not a common password and not your email address.'),
     field('Invite code', code, 'From your therapist; the link fills it in.'),
     status,
     button,

@@ -413,7 +413,9 @@ def test_login_refuses_a_malformed_body(client, make_therapist, body, field):
     assert_error(client.post(f"{API}/auth/login", json=body), 422, field)
 
 
-def test_repeated_failed_logins_are_throttled_per_account(client, make_therapist):
+def test_repeated_failed_logins_are_throttled_per_account_and_address(
+    client, make_therapist
+):
     victim, colleague = make_therapist(), make_therapist()
 
     for attempt in range(5):
@@ -423,7 +425,8 @@ def test_repeated_failed_logins_are_throttled_per_account(client, make_therapist
     throttled = login(client, victim.email, "guess 5")
     assert_error(throttled, 429)
     assert "token" not in throttled.json
-    # Once throttled, even the right password has to wait.
+    # Once throttled, even the right password has to wait at this address
+    # (test_account_security.py: another address gets in).
     assert_error(login(client, victim.email, victim.password), 429)
     # Another account behind the same address still signs in.
     other = login(client, colleague.email, colleague.password)

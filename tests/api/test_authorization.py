@@ -155,6 +155,15 @@ TAILORED = {
 MATRIX = [
     # Any signed-in user.
     Route("POST", "/api/v1/auth/logout", ANY, ok=204),
+    Route("POST", "/api/v1/auth/logout-all", ANY, ok=204),
+    Route(
+        "POST",
+        "/api/v1/me/password",
+        ANY,
+        # The password tests/conftest.py gives every account.
+        body={"current_password": "correct horse", "new_password": "violet tractor"},
+        ok=204,
+    ),
     Route("GET", "/api/v1/me", ANY),
     Route("PATCH", "/api/v1/me", ANY, body={"name": "Renamed"}),
     Route("GET", "/api/v1/me/export", ANY),

@@ -228,9 +228,10 @@ def test_each_optional_body_may_be_left_out(
     assert (same.json["neck"], same.json["low_back"]) == (3, None)
 
 
-def test_an_invite_for_an_email_with_an_account_is_a_conflict(
+def test_an_invite_for_an_email_with_an_account_answers_like_any_other(
     client, make_therapist, make_patient
 ):
+    # Issue 23: a 409 here told any therapist which addresses have an account.
     therapist = make_therapist()
     patient = make_patient(therapist)
     response = client.post(
@@ -238,10 +239,11 @@ def test_an_invite_for_an_email_with_an_account_is_a_conflict(
         json={"email": patient.email.upper()},
         headers=therapist.headers,
     )
-    assert response.status_code == 409
-    assert response.json["message"] == "An account with this email already exists."
+    assert response.status_code == 201, response.json
+    assert response.json["email"] == patient.email
     responses = client.get(f"{API}/openapi.json").json["paths"][f"{API}/invites"]
-    assert "409" in responses["post"]["responses"]
+    assert "409" not in responses["post"]["responses"]
+    assert "429" in responses["post"]["responses"]
 
 
 def test_a_lone_to_moves_the_default_from_before_it(client, clock, make_patient):

@@ -1,15 +1,17 @@
 """Accounts: sign-up, sign-in, the caller's own profile, export, erasure, invites."""
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from kinetic.api import throttle
 from kinetic.api.auth import current_user, login_required
-from kinetic.extensions import db, limiter, login_account_key
+from kinetic.extensions import db
 from kinetic.schemas.users import (
     InviteCreateSchema,
     InviteSchema,
     LoginSchema,
+    PasswordChangeSchema,
     RegisterSchema,
     TokenSchema,
     UserPatchSchema,
@@ -20,22 +22,24 @@ from kinetic.services import accounts, privacy
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts")
 
 
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
 @blp.route("/auth/register", methods=["POST"])
+@throttle.register_limit
 @blp.arguments(RegisterSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def register(data):
     """Create a therapist account, or a patient account with an invite code.
 
-    409 when an account with this email exists; 403 when therapist sign-up is
-    switched off on this server. 422 naming `invite_code` when the code is
-    unknown, used or expired, or naming `email` when the invite was issued for
-    another address: the server's own records, which no schema can show.
+    The invite is checked before anything that depends on who has an account:
+    422 naming `invite_code` when the code is unknown, used or expired, or
+    naming `email` when the invite was issued for another address, answered
+    alike for every address. 422 naming `password` when the password is under
+    the minimum length (10 by default), one of the most common passwords, or
+    holds the address. 409 with one generic message, naming no field and no
+    address, when the address already has an account; 403 when therapist
+    sign-up is switched off. Attempts are limited per address (429).
     """
     user = accounts.register(data)
     token = accounts.issue_token(user)
@@ -44,25 +48,22 @@ def register(data):
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=login_account_key,
-    deduct_when=_failed,
-    scope="login-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    deduct_when=_failed,
-    scope="login-address",
-)
+@throttle.login_limits
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def login(data):
-    """Exchange email and password for a bearer token."""
+    """Exchange email and password for a bearer token.
+
+    Failed attempts are limited per account and address pair, and per address
+    (429 for the caller only); past many failures on one account from
+    anywhere, each pair is slowed further, never the right password from an
+    address that has not failed.
+    """
     user = accounts.authenticate(data["email"], data["password"])
     if user is None:
+        throttle.count_account_failure()
         abort(401, message="Wrong email or password.")
     token = accounts.issue_token(user)
     db.session.commit()
@@ -75,6 +76,36 @@ def login(data):
 def logout():
     """End this token's session."""
     accounts.revoke_token(g.token)
+    db.session.commit()
+
+
+@blp.route("/auth/logout-all", methods=["POST"])
+@login_required(blp)
+@blp.response(204)
+def logout_all():
+    """Sign out everywhere: end every session of the account, this one too."""
+    accounts.revoke_all_tokens(current_user())
+    db.session.commit()
+
+
+@blp.route("/me/password", methods=["POST"])
+@throttle.password_change_limit
+@login_required(blp)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def change_password(data):
+    """Change the password; every other session of the account ends, this one
+    stays signed in.
+
+    422 naming `current_password` when it is wrong (limited per account: 429),
+    or naming `new_password` when the policy refuses it (under the minimum
+    length, one of the most common passwords, holding the address, or the same
+    as the current one).
+    """
+    accounts.change_password(
+        current_user(), data["current_password"], data["new_password"], g.token
+    )
     db.session.commit()
 
 
@@ -114,15 +145,17 @@ def export():
 
 
 @blp.route("/invites", methods=["POST"])
+@throttle.invite_limit
 @login_required(blp, role="therapist")
 @blp.arguments(InviteCreateSchema, required=False)
 @blp.response(201, InviteSchema)
-@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def create_invite(data):
     """A one-time code that enrols one patient with this therapist.
 
-    The name and the email are optional. An invite for an email that already has
-    an account is refused with 409: that person cannot sign up again.
+    The name and the email are optional. Any address is accepted alike: one that
+    already has an account is refused when the code is used. Invites are
+    limited per therapist (429).
     """
     code, invite = accounts.create_invite(
         current_user(), data.get("name"), data.get("email")

@@ -3,6 +3,18 @@ from marshmallow import Schema, fields, validate
 from kinetic.schemas.common import Email, Timezone
 
 
+def NewPassword(**kwargs) -> fields.Str:
+    """A password being chosen. The server's policy (services/passwords.py) also
+    refuses the most common passwords and any holding the address, and may ask
+    for more than 10 characters (PASSWORD_MIN_LENGTH)."""
+    return fields.Str(
+        validate=validate.Length(
+            min=10, max=256, error="Use at least 10 characters (at most 256)."
+        ),
+        **kwargs,
+    )
+
+
 class UserSchema(Schema):
     id = fields.Int(required=True)
     # Not Email(): accounts made under earlier rules keep their address.
@@ -14,11 +26,7 @@ class UserSchema(Schema):
 
 class RegisterSchema(Schema):
     email = Email(required=True)
-    password = fields.Str(
-        required=True,
-        load_only=True,
-        validate=validate.Length(min=8, max=256, error="Use 8 to 256 characters."),
-    )
+    password = NewPassword(required=True, load_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Str(validate=validate.OneOf(["therapist", "patient"]))
     invite_code = fields.Str(validate=validate.Length(min=1, max=64))
@@ -66,3 +74,10 @@ class InviteSchema(Schema):
     expires_at = fields.AwareDateTime(required=True)
     name = fields.Str(allow_none=True)
     email = fields.Str(allow_none=True)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.Str(
+        required=True, validate=validate.Length(min=1, max=256)
+    )
+    new_password = NewPassword(required=True)

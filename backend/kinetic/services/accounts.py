@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kinetic.extensions import db
 from kinetic.models import AuthToken, Invite, User
+from kinetic.services import passwords
 from kinetic.services.clock import now
 
 
@@ -40,10 +41,45 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.lower()))
 
 
+# The one answer to a sign-up for an address that has an account, whatever the
+# address: it names no field and no address (docs/security.md).
+REFUSED = "This account cannot be created. If you already have one, sign in."
+TAKEN = "An account with this email already exists."
+
+
 def register(data: dict, operator: bool = False) -> User:
     """A new account. `operator`: made on the server's command line, where a
-    therapist may be created even with sign-up switched off."""
+    therapist may be created even with sign-up switched off.
+
+    Every check that does not depend on who has an account comes first (the
+    role, the invite), so a bad invite is refused alike for a known and an
+    unknown address."""
     email = data["email"].lower()
+    role = _role(data, operator)
+    invite = _usable_invite(data["invite_code"], email) if role == "patient" else None
+    check_password(data["password"], email, "password")
+    if find_user_by_email(email):
+        # The operator on the server's command line may know; no one else.
+        raise AccountError(409, TAKEN if operator else REFUSED)
+    user = User(
+        email=email,
+        name=data["name"],
+        role=role,
+        timezone=data.get("timezone") or "UTC",
+        password_hash=hash_password(data["password"]),
+    )
+    if invite is not None:
+        _claim_invite(invite)
+        user.therapist_id = invite.therapist_id
+        db.session.add(user)
+        db.session.flush()
+        invite.used_by_id = user.id
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _role(data: dict, operator: bool) -> str:
     role = data.get("role") or ("patient" if data.get("invite_code") else None)
     if role is None:
         raise AccountError(422, "A patient needs an invite code.", "invite_code")
@@ -54,24 +90,40 @@ def register(data: dict, operator: bool = False) -> User:
         raise AccountError(422, "A patient needs an invite code.", "invite_code")
     if role == "therapist" and data.get("invite_code"):
         raise AccountError(422, "Invite codes are for patients.", "invite_code")
-    if find_user_by_email(email):
-        raise AccountError(409, "An account with this email already exists.")
-    user = User(
-        email=email,
-        name=data["name"],
-        role=role,
-        timezone=data.get("timezone") or "UTC",
-        password_hash=hash_password(data["password"]),
+    return role
+
+
+def check_password(password: str, email: str, field: str) -> None:
+    """422 naming `field` when the policy (services/passwords.py) refuses it."""
+    why = passwords.problem(password, email)
+    if why:
+        raise AccountError(422, why, field)
+
+
+def change_password(user: User, current: str, new: str, token: str) -> None:
+    """Sets a new password and ends every other session of the account; the
+    caller's own token stays valid."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError(
+            422, "This is not your current password.", "current_password"
+        )
+    if new == current:
+        raise AccountError(
+            422, "Choose a password other than the current one.", "new_password"
+        )
+    check_password(new, user.email, "new_password")
+    user.password_hash = hash_password(new)
+    db.session.execute(
+        delete(AuthToken).where(
+            AuthToken.user_id == user.id, AuthToken.token_hash != _digest(token)
+        )
     )
-    if role == "patient":
-        invite = _claim_invite(data["invite_code"], email)
-        user.therapist_id = invite.therapist_id
-        db.session.add(user)
-        db.session.flush()
-        invite.used_by_id = user.id
-    db.session.add(user)
     db.session.flush()
-    return user
+
+
+def revoke_all_tokens(user: User) -> None:
+    """Sign out everywhere: every session of the account, this one included."""
+    db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -114,8 +166,8 @@ def revoke_token(token: str) -> None:
 
 
 def create_invite(therapist: User, name: str | None, email: str | None):
-    if email and find_user_by_email(email):
-        raise AccountError(409, "An account with this email already exists.")
+    """An invite, for any address: one that already has an account is refused
+    when the code is used, so the answer here tells nothing about accounts."""
     code = secrets.token_urlsafe(9)
     ttl = timedelta(days=current_app.config["INVITE_TTL_DAYS"])
     invite = Invite(
@@ -130,7 +182,7 @@ def create_invite(therapist: User, name: str | None, email: str | None):
     return code, invite
 
 
-def _claim_invite(code: str, email: str) -> Invite:
+def _usable_invite(code: str, email: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.code_hash == _digest(code)))
     if invite is None or invite.used_at is not None or invite.expires_at <= now():
         raise AccountError(
@@ -140,6 +192,10 @@ def _claim_invite(code: str, email: str) -> Invite:
         raise AccountError(
             422, "This invite was issued for another email address.", "email"
         )
+    return invite
+
+
+def _claim_invite(invite: Invite) -> None:
     # A conditional update, so two sign-ups racing for one code cannot both win.
     claimed = db.session.execute(
         update(Invite)
@@ -148,4 +204,3 @@ def _claim_invite(code: str, email: str) -> Invite:
     )
     if claimed.rowcount != 1:
         raise AccountError(409, "This invite code has just been used.", "invite_code")
-    return invite
