@@ -149,27 +149,99 @@ def complete(client, patient, session_id, **body):
     )
 
 
-def test_completing_a_session_once_and_again_changes_nothing(client, clock, pair):
+def test_completing_a_session_again_with_the_same_answers_changes_nothing(
+    client, clock, pair
+):
     therapist, patient = pair
     assign(client, therapist, patient, start_date="2026-03-09")
     (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
-    first = complete(
-        client,
-        patient,
-        session["id"],
-        exercises_done=["test-bracing"],
-        difficulty=4,
-        pain_during=2,
-        notes="Felt fine",
-    )
+    answers = {
+        "exercises_done": ["test-bracing"],
+        "difficulty": 4,
+        "pain_during": 2,
+        "notes": "Felt fine",
+    }
+    first = complete(client, patient, session["id"], **answers)
     assert first.status_code == 200
     assert first.json["status"] == "done"
     assert first.json["difficulty"] == 4
     assert first.json["exercises_done"] == ["test-bracing"]
-    again = complete(client, patient, session["id"], difficulty=9)
-    assert again.status_code == 200
-    assert again.json["difficulty"] == 4
-    assert again.json["completed_at"] == first.json["completed_at"]
+    clock.advance(hours=1)
+    again = complete(client, patient, session["id"], **answers)  # an offline replay
+    assert again.status_code == 200, again.json
+    assert again.json == first.json
+
+
+def test_completing_a_session_again_with_other_answers_is_a_conflict(
+    client, clock, pair
+):
+    therapist, patient = pair
+    assign(client, therapist, patient, start_date="2026-03-09")
+    (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    first = complete(client, patient, session["id"], difficulty=4, notes="Felt fine")
+    assert first.status_code == 200
+
+    for body in ({"difficulty": 9}, {}, {"difficulty": 4}):
+        again = complete(client, patient, session["id"], **body)
+        assert again.status_code == 409, again.json
+        assert again.json["code"] == 409
+        assert "already finished" in again.json["message"]
+        assert again.json["session"] == first.json
+    (stored,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    assert stored == first.json
+
+
+def test_of_two_completions_at_once_the_first_stored_wins(
+    app, client, clock, pair, monkeypatch
+):
+    """Two devices finish the session together: both read it pending, and the
+    other device's completion is stored between this one's read and its write.
+    This one must not overwrite it: 409 with the stored (winning) session."""
+    from kinetic.extensions import db
+    from kinetic.models import User
+    from kinetic.services import plans
+
+    therapist, patient = pair
+    assign(client, therapist, patient, start_date="2026-03-09")
+    (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    read_pending = plans.patients_session
+
+    def read_then_lose_the_race(user, session_id):
+        stale = read_pending(user, session_id)
+        assert stale.status == "pending"
+        with app.app_context():  # the other device, on its own connection
+            other = read_pending(db.session.get(User, user.id), session_id)
+            plans.complete_session(other, {"pain_during": 9, "difficulty": 5})
+            db.session.commit()
+        return stale
+
+    monkeypatch.setattr(plans, "patients_session", read_then_lose_the_race)
+    response = complete(client, patient, session["id"], difficulty=1)
+    monkeypatch.undo()
+
+    assert response.status_code == 409, response.json
+    won = response.json["session"]
+    assert (won["status"], won["pain_during"], won["difficulty"]) == ("done", 9, 5)
+    (stored,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    assert stored == won
+
+
+def test_a_cancelled_session_cannot_be_completed(client, clock, pair):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient, start_date="2026-03-09").json
+    (session,) = sessions(client, patient, "2026-03-11", "2026-03-11")
+    paused = client.patch(
+        f"{API}/assignments/{plan['id']}",
+        json={"status": "paused"},
+        headers=therapist.headers,
+    )
+    assert paused.status_code == 200
+    clock.advance(days=1)
+    response = complete(client, patient, session["id"])
+    assert response.status_code == 409
+    assert "cancelled" in response.json["message"]
+    assert "session" not in response.json
+    assert sessions(client, patient, "2026-03-11", "2026-03-11") == []
 
 
 def test_a_missed_session_can_still_be_completed(client, clock, pair):
