@@ -236,9 +236,7 @@ def _store_if_open(session: ScheduledSession, answers: dict) -> bool:
     SQLite lets one writer at a time. Reloads what is stored either way."""
     result = db.session.execute(
         update(ScheduledSession)
-        .where(
-            ScheduledSession.id == session.id, ScheduledSession.status.in_(_OPEN)
-        )
+        .where(ScheduledSession.id == session.id, ScheduledSession.status.in_(_OPEN))
         .values(**answers, completed_at=now())
         .execution_options(synchronize_session=False)
     )
