@@ -1,5 +1,6 @@
 """Assignments and the sessions they schedule, in the patient's own calendar."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -338,15 +339,72 @@ def test_assignment_status_must_be_known(client, clock, pair):
     assert "status" in response.json["errors"]
 
 
-def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
+def test_a_program_is_assigned_once_while_a_plan_of_it_runs(client, clock, pair):
     therapist, patient = pair
-    first = assign(client, therapist, patient).json
-    second = assign(client, therapist, patient).json
+    first = assign(client, therapist, patient)
+    assert first.status_code == 201
+
+    for status in ("active", "paused"):
+        changed = client.patch(
+            f"{API}/assignments/{first.json['id']}",
+            json={"status": status},
+            headers=therapist.headers,
+        )
+        assert changed.status_code == 200
+        again = assign(client, therapist, patient, weeks=2)
+        assert again.status_code == 409, again.json
+        assert again.json["code"] == 409
+        assert "already has a plan of this program" in again.json["message"]
+    listed = client.get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    )
+    assert [a["id"] for a in listed.json] == [first.json["id"]]
+
     client.patch(
-        f"{API}/assignments/{second['id']}",
+        f"{API}/assignments/{first.json['id']}",
         json={"status": "stopped"},
         headers=therapist.headers,
     )
+    assert assign(client, therapist, patient).status_code == 201
+
+
+def test_five_assignments_of_one_program_at_once_make_one_plan(
+    app, clock, pair, make_patient
+):
+    therapist, patient = pair
+    start = threading.Barrier(5)
+    answers = []
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(assign(client, therapist, patient).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [201, 409, 409, 409, 409]
+    listed = app.test_client().get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    )
+    assert len(listed.json) == 1
+    # Another patient of the same therapist is not held up by the first's plan.
+    other = make_patient(therapist)
+    assert assign(app.test_client(), therapist, other).status_code == 201
+
+
+def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
+    therapist, patient = pair
+    stopped = assign(client, therapist, patient).json
+    client.patch(
+        f"{API}/assignments/{stopped['id']}",
+        json={"status": "stopped"},
+        headers=therapist.headers,
+    )
+    first = assign(client, therapist, patient).json
     detail = client.get(f"{API}/patients/{patient.id}", headers=therapist.headers)
     assert detail.status_code == 200
     assert [a["id"] for a in detail.json["assignments"]] == [first["id"]]
@@ -354,7 +412,7 @@ def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
     everything = client.get(
         f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
     )
-    assert {a["id"] for a in everything.json} == {first["id"], second["id"]}
+    assert {a["id"] for a in everything.json} == {first["id"], stopped["id"]}
 
 
 @pytest.mark.parametrize(

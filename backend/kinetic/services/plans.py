@@ -5,13 +5,20 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, func, select, update
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, Program, ScheduledSession, User
+from kinetic.models import (
+    Assignment,
+    Program,
+    ProgramVersion,
+    ScheduledSession,
+    User,
+)
 from kinetic.models.plans import (
     COMPLETED_STATUSES,
     session_exercises,
     without_phases,
 )
 from kinetic.services import own_library, prescriptions
+from kinetic.services.locks import lock_row
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
 
@@ -51,6 +58,7 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
     program = own_library.find(Program, therapist, data["program"])
     if program is None or program.current_version is None or program.archived_at:
         raise AccountError(422, "No program with this slug.", "program")
+    _refuse_a_second_plan(patient, program)
     content = program.current_version.content
     start = data.get("start_date") or today_in(patient.timezone)
     weeks = data.get("weeks") or content["weeks"]
@@ -72,6 +80,29 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
     )
     db.session.flush()
     return assignment
+
+
+def _refuse_a_second_plan(patient: User, program: Program) -> None:
+    """409 while the patient has a plan of this program that is not stopped
+    (active, or paused, which resuming would bring back beside the new one).
+    Under the patient's lock: of several assignments at once, one is made."""
+    lock_row(User, patient.id)
+    live = db.session.scalar(
+        select(Assignment.id)
+        .join(ProgramVersion, Assignment.program_version_id == ProgramVersion.id)
+        .where(
+            Assignment.patient_id == patient.id,
+            ProgramVersion.program_id == program.id,
+            Assignment.status != "stopped",
+        )
+        .limit(1)
+    )
+    if live is not None:
+        raise AccountError(
+            409,
+            "This patient already has a plan of this program: change, pause or "
+            "stop that plan rather than assigning the program again.",
+        )
 
 
 def set_assignment_status(assignment: Assignment, status: str) -> Assignment:
