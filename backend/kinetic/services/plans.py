@@ -18,9 +18,9 @@ from kinetic.models.plans import (
     without_phases,
 )
 from kinetic.services import own_library, prescriptions
-from kinetic.services.locks import lock_row
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
+from kinetic.services.locks import lock_row
 
 
 def session_status(session: ScheduledSession, today: date) -> str:
