@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kinetic.extensions import db
@@ -55,7 +56,7 @@ def register(data: dict, operator: bool = False) -> User:
     if role == "therapist" and data.get("invite_code"):
         raise AccountError(422, "Invite codes are for patients.", "invite_code")
     if find_user_by_email(email):
-        raise AccountError(409, "An account with this email already exists.")
+        raise _email_taken()
     user = User(
         email=email,
         name=data["name"],
@@ -66,12 +67,28 @@ def register(data: dict, operator: bool = False) -> User:
     if role == "patient":
         invite = _claim_invite(data["invite_code"], email)
         user.therapist_id = invite.therapist_id
-        db.session.add(user)
-        db.session.flush()
+        _insert_account(user)
         invite.used_by_id = user.id
-    db.session.add(user)
+    _insert_account(user)
     db.session.flush()
     return user
+
+
+def _email_taken() -> AccountError:
+    return AccountError(409, "An account with this email already exists.")
+
+
+def _insert_account(user: User) -> None:
+    """Inserts the account in a savepoint: of two sign-ups with one new email at
+    the same moment, both pass the lookup, and the second meets the unique email
+    here and is refused as any taken email is (not a 500)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        if find_user_by_email(user.email) is None:
+            raise
+        raise _email_taken() from None
 
 
 def authenticate(email: str, password: str) -> User | None:
