@@ -193,7 +193,7 @@ class CompletionConflict(AccountError):
         super().__init__(
             409,
             "This session was already finished with other answers, perhaps on "
-            "another device: `session` is the one stored.",
+            "another device; those answers are kept.",
         )
         self.session = session
 
