@@ -167,6 +167,11 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "VAPID_SUBJECT", None if production else "mailto:admin@localhost"
         ),
         "REMINDER_GRACE_MINUTES": env.int("REMINDER_GRACE_MINUTES", 60, 1, 720),
+        # A new calendar link within this many seconds of the last is refused
+        # (409): a double tap makes one link, not one that works and one that not.
+        "CALENDAR_LINK_REPEAT_SECONDS": env.int(
+            "CALENDAR_LINK_REPEAT_SECONDS", 30, 0, 3600
+        ),
         "PUSH_SERVICE_HOSTS": env.list(
             "PUSH_SERVICE_HOSTS",
             "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,"

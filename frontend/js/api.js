@@ -38,6 +38,8 @@ export class ApiError extends Error {
     this.status = status;
     this.errors = body.errors || {};
     this.problems = body.problems || [];
+    // A 409 of a completion carries the session as stored (another device's).
+    this.session = body.session || null;
   }
 }
 

@@ -432,6 +432,14 @@ class Player {
         h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
       this.focusTop();
     } catch (error) {
+      if (error.status === 409 && error.session) { // another device finished it first
+        localStorage.removeItem(stateKey(this.session.id));
+        this.root.replaceChildren(heading('Already finished'),
+          h('section', { class: 'card summary' }, h('p', { class: 'status info', role: 'status' }, error.message)),
+          h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
+        this.focusTop();
+        return;
+      }
       say(status, error.message, 'error');
       button.disabled = false;
     }

@@ -148,15 +148,23 @@ function finishForm(session, ticks, card) {
     if (during.input.value !== '') body.pain_during = Number(during.input.value);
     if (notes.value.trim()) body.notes = notes.value.trim();
     button.disabled = true;
-    try {
-      const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
+    const show = (stored, queued, note) => {
       localStorage.removeItem(ticksKey(session.id));
       localStorage.removeItem(`kc.player.${session.id}`);
-      const fresh = sessionCard(result.data || { ...session, status: 'done', exercises_done: null }, false, !!result.queued);
+      const fresh = sessionCard(stored, false, queued);
       fresh.querySelector('h2').textContent = card.querySelector('h2').textContent;
+      if (note) fresh.querySelector('.status').before(h('p', { class: 'status info', role: 'status' }, note));
       card.replaceWith(fresh);
       fresh.querySelector('h2').scrollIntoView({ block: 'start' });
+    };
+    try {
+      const result = await submit(`session-${session.id}`, `/sessions/${session.id}/complete`, body, 'Session');
+      show(result.data || { ...session, status: 'done', exercises_done: null }, !!result.queued);
     } catch (error) {
+      if (error.status === 409 && error.session) { // another device finished it first
+        show(error.session, false, error.message);
+        return;
+      }
       showError(form, status, error);
       button.disabled = false;
     }

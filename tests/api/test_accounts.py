@@ -256,6 +256,37 @@ def test_a_duplicate_patient_email_does_not_use_up_the_invite(client, make_thera
     assert fresh.status_code == 201, fresh.json
 
 
+@pytest.mark.parametrize("role", ["therapist", "patient"])
+def test_a_sign_up_that_loses_the_race_for_its_email_is_a_conflict(
+    client, make_therapist, monkeypatch, role
+):
+    """Two sign-ups with one new email at once: both find no account, and the
+    second's insert meets the unique email. 409 as for any taken email (it was a
+    500), and the loser's invite is not used up."""
+    from kinetic.services import accounts
+
+    register(client, **therapist_body(email="taken@example.org"))
+    code = invite(client, make_therapist())
+    body = (
+        therapist_body if role == "therapist" else lambda **e: patient_body(code, **e)
+    )
+    real_lookup = accounts.find_user_by_email
+    calls = []
+
+    def lookup_that_misses_once(email):
+        calls.append(email)
+        return None if len(calls) == 1 else real_lookup(email)
+
+    monkeypatch.setattr(accounts, "find_user_by_email", lookup_that_misses_once)
+    lost = register(client, **body(email="taken@example.org"))
+    monkeypatch.undo()
+
+    assert len(calls) == 2  # the insert failed and the email was looked up again
+    assert_error(lost, 409)
+    assert "token" not in lost.json
+    assert register(client, **patient_body(code)).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [

@@ -2,6 +2,7 @@
 an iCalendar file of the next four weeks at the reminder time, in the patient's
 timezone, with an alarm each, following the plan as it changes."""
 
+import threading
 from datetime import datetime, timedelta
 
 import icalendar
@@ -100,8 +101,9 @@ def test_a_done_or_partly_done_session_leaves_the_feed(client, patient, body):
     assert first.date().isoformat() == "2026-03-12"
 
 
-def test_a_new_link_replaces_the_old_and_delete_revokes(client, patient):
+def test_a_new_link_replaces_the_old_and_delete_revokes(client, clock, patient):
     old = link(client, patient)
+    clock.advance(seconds=30)
     new = link(client, patient)
 
     assert fetch(client, old).status_code == 404
@@ -117,6 +119,41 @@ def test_a_new_link_replaces_the_old_and_delete_revokes(client, patient):
     assert gone.status_code == 404 and gone.json["code"] == 404
     state = client.get(f"{API}/me/calendar", headers=patient.headers).json
     assert state == {"active": False, "created_at": None}
+
+
+def test_a_second_link_moments_after_the_first_is_refused(client, clock, patient):
+    first = link(client, patient)
+    clock.advance(seconds=29)
+
+    again = client.post(f"{API}/me/calendar", headers=patient.headers)
+
+    assert again.status_code == 409, again.json
+    assert again.json["code"] == 409 and "moments ago" in again.json["message"]
+    assert "url" not in again.json
+    assert fetch(client, first).status_code == 200  # the link handed out still works
+    # Turned off, a new one can be made at once.
+    assert client.delete(f"{API}/me/calendar", headers=patient.headers).status_code
+    assert fetch(client, link(client, patient)).status_code == 200
+
+
+def test_ten_links_at_once_make_one_that_works(app, clock, patient):
+    start = threading.Barrier(10)
+    answers = []
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(client.post(f"{API}/me/calendar", headers=patient.headers))
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    (made,) = [a.json["url"] for a in answers if a.status_code == 201]
+    assert fetch(app.test_client(), made).status_code == 200
 
 
 @pytest.mark.parametrize("token", ["nope", "x" * 43, "a" * 200])

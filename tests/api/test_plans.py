@@ -1,5 +1,6 @@
 """Assignments and the sessions they schedule, in the patient's own calendar."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -149,27 +150,99 @@ def complete(client, patient, session_id, **body):
     )
 
 
-def test_completing_a_session_once_and_again_changes_nothing(client, clock, pair):
+def test_completing_a_session_again_with_the_same_answers_changes_nothing(
+    client, clock, pair
+):
     therapist, patient = pair
     assign(client, therapist, patient, start_date="2026-03-09")
     (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
-    first = complete(
-        client,
-        patient,
-        session["id"],
-        exercises_done=["test-bracing"],
-        difficulty=4,
-        pain_during=2,
-        notes="Felt fine",
-    )
+    answers = {
+        "exercises_done": ["test-bracing"],
+        "difficulty": 4,
+        "pain_during": 2,
+        "notes": "Felt fine",
+    }
+    first = complete(client, patient, session["id"], **answers)
     assert first.status_code == 200
     assert first.json["status"] == "done"
     assert first.json["difficulty"] == 4
     assert first.json["exercises_done"] == ["test-bracing"]
-    again = complete(client, patient, session["id"], difficulty=9)
-    assert again.status_code == 200
-    assert again.json["difficulty"] == 4
-    assert again.json["completed_at"] == first.json["completed_at"]
+    clock.advance(hours=1)
+    again = complete(client, patient, session["id"], **answers)  # an offline replay
+    assert again.status_code == 200, again.json
+    assert again.json == first.json
+
+
+def test_completing_a_session_again_with_other_answers_is_a_conflict(
+    client, clock, pair
+):
+    therapist, patient = pair
+    assign(client, therapist, patient, start_date="2026-03-09")
+    (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    first = complete(client, patient, session["id"], difficulty=4, notes="Felt fine")
+    assert first.status_code == 200
+
+    for body in ({"difficulty": 9}, {}, {"difficulty": 4}):
+        again = complete(client, patient, session["id"], **body)
+        assert again.status_code == 409, again.json
+        assert again.json["code"] == 409
+        assert "already finished" in again.json["message"]
+        assert again.json["session"] == first.json
+    (stored,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    assert stored == first.json
+
+
+def test_of_two_completions_at_once_the_first_stored_wins(
+    app, client, clock, pair, monkeypatch
+):
+    """Two devices finish the session together: both read it pending, and the
+    other device's completion is stored between this one's read and its write.
+    This one must not overwrite it: 409 with the stored (winning) session."""
+    from kinetic.extensions import db
+    from kinetic.models import User
+    from kinetic.services import plans
+
+    therapist, patient = pair
+    assign(client, therapist, patient, start_date="2026-03-09")
+    (session,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    read_pending = plans.patients_session
+
+    def read_then_lose_the_race(user, session_id):
+        stale = read_pending(user, session_id)
+        assert stale.status == "pending"
+        with app.app_context():  # the other device, on its own connection
+            other = read_pending(db.session.get(User, user.id), session_id)
+            plans.complete_session(other, {"pain_during": 9, "difficulty": 5})
+            db.session.commit()
+        return stale
+
+    monkeypatch.setattr(plans, "patients_session", read_then_lose_the_race)
+    response = complete(client, patient, session["id"], difficulty=1)
+    monkeypatch.undo()
+
+    assert response.status_code == 409, response.json
+    won = response.json["session"]
+    assert (won["status"], won["pain_during"], won["difficulty"]) == ("done", 9, 5)
+    (stored,) = sessions(client, patient, "2026-03-09", "2026-03-09")
+    assert stored == won
+
+
+def test_a_cancelled_session_cannot_be_completed(client, clock, pair):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient, start_date="2026-03-09").json
+    (session,) = sessions(client, patient, "2026-03-11", "2026-03-11")
+    paused = client.patch(
+        f"{API}/assignments/{plan['id']}",
+        json={"status": "paused"},
+        headers=therapist.headers,
+    )
+    assert paused.status_code == 200
+    clock.advance(days=1)
+    response = complete(client, patient, session["id"])
+    assert response.status_code == 409
+    assert "cancelled" in response.json["message"]
+    assert "session" not in response.json
+    assert sessions(client, patient, "2026-03-11", "2026-03-11") == []
 
 
 def test_a_missed_session_can_still_be_completed(client, clock, pair):
@@ -266,15 +339,72 @@ def test_assignment_status_must_be_known(client, clock, pair):
     assert "status" in response.json["errors"]
 
 
-def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
+def test_a_program_is_assigned_once_while_a_plan_of_it_runs(client, clock, pair):
     therapist, patient = pair
-    first = assign(client, therapist, patient).json
-    second = assign(client, therapist, patient).json
+    first = assign(client, therapist, patient)
+    assert first.status_code == 201
+
+    for status in ("active", "paused"):
+        changed = client.patch(
+            f"{API}/assignments/{first.json['id']}",
+            json={"status": status},
+            headers=therapist.headers,
+        )
+        assert changed.status_code == 200
+        again = assign(client, therapist, patient, weeks=2)
+        assert again.status_code == 409, again.json
+        assert again.json["code"] == 409
+        assert "already has a plan of this program" in again.json["message"]
+    listed = client.get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    )
+    assert [a["id"] for a in listed.json] == [first.json["id"]]
+
     client.patch(
-        f"{API}/assignments/{second['id']}",
+        f"{API}/assignments/{first.json['id']}",
         json={"status": "stopped"},
         headers=therapist.headers,
     )
+    assert assign(client, therapist, patient).status_code == 201
+
+
+def test_five_assignments_of_one_program_at_once_make_one_plan(
+    app, clock, pair, make_patient
+):
+    therapist, patient = pair
+    start = threading.Barrier(5)
+    answers = []
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(assign(client, therapist, patient).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [201, 409, 409, 409, 409]
+    listed = app.test_client().get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    )
+    assert len(listed.json) == 1
+    # Another patient of the same therapist is not held up by the first's plan.
+    other = make_patient(therapist)
+    assert assign(app.test_client(), therapist, other).status_code == 201
+
+
+def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
+    therapist, patient = pair
+    stopped = assign(client, therapist, patient).json
+    client.patch(
+        f"{API}/assignments/{stopped['id']}",
+        json={"status": "stopped"},
+        headers=therapist.headers,
+    )
+    first = assign(client, therapist, patient).json
     detail = client.get(f"{API}/patients/{patient.id}", headers=therapist.headers)
     assert detail.status_code == 200
     assert [a["id"] for a in detail.json["assignments"]] == [first["id"]]
@@ -282,7 +412,7 @@ def test_patient_detail_lists_active_and_paused_plans(client, clock, pair):
     everything = client.get(
         f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
     )
-    assert {a["id"] for a in everything.json} == {first["id"], second["id"]}
+    assert {a["id"] for a in everything.json} == {first["id"], stopped["id"]}
 
 
 @pytest.mark.parametrize(

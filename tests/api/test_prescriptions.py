@@ -101,6 +101,10 @@ def test_version_one_is_the_program_as_written(client, clock, pair):
 def test_a_plan_longer_than_its_program_stretches_the_last_phase(client, clock, pair):
     therapist, patient = pair
     longer = assign(client, therapist, patient, weeks=6).json
+    stop = {"status": "stopped"}  # one plan of a program at a time
+    client.patch(
+        f"{API}/assignments/{longer['id']}", json=stop, headers=therapist.headers
+    )
     shorter = assign(client, therapist, patient, weeks=1).json
 
     assert [

@@ -2,6 +2,7 @@
 kept in the instance folder."""
 
 import base64
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -96,6 +97,58 @@ def test_subscribing_stores_the_browser_and_repeating_updates_it(
     with app.app_context():
         stored = db.session.scalar(select(PushSubscription))
         assert stored.p256dh == renewed["keys"]["p256dh"]
+
+
+def test_a_subscription_that_loses_the_race_updates_the_winners_row(
+    app, client, make_patient, monkeypatch
+):
+    """Two copies of one subscription at once: both find no row, and the
+    second's insert meets the unique endpoint. It updates that row (200); it was
+    a 500."""
+    patient = make_patient()
+    phone = browser_subscription(FCM + "phone-1")
+    assert client.post(SUBS, json=phone, headers=patient.headers).status_code == 201
+    real_lookup = push._by_endpoint
+    calls = []
+
+    def lookup_that_misses_once(endpoint):
+        calls.append(endpoint)
+        return None if len(calls) == 1 else real_lookup(endpoint)
+
+    monkeypatch.setattr(push, "_by_endpoint", lookup_that_misses_once)
+    renewed = browser_subscription(FCM + "phone-1")
+    again = client.post(SUBS, json=renewed, headers=patient.headers)
+    monkeypatch.undo()
+
+    assert len(calls) == 2  # the insert failed and the row was looked up again
+    assert again.status_code == 200, again.json
+    assert again.json["endpoint"] == phone["endpoint"]
+    assert subscriptions(app) == [phone["endpoint"]]
+    with app.app_context():
+        stored = db.session.scalar(select(PushSubscription))
+        assert stored.p256dh == renewed["keys"]["p256dh"]
+
+
+def test_ten_copies_of_a_subscription_at_once_keep_one_row(app, make_patient):
+    patient = make_patient()
+    phone = browser_subscription(FCM + "phone-1")
+    start = threading.Barrier(10)
+    answers = []
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(client.post(SUBS, json=phone, headers=patient.headers))
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] * 9 + [201], [a.get_data(as_text=True) for a in answers]
+    assert subscriptions(app) == [phone["endpoint"]]
 
 
 def test_a_phone_that_changes_hands_moves_to_the_new_patient(app, client, make_patient):

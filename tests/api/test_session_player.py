@@ -186,16 +186,19 @@ def test_without_feedback_the_ticked_exercises_decide(
     assert response.json["done_fraction"] == fraction
 
 
-def test_a_repeat_of_a_partly_done_session_changes_nothing(client, setup):
+def test_a_repeat_of_a_partly_done_session_changes_nothing_or_conflicts(client, setup):
     therapist, patient = setup
     session = today_session(client, patient)
     items = [{**FULL[0], "sets_done": 1, "pain": 7}, FULL[1]]
     first = complete(client, patient, session["id"], exercises=items)
     assert first.status_code == 200, first.json
     assert first.json["status"] == "partly_done"
+    replay = complete(client, patient, session["id"], exercises=items)
+    assert replay.status_code == 200, replay.json
+    assert replay.json == first.json
     again = complete(client, patient, session["id"], exercises=FULL, difficulty=2)
-    assert again.status_code == 200, again.json
-    assert again.json == first.json
+    assert again.status_code == 409, again.json
+    assert again.json["session"] == first.json
     assert today_session(client, patient)["status"] == "partly_done"
     assert len(open_alerts(client, therapist)) == 1  # the pain of 7, raised once
 

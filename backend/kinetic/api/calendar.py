@@ -27,8 +27,14 @@ class MyCalendar(MethodView):
 
     @patient_only
     @blp.response(201, CalendarLinkSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def post(self):
-        """A new secret calendar URL; the previous one stops working."""
+        """A new secret calendar URL; the previous one stops working.
+
+        409 within CALENDAR_LINK_REPEAT_SECONDS (30 by default) of the last new
+        link: of a double tap, or many requests at once, one makes the link and
+        the others are refused, so every URL handed out works. DELETE first to
+        replace a link at once."""
         token = calendar.create_feed(current_user())
         db.session.commit()
         url = url_for("calendar.feed", token=token, _external=True)

@@ -1,12 +1,13 @@
 """The patient's side: today's sessions, completing them, pain and trends."""
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from kinetic.api.auth import current_user, login_required
+from kinetic.api.errors import error_body
 from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
-from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.schemas.diary import (
     PainCreateSchema,
     PainEntrySchema,
@@ -19,6 +20,7 @@ from kinetic.schemas.picture import SummaryArgsSchema, SummarySchema
 from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionCompleteSchema,
+    SessionConflictSchema,
     SessionSchema,
     TodaySchema,
 )
@@ -73,30 +75,50 @@ def my_sessions(args):
 @blp.arguments(SessionCompleteSchema, required=False)
 @blp.response(200, SessionSchema)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(409, schema=SessionConflictSchema)
 def complete(data, session_id):
-    """Mark a session done, or partly done; repeating it changes nothing.
+    """Mark a session done, or partly done; the same completion again changes
+    nothing.
 
     Every field of the body is optional, and so is the body. The session becomes
     `partly_done` when an exercise was skipped or not done in full (fewer
     `sets_done` than its dosage's sets, or left out of `exercises` or
     `exercises_done`), with `done_fraction` = exercises done in full / exercises
-    in the session; otherwise `done` (1.0), as it does with no list at all. 409
-    when the session lies in the future; 422 naming `exercises_done` when it names
-    an exercise that is not in this session.
+    in the session; otherwise `done` (1.0), as it does with no list at all.
+
+    A session is finished once. Sent again with the same answers (a phone
+    syncing twice) it answers 200 with the stored session and changes nothing;
+    with other answers (another device finished it first, even at the same
+    moment) 409 with the stored session in `session`, whose answers count. 409
+    also when the session lies in the future or was cancelled (its plan is on
+    hold); 422 naming `exercises_done` when it names an exercise that is not in
+    this session.
     """
     patient = current_user()
     session = plans.patients_session(patient, session_id)
     if session is None:
         abort(404, message="No such session.")
-    first = session.status not in COMPLETED_STATUSES
-    plans.complete_session(session, data)
+    today = today_in(patient.timezone)
+    try:
+        session, first = plans.complete_session(session, data)
+    except plans.CompletionConflict as conflict:
+        return _completion_conflict(conflict, today)
     if first:
         feedback.after_completion(session, patient)
         progression_recheck.recheck_pending(patient.id, "a completed session")
-        progression_review.after_completion(patient, today_in(patient.timezone))
+        progression_review.after_completion(patient, today)
     db.session.commit()
-    return plans.with_status([session], today_in(patient.timezone))[0]
+    return plans.with_status([session], today)[0]
+
+
+def _completion_conflict(conflict: plans.CompletionConflict, today):
+    db.session.rollback()
+    stored = plans.with_status([conflict.session], today)[0]
+    body = error_body(409, conflict.message)
+    body["session"] = SessionSchema().dump(stored)
+    response = jsonify(body)
+    response.status_code = 409
+    return response
 
 
 @blp.route("/me/pain")

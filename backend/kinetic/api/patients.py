@@ -99,12 +99,15 @@ class PatientAssignments(MethodView):
     @blp.arguments(AssignmentCreateSchema)
     @blp.response(201, AssignmentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     def post(self, data, patient_id):
         """Assign a program at its current version and schedule its sessions;
         `phases` (and `note`) tailor it from the start.
 
         422 naming `program` when no program has this slug (GET /programs lists
-        them; they are data loaded while the server runs).
+        them; they are data loaded while the server runs). 409 while the patient
+        has a plan of this program that is not stopped (active or paused): one
+        plan per program, however many requests arrive at once.
         """
         assignment = plans.assign_program(own_patient(patient_id), current_user(), data)
         db.session.commit()

@@ -181,6 +181,19 @@ class SessionCompleteSchema(Schema):
     )
 
 
+class SessionConflictSchema(Schema):
+    """409 of a completion: the error, and the session as stored when another
+    completion won."""
+
+    code = fields.Int(required=True)
+    status = fields.Str(required=True)
+    message = fields.Str(required=True)
+    session = fields.Nested(
+        SessionSchema,
+        metadata={"description": "the stored session, when it was already finished"},
+    )
+
+
 class RangeArgsSchema(Schema):
     from_ = Day(
         data_key="from", metadata={"description": "the first day, in local time"}

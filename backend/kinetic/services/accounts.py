@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kinetic.extensions import db
@@ -59,8 +60,7 @@ def register(data: dict, operator: bool = False) -> User:
     invite = _usable_invite(data["invite_code"], email) if role == "patient" else None
     check_password(data["password"], email, "password")
     if find_user_by_email(email):
-        # The operator on the server's command line may know; no one else.
-        raise AccountError(409, TAKEN if operator else REFUSED)
+        raise _email_taken(operator)
     user = User(
         email=email,
         name=data["name"],
@@ -71,10 +71,9 @@ def register(data: dict, operator: bool = False) -> User:
     if invite is not None:
         _claim_invite(invite)
         user.therapist_id = invite.therapist_id
-        db.session.add(user)
-        db.session.flush()
+    _insert_account(user, operator)
+    if invite is not None:
         invite.used_by_id = user.id
-    db.session.add(user)
     db.session.flush()
     return user
 
@@ -124,6 +123,24 @@ def change_password(user: User, current: str, new: str, token: str) -> None:
 def revoke_all_tokens(user: User) -> None:
     """Sign out everywhere: every session of the account, this one included."""
     db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+
+
+def _email_taken(operator: bool) -> AccountError:
+    # The operator on the server's command line may know; no one else.
+    return AccountError(409, TAKEN if operator else REFUSED)
+
+
+def _insert_account(user: User, operator: bool) -> None:
+    """Inserts the account in a savepoint: of two sign-ups with one new email at
+    the same moment, both pass the lookup, and the second meets the unique email
+    here and is refused as any taken email is (not a 500)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        if find_user_by_email(user.email) is None:
+            raise
+        raise _email_taken(operator) from None
 
 
 def authenticate(email: str, password: str) -> User | None:

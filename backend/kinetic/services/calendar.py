@@ -18,7 +18,9 @@ from kinetic.extensions import db
 from kinetic.models import CalendarFeed, ScheduledSession, User
 from kinetic.models.plans import session_exercises
 from kinetic.services import plans
+from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
+from kinetic.services.locks import lock_row
 from kinetic.services.reminders import reminder_settings
 
 WEEKS = 4
@@ -30,7 +32,23 @@ def _digest(token: str) -> str:
 
 
 def create_feed(patient: User) -> str:
-    """A new secret token for the patient's feed; any older one stops working."""
+    """A new secret token for the patient's feed; any older one stops working.
+
+    409 while the current link is younger than CALENDAR_LINK_REPEAT_SECONDS: a
+    double tap, or ten requests at once, make one link, and no one is handed a
+    URL that the next request has already revoked. Under the patient's lock, so
+    requests at the same moment see each other's link."""
+    lock_row(User, patient.id)
+    current = db.session.scalar(
+        select(CalendarFeed.created_at).where(CalendarFeed.patient_id == patient.id)
+    )
+    repeat = current_app.config["CALENDAR_LINK_REPEAT_SECONDS"]
+    if current is not None and now() - current < timedelta(seconds=repeat):
+        raise AccountError(
+            409,
+            "A calendar link was made moments ago: use that one, or wait "
+            f"{repeat} seconds (or turn it off) before making another.",
+        )
     token = secrets.token_urlsafe(32)
     revoke_feed(patient)
     db.session.add(

@@ -5,7 +5,13 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, func, select, update
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, Program, ScheduledSession, User
+from kinetic.models import (
+    Assignment,
+    Program,
+    ProgramVersion,
+    ScheduledSession,
+    User,
+)
 from kinetic.models.plans import (
     COMPLETED_STATUSES,
     session_exercises,
@@ -14,6 +20,7 @@ from kinetic.models.plans import (
 from kinetic.services import own_library, prescriptions
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
+from kinetic.services.locks import lock_row
 
 
 def session_status(session: ScheduledSession, today: date) -> str:
@@ -51,6 +58,7 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
     program = own_library.find(Program, therapist, data["program"])
     if program is None or program.current_version is None or program.archived_at:
         raise AccountError(422, "No program with this slug.", "program")
+    _refuse_a_second_plan(patient, program)
     content = program.current_version.content
     start = data.get("start_date") or today_in(patient.timezone)
     weeks = data.get("weeks") or content["weeks"]
@@ -72,6 +80,29 @@ def assign_program(patient: User, therapist: User, data: dict) -> Assignment:
     )
     db.session.flush()
     return assignment
+
+
+def _refuse_a_second_plan(patient: User, program: Program) -> None:
+    """409 while the patient has a plan of this program that is not stopped
+    (active, or paused, which resuming would bring back beside the new one).
+    Under the patient's lock: of several assignments at once, one is made."""
+    lock_row(User, patient.id)
+    live = db.session.scalar(
+        select(Assignment.id)
+        .join(ProgramVersion, Assignment.program_version_id == ProgramVersion.id)
+        .where(
+            Assignment.patient_id == patient.id,
+            ProgramVersion.program_id == program.id,
+            Assignment.status != "stopped",
+        )
+        .limit(1)
+    )
+    if live is not None:
+        raise AccountError(
+            409,
+            "This patient already has a plan of this program: change, pause or "
+            "stop that plan rather than assigning the program again.",
+        )
 
 
 def set_assignment_status(assignment: Assignment, status: str) -> Assignment:
@@ -154,14 +185,60 @@ def sessions_between(patient: User, start: date, end: date) -> list[ScheduledSes
     )
 
 
-def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
-    """Marks a session done, or partly done (see `finished_exercises`), once; a
-    repeat (a phone syncing twice) is a no-op. The counts are stored as sent."""
-    if session.status in COMPLETED_STATUSES:
-        return session
-    patient = db.session.get(User, session.patient_id)
-    if session.date > today_in(patient.timezone):
-        raise AccountError(409, "This session is not due yet.")
+class CompletionConflict(AccountError):
+    """The session was finished with other answers (on another device, say); it
+    carries the stored session, the one that counts."""
+
+    def __init__(self, session: ScheduledSession):
+        super().__init__(
+            409,
+            "This session was already finished with other answers, perhaps on "
+            "another device; those answers are kept.",
+        )
+        self.session = session
+
+
+# The stored statuses a completion may change: `missed` is a past pending
+# session the nightly job marked (reminders.py).
+_OPEN = ("pending", "missed")
+# What a completion writes, besides completed_at.
+_ANSWERS = (
+    "status",
+    "done_fraction",
+    "exercise_feedback",
+    "exercises_done",
+    "difficulty",
+    "pain_during",
+    "notes",
+)
+
+
+def complete_session(
+    session: ScheduledSession, data: dict
+) -> tuple[ScheduledSession, bool]:
+    """Marks an open session done, or partly done (see `finished_exercises`);
+    returns it and whether this request finished it. The counts are stored as
+    sent. Only one completion wins (a conditional UPDATE): the same answers again
+    (a phone syncing twice) are a no-op, other answers a CompletionConflict."""
+    if session.status == "cancelled":
+        raise AccountError(409, "This session was cancelled: its plan is on hold.")
+    if session.status == "pending":
+        patient = db.session.get(User, session.patient_id)
+        if session.date > today_in(patient.timezone):
+            raise AccountError(409, "This session is not due yet.")
+    answers = _answers(session, data)
+    if session.status in _OPEN and _store_if_open(session, answers):
+        return session, True
+    if session.status in COMPLETED_STATUSES and all(
+        getattr(session, key) == value for key, value in answers.items()
+    ):
+        return session, False
+    raise CompletionConflict(session)
+
+
+def _answers(session: ScheduledSession, data: dict) -> dict:
+    """The columns a completion with `data` stores; 422 for an exercise that is
+    not in the session."""
     exercises = session_exercises(session)
     planned = set(_slugs(exercises))
     _check_ticked(data.get("exercises_done") or [], planned)
@@ -169,20 +246,33 @@ def complete_session(session: ScheduledSession, data: dict) -> ScheduledSession:
     if feedback is not None:
         _check_feedback(feedback, planned)
     finished = finished_exercises(exercises, feedback, data.get("exercises_done"))
-    if feedback is not None and data.get("exercises_done") is None:
-        data = {
-            **data,
-            "exercises_done": [s for s in _slugs(exercises) if s in finished],
-        }
+    ticked = data.get("exercises_done")
+    if feedback is not None and ticked is None:
+        ticked = [s for s in _slugs(exercises) if s in finished]
     fraction = len(finished) / len(planned) if planned else 1.0
-    session.status = "done" if fraction == 1 else "partly_done"
-    session.done_fraction = fraction
-    session.completed_at = now()
-    session.exercise_feedback = feedback
-    for key in ("exercises_done", "difficulty", "pain_during", "notes"):
-        setattr(session, key, data.get(key))
-    db.session.flush()
-    return session
+    return {
+        "status": "done" if fraction == 1 else "partly_done",
+        "done_fraction": fraction,
+        "exercise_feedback": feedback,
+        "exercises_done": ticked,
+        "difficulty": data.get("difficulty"),
+        "pain_during": data.get("pain_during"),
+        "notes": data.get("notes"),
+    }
+
+
+def _store_if_open(session: ScheduledSession, answers: dict) -> bool:
+    """Writes the completion only if the row is still open: of two at once,
+    PostgreSQL makes the second wait for the first and then finds no open row;
+    SQLite lets one writer at a time. Reloads what is stored either way."""
+    result = db.session.execute(
+        update(ScheduledSession)
+        .where(ScheduledSession.id == session.id, ScheduledSession.status.in_(_OPEN))
+        .values(**answers, completed_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(session, [*_ANSWERS, "completed_at"])
+    return result.rowcount == 1
 
 
 def _slugs(exercises: list[dict]) -> list[str]:

@@ -28,6 +28,7 @@ from py_vapid import Vapid
 from py_vapid.utils import b64urlencode
 from pywebpush import WebPusher
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from kinetic.extensions import db
 from kinetic.models import (
@@ -118,13 +119,10 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
     """Stores the browser's subscription for `user`; the same endpoint again
     updates its keys (and moves it to `user` if someone else had it)."""
     keys = data["keys"]
-    subscription = db.session.scalar(
-        select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
-    )
+    subscription = _by_endpoint(data["endpoint"])
     created = subscription is None or subscription.user_id != user.id
     if subscription is None:
-        subscription = PushSubscription(endpoint=data["endpoint"])
-        db.session.add(subscription)
+        subscription, created = _insert_once(user, data)
     subscription.user_id = user.id
     subscription.p256dh = keys["p256dh"]
     subscription.auth = keys["auth"]
@@ -132,6 +130,35 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
     db.session.flush()
     _keep_newest(user)
     return subscription, created
+
+
+def _by_endpoint(endpoint: str) -> PushSubscription | None:
+    return db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+
+
+def _insert_once(user: User, data: dict) -> tuple[PushSubscription, bool]:
+    """Inserts the subscription in a savepoint. When the same browser's request
+    won the race (the endpoint is unique), answers with its row, which the
+    caller then updates: 200, not a 500."""
+    endpoint = data["endpoint"]
+    row = PushSubscription(
+        endpoint=endpoint,
+        user_id=user.id,
+        p256dh=data["keys"]["p256dh"],
+        auth=data["keys"]["auth"],
+        created_at=now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+        return row, True
+    except IntegrityError:
+        first = _by_endpoint(endpoint)
+        if first is None:
+            raise
+        return first, first.user_id != user.id
 
 
 def _keep_newest(user: User) -> None:
