@@ -5,6 +5,7 @@ import shutil
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -342,3 +343,31 @@ def test_a_file_with_a_few_anchors_still_imports(client, therapist, walks):
     ]
     assert two[1]["dosage"]["reps"] == 5
     assert walks
+
+
+@pytest.mark.parametrize(
+    ("kind", "slug", "schema"),
+    [
+        ("exercises", "test-bracing", "OwnExerciseFile"),
+        ("programs", "test-plan", "OwnProgramFile"),
+    ],
+)
+def test_the_document_describes_the_files_as_the_mapping_they_hold(
+    client, therapist, kind, slug, schema
+):
+    # A YAML answer is read as YAML (schemathesis does): its data is a mapping of
+    # the file's fields, not a string (ST108); an upload's body is one too.
+    document = client.get(f"{API}/openapi.json").json
+    paths = document["paths"]
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    answer = paths[f"{API}/{kind}/{{slug}}.yaml"]["get"]["responses"]["200"]
+    assert answer["content"] == {"application/yaml": {"schema": ref}}
+    body = paths[f"{API}/{kind}/import"]["post"]["requestBody"]
+    assert body == {"required": True, "content": {"application/yaml": {"schema": ref}}}
+
+    data = yaml.safe_load(export(client, therapist, kind, slug))
+
+    validator = jsonschema.Draft4Validator(
+        {**ref, "components": document["components"]}
+    )
+    assert list(validator.iter_errors(data)) == []
