@@ -21,7 +21,7 @@ from kinetic import testing
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = 20261122
-EXAMPLES = 6  # per operation in fuzzing; the coverage phase adds its own cases
+EXAMPLES = 25  # per operation in fuzzing; the coverage phase adds its own cases
 THERAPIST_PATHS = r"^/api/v1/(patients|assignments|invites|alerts)"
 ROLES = {
     # Everything a patient uses, and the routes open to anyone.
@@ -29,12 +29,14 @@ ROLES = {
         ("patient@demo.kinetic", "demo-patient"),
         ["--exclude-path-regex", THERAPIST_PATHS],
     ),
-    # The therapist's own routes, and the profile routes every role has.
+    # The therapist's own routes, the library a therapist writes to (own
+    # exercises and programs, as JSON and as YAML files), and the profile routes
+    # every role has.
     "therapist": (
         ("therapist@demo.kinetic", "demo-therapist"),
         [
             "--include-path-regex",
-            THERAPIST_PATHS + r"|^/api/v1/me(/export)?$",
+            THERAPIST_PATHS + r"|^/api/v1/(exercises|programs)|^/api/v1/me(/export)?$",
             "--exclude-name",
             "PATCH /api/v1/me",  # the same for every role: in the patient's run
         ],

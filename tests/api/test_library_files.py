@@ -165,6 +165,8 @@ sessions:
         ("title: Uploaded\n", "", 1, "title"),
         ("title: Uploaded\n", "title: Uploaded\ncolour: red\n", 3, "colour"),
         ("regions: [neck]", "regions: [neck", 5, "_file"),
+        # A digit that is not 0-9 (int("²") fails): a 500 schemathesis found.
+        ("title: Uploaded\n", "title: Uploaded\n²: x\n", 3, "²"),
     ],
     ids=lambda v: str(v)[:30],
 )

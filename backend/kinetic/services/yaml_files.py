@@ -104,7 +104,12 @@ class Upload:
 
 
 def _key(part: Any) -> str | int:
-    return int(part) if isinstance(part, str) and part.isdigit() else part
+    # A list index as marshmallow names it; not "²", a digit int() cannot read.
+    return (
+        int(part)
+        if isinstance(part, str) and part.isascii() and part.isdigit()
+        else part
+    )
 
 
 def read_upload(text: str, schema: Schema) -> Upload:
