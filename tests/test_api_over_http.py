@@ -11,6 +11,7 @@ the browser tests) need not take again."""
 import json
 import re
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -137,3 +138,33 @@ def test_a_very_long_url_gets_the_apps_json_answer(server):
     assert refused.value.code == 401
     assert refused.value.headers["Content-Type"] == "application/json"
     assert json.load(refused.value)["code"] == 401
+
+
+def test_an_alias_bomb_is_refused_at_once_and_the_worker_serves_on(server):
+    # The probe's 458-byte file (7 levels of 9 aliases) once held a worker past
+    # gunicorn's timeout; now it is refused before any walk of its tree.
+    rows = ["a0: &a0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    rows += [
+        f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]"
+        for n in (1, 2, 3, 4, 5, 6)
+    ]
+    token = sign_in(server, "therapist@demo.kinetic", "demo-therapist")
+    request = urllib.request.Request(
+        f"{server}/api/v1/programs/import",
+        data="\n".join(rows).encode(),
+        headers={
+            "Content-Type": "application/yaml",
+            "Authorization": f"Bearer {token}",
+        },
+    )
+
+    started = time.monotonic()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    took = time.monotonic() - started
+
+    assert refused.value.code == 422
+    assert json.load(refused.value)["problems"][0]["line"] == 5
+    assert took < 1, took
+    with urllib.request.urlopen(f"{server}/healthz", timeout=5) as health:
+        assert health.status == 200
