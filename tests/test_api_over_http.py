@@ -24,7 +24,7 @@ from kinetic import testing
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = 20261122
-EXAMPLES = 6  # per operation in fuzzing; the coverage phase adds its own cases
+EXAMPLES = 25  # per operation in fuzzing; the coverage phase adds its own cases
 THERAPIST_PATHS = r"^/api/v1/(patients|assignments|invites|alerts)"
 ROLES = {
     # Everything a patient uses, and the routes open to anyone.
@@ -32,12 +32,14 @@ ROLES = {
         ("patient@demo.kinetic", "demo-patient"),
         ["--exclude-path-regex", THERAPIST_PATHS],
     ),
-    # The therapist's own routes, and the profile routes every role has.
+    # The therapist's own routes, the library a therapist writes to (own
+    # exercises and programs, as JSON and as YAML files), and the profile routes
+    # every role has.
     "therapist": (
         ("therapist@demo.kinetic", "demo-therapist"),
         [
             "--include-path-regex",
-            THERAPIST_PATHS + r"|^/api/v1/me(/export)?$",
+            THERAPIST_PATHS + r"|^/api/v1/(exercises|programs)|^/api/v1/me(/export)?$",
             "--exclude-name",
             "PATCH /api/v1/me",  # the same for every role: in the patient's run
         ],
@@ -180,3 +182,33 @@ def test_a_10_mb_sign_in_is_413_before_its_body_is_read(server):
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"code":413' in answer and b"errors" not in answer
     assert seconds < 2
+
+
+def test_an_alias_bomb_is_refused_at_once_and_the_worker_serves_on(server):
+    # The probe's 458-byte file (7 levels of 9 aliases) once held a worker past
+    # gunicorn's timeout; now it is refused before any walk of its tree.
+    rows = ["a0: &a0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    rows += [
+        f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]"
+        for n in (1, 2, 3, 4, 5, 6)
+    ]
+    token = sign_in(server, "therapist@demo.kinetic", "demo-therapist")
+    request = urllib.request.Request(
+        f"{server}/api/v1/programs/import",
+        data="\n".join(rows).encode(),
+        headers={
+            "Content-Type": "application/yaml",
+            "Authorization": f"Bearer {token}",
+        },
+    )
+
+    started = time.monotonic()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    took = time.monotonic() - started
+
+    assert refused.value.code == 422
+    assert json.load(refused.value)["problems"][0]["line"] == 5
+    assert took < 1, took
+    with urllib.request.urlopen(f"{server}/healthz", timeout=5) as health:
+        assert health.status == 200

@@ -12,7 +12,7 @@ from kinetic.extensions import db
 from kinetic.models import Exercise, Program, ProgramVersion
 from kinetic.schemas.common import CATEGORIES
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
-from kinetic.services import library
+from kinetic.services import library, safe_yaml
 
 ROOT = Path(__file__).resolve().parents[1] / "programs"
 DATA = Path(__file__).parent / "data"
@@ -145,3 +145,25 @@ def test_assignment_keeps_the_version_it_was_made_with(
         headers=therapist.headers,
     )
     assert sessions.json[0]["exercises"][0]["dosage"]["reps"] == 6
+
+
+def test_validate_refuses_an_alias_bomb_and_deep_nesting_naming_file_and_line(
+    tmp_path, runner
+):
+    shutil.copytree(DATA / "programs", tmp_path, dirs_exist_ok=True)
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 7)]
+    (tmp_path / "exercises" / "bomb.yaml").write_text("\n".join(bomb) + "\n")
+    (tmp_path / "programs" / "deep.yaml").write_text("x: " + "[" * 5000 + "]" * 5000)
+
+    result = runner.invoke(args=["programs", "validate", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert (
+        f"bomb.yaml:5: The file would have more than {safe_yaml.MAX_NODES} values "
+        "with its aliases (*name) written out." in result.output
+    )
+    assert (
+        "deep.yaml:1: The file nests lists and mappings deeper than 50 levels."
+        in result.output
+    )

@@ -2,13 +2,15 @@
 upload is checked line by line, and export → import → export gives the same text."""
 
 import shutil
+import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
-from kinetic.services import library, yaml_files
+from kinetic.services import library, safe_yaml, yaml_files
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,6 +165,8 @@ sessions:
         ("title: Uploaded\n", "", 1, "title"),
         ("title: Uploaded\n", "title: Uploaded\ncolour: red\n", 3, "colour"),
         ("regions: [neck]", "regions: [neck", 5, "_file"),
+        # A digit that is not 0-9 (int("²") fails): a 500 schemathesis found.
+        ("title: Uploaded\n", "title: Uploaded\n²: x\n", 3, "²"),
     ],
     ids=lambda v: str(v)[:30],
 )
@@ -214,3 +218,158 @@ def test_another_therapists_file_is_404(client, therapist, make_therapist):
 
     assert response.status_code == 404
     assert response.json["message"] == "No such program."
+
+
+def alias_bomb(levels: int = 7, width: int = 9) -> str:
+    """The probe's file: a list of 9 strings, then each level a list of 9 aliases
+    of the one before (9**7 strings in all, from under 460 bytes)."""
+    rows = ["a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
+    for n in range(1, levels):
+        rows.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * width) + "]")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def walks(monkeypatch):
+    """Counts the nodes that the walk for the lines of the keys visits."""
+    visited = []
+    walk = yaml_files.node_lines
+
+    def counting(node, path=(), out=None):
+        visited.append(path)
+        return walk(node, path, out)
+
+    monkeypatch.setattr(yaml_files, "node_lines", counting)
+    return visited
+
+
+@pytest.mark.parametrize("kind", ["exercises", "programs"])
+def test_an_alias_bomb_is_422_before_any_walk_and_the_next_request_is_served(
+    client, therapist, walks, kind
+):
+    bomb = alias_bomb()
+    assert len(bomb.encode()) < 460
+
+    started = time.monotonic()
+    response = upload(client, therapist, kind, bomb)
+
+    assert time.monotonic() - started < 1  # a generous bound: it guards a DoS
+    assert walks == []
+    assert response.status_code == 422, response.json
+    assert response.json["problems"] == [
+        {
+            "line": 5,
+            "field": "_file",
+            "message": f"The file would have more than {safe_yaml.MAX_NODES} values "
+            "with its aliases (*name) written out.",
+        }
+    ]
+    assert response.json["errors"]["_file"][0].startswith("line 5: ")
+    assert client.get(f"{API}/{kind}", headers=therapist.headers).status_code == 200
+
+
+DEEP = "x: " + "[" * 5000 + "]" * 5000 + "\n"
+BLOCK_DEEP = "x:\n" + "".join("  " * n + "- \n" for n in range(300))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (DEEP, 1, "The file nests lists and mappings deeper than 50 levels."),
+        (BLOCK_DEEP, 51, "The file nests lists and mappings deeper than 50 levels."),
+        (
+            "".join(f"k{n}: &k{n} x\n" for n in range(101))
+            + "".join(f"v{n}: *k{n}\n" for n in range(101)),
+            202,
+            "The file uses more than 100 aliases (*name).",
+        ),
+        (
+            "slug: x\nloop: &loop [1, *loop]\n",
+            2,
+            "The alias *loop is inside its own anchor.",
+        ),
+    ],
+    ids=["flow", "block", "aliases", "loop"],
+)
+def test_deep_nesting_and_too_many_aliases_are_422_naming_the_line(
+    client, therapist, walks, text, line, message
+):
+    response = upload(client, therapist, "programs", text)
+
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.json["problems"] == [
+        {"line": line, "field": "_file", "message": message}
+    ]
+    assert walks == []
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("2024-13-45", "month must be in 1..12"), ("1" * 5000, "4300 digits")],
+    ids=["date", "integer"],
+)
+def test_a_value_python_cannot_hold_is_422_on_its_line(
+    client, therapist, value, reason
+):
+    text = PLAN.replace("summary: From a file.", f"summary: {value}")
+
+    response = upload(client, therapist, "programs", text)
+
+    assert response.status_code == 422, response.get_data(as_text=True)
+    problem = response.json["problems"][0]
+    assert (problem["line"], problem["field"]) == (3, "_file")
+    assert "cannot read this value" in problem["message"]
+    assert reason in problem["message"]
+
+
+ANCHORED = PLAN.replace("weeks: [1, 2]", "weeks: [1, 1]").replace(
+    "      - exercise: test-bracing\n        sets: 2\n",
+    "      - &brace\n        exercise: test-bracing\n        sets: 2\n",
+) + (
+    "  - name: Two\n"
+    "    weeks: [2, 2]\n"
+    "    exercises:\n"
+    "      - *brace\n"
+    "      - {<<: *brace, exercise: test-chin-tuck, reps: 5}\n"
+)
+
+
+def test_a_file_with_a_few_anchors_still_imports(client, therapist, walks):
+    response = upload(client, therapist, "programs", ANCHORED)
+
+    assert response.status_code == 201, response.json
+    two = response.json["sessions"][1]["exercises"]
+    assert [(e["slug"], e["dosage"]["sets"]) for e in two] == [
+        ("test-bracing", 2),
+        ("test-chin-tuck", 2),
+    ]
+    assert two[1]["dosage"]["reps"] == 5
+    assert walks
+
+
+@pytest.mark.parametrize(
+    ("kind", "slug", "schema"),
+    [
+        ("exercises", "test-bracing", "OwnExerciseFile"),
+        ("programs", "test-plan", "OwnProgramFile"),
+    ],
+)
+def test_the_document_describes_the_files_as_the_mapping_they_hold(
+    client, therapist, kind, slug, schema
+):
+    # A YAML answer is read as YAML (schemathesis does): its data is a mapping of
+    # the file's fields, not a string (ST108); an upload's body is one too.
+    document = client.get(f"{API}/openapi.json").json
+    paths = document["paths"]
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    answer = paths[f"{API}/{kind}/{{slug}}.yaml"]["get"]["responses"]["200"]
+    assert answer["content"] == {"application/yaml": {"schema": ref}}
+    body = paths[f"{API}/{kind}/import"]["post"]["requestBody"]
+    assert body == {"required": True, "content": {"application/yaml": {"schema": ref}}}
+
+    data = yaml.safe_load(export(client, therapist, kind, slug))
+
+    validator = jsonschema.Draft4Validator(
+        {**ref, "components": document["components"]}
+    )
+    assert list(validator.iter_errors(data)) == []

@@ -203,6 +203,35 @@ def test_blank_optional_fields_read_as_absent(client, clock, pair):
     assert response.json["version"] == 1  # nothing changed
 
 
+def test_the_document_allows_the_blanks_and_keys_a_put_accepts(client):
+    # A put accepts a blank note or side, nulls and the GET's own keys (above);
+    # the document said minLength 1 and no null, so schemathesis flagged the
+    # acceptance (ST201). It now says what the server takes.
+    schemas = client.get(f"{API}/openapi.json").json["components"]["schemas"]
+    exercise = schemas["PrescribedExercise"]["properties"]
+    assert "minLength" not in exercise["note"] and exercise["note"]["nullable"]
+    assert "" in exercise["side"]["enum"] and exercise["side"]["nullable"]
+    assert all(exercise[k]["nullable"] for k in ("reps", "hold_seconds"))
+    assert "name" in exercise and "nullable" not in exercise["sets"]
+    assert schemas["PrescribedPhase"]["properties"]["focus"]["nullable"]
+    assert {"version", "changes", "weeks"} <= set(
+        schemas["PrescriptionIn"]["properties"]
+    )
+
+
+@pytest.mark.parametrize("blank", ["", "3"])
+def test_a_blank_or_text_number_is_not_a_number(client, clock, pair, blank):
+    therapist, patient = pair
+    plan = assign(client, therapist, patient).json
+    body = prescription(client, therapist, plan["id"])
+    body["phases"][0]["exercises"][0]["reps"] = blank
+
+    response = put(client, therapist, plan["id"], body)
+
+    assert response.status_code == 422, response.json
+    assert "reps" in response.json["errors"]["phases"]["0"]["exercises"]["0"]
+
+
 def test_reordering_is_a_change(client, clock, pair):
     therapist, patient = pair
     plan = assign(client, therapist, patient).json

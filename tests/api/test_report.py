@@ -326,3 +326,29 @@ def test_a_period_without_data_says_so(client, history):
     assert "No questionnaires answered in this period." in texts
     # The player's section shows only when the player told something.
     assert "exercise_feedback" not in [s["key"] for s in report["sections"]]
+
+
+def test_a_long_plan_note_is_cut_in_the_pdf_not_a_server_error(client, history):
+    # A note of 2 000 characters made a table row taller than a page: fpdf2
+    # refused it and the PDF answered 500 (found by schemathesis).
+    therapist, patient = history
+    (plan,) = client.get(
+        f"{API}/patients/{patient.id}/assignments", headers=therapist.headers
+    ).json
+    path = f"{API}/assignments/{plan['id']}/prescription"
+    body = client.get(path, headers=therapist.headers).json
+    body["note"] = "word " * 399 + "end"
+    assert client.put(path, json=body, headers=therapist.headers).status_code == 200
+
+    answer = client.get(
+        f"{API}/patients/{patient.id}/report.pdf?from=2026-03-01&to=2026-03-10",
+        headers=therapist.headers,
+    )
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages
+    )
+    assert "word word" in text and text.count("word") < 100  # cut short
+    report = get_report(client, therapist, patient)
+    assert "word " * 399 + "end" in str(report)  # the JSON keeps it whole

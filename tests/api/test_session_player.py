@@ -256,6 +256,9 @@ def test_completion_names_the_bad_exercise_and_stays_pending(
         ({"exercise": "test-bracing", "pain": 11}, "pain"),
         ({"exercise": "test-bracing", "sets_done": "3"}, "sets_done"),
         ({"sets_done": 3}, "exercise"),
+        # The document says boolean: 0 and "yes" are not (schemathesis, ST201).
+        ({"exercise": "test-bracing", "skipped": 0}, "skipped"),
+        ({"exercise": "test-bracing", "skipped": "yes"}, "skipped"),
     ],
 )
 def test_completion_rejects_bad_feedback(client, setup, item, field):

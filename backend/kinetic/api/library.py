@@ -85,7 +85,12 @@ class Exercises(MethodView):
     @blp.arguments(OwnExerciseFileSchema)
     @blp.response(201, ExerciseSchema)
     def post(self, data):
-        """Create your own exercise (the fields of an exercise file)."""
+        """Create your own exercise (the fields of an exercise file).
+
+        What no schema can state answers 422 naming the field: a figure's base and
+        props must be ones its view draws, and each joint angle within that base's
+        range; a dosage gives reps, hold_seconds or both.
+        """
         row = own_library.create_exercise(current_user(), data)
         db.session.commit()
         return exercise_body(row)
@@ -105,7 +110,12 @@ class ExerciseBySlug(MethodView):
     @blp.response(200, ExerciseSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def put(self, data, slug):
-        """Edit your own exercise: a new version; running plans keep theirs."""
+        """Edit your own exercise: a new version; running plans keep theirs.
+
+        What no schema can state answers 422 naming the field: a figure's base and
+        props must be ones its view draws, and each joint angle within that base's
+        range; a dosage gives reps, hold_seconds or both.
+        """
         row = own_library.edit_exercise(own_or_error(Exercise, slug), data)
         db.session.commit()
         return exercise_body(row)
@@ -136,7 +146,12 @@ class Programs(MethodView):
     @blp.arguments(OwnProgramFileSchema)
     @blp.response(201, ProgramSchema)
     def post(self, data):
-        """Create your own program (the fields of a program file)."""
+        """Create your own program (the fields of a program file).
+
+        What no schema can state answers 422 naming the field: the phases follow
+        each other from week 1 to `weeks` without a gap, and each planned exercise
+        is one you may use (`GET /exercises`).
+        """
         program = own_library.create_program(current_user(), data)
         db.session.commit()
         return program_body(program)
@@ -156,7 +171,12 @@ class ProgramBySlug(MethodView):
     @blp.response(200, ProgramSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def put(self, data, slug):
-        """Edit your own program: a new version; running plans stay on theirs."""
+        """Edit your own program: a new version; running plans stay on theirs.
+
+        What no schema can state answers 422 naming the field: the phases follow
+        each other from week 1 to `weeks` without a gap, and each planned exercise
+        is one you may use (`GET /exercises`).
+        """
         program = own_or_error(Program, slug)
         own_library.edit_program(current_user(), program, data)
         db.session.commit()

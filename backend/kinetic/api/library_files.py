@@ -12,27 +12,32 @@ from kinetic.extensions import db
 from kinetic.models import Exercise, Program
 from kinetic.schemas.library import ExerciseSchema, ProgramSchema
 from kinetic.schemas.program_files import OwnExerciseFileSchema, OwnProgramFileSchema
-from kinetic.services import own_library, yaml_files
+from kinetic.services import own_library, safe_yaml, yaml_files
 
 blp = Blueprint(
     "library_files", __name__, url_prefix="/api/v1", description="Library files"
 )
 blp.register_error_handler(IntegrityError, handle_simultaneous_write)
 
-MAX_FILE = 200_000  # characters; the longest program file is about 5 000
-YAML_BODY = {
-    "required": True,
-    "content": {
-        "application/yaml": {"schema": {"type": "string"}},
-        "text/plain": {"schema": {"type": "string"}},
-    },
-}
-YAML_ANSWER = {
-    "200": {
-        "description": "the file, exactly as in programs/",
-        "content": {"application/yaml": {"schema": {"type": "string"}}},
+
+def _yaml_body(schema: str) -> dict:
+    # The YAML text's data is the mapping that schema describes (schemathesis
+    # writes it as YAML). text/plain is taken too, as curl's --data-binary sends it.
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"required": True, "content": {"application/yaml": {"schema": ref}}}
+
+
+def _yaml_answer(schema: str) -> dict:
+    # Not a JSON string: a YAML document whose data is a mapping of those fields.
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {
+        "200": {
+            "description": "the file, exactly as in programs/",
+            "content": {"application/yaml": {"schema": ref}},
+        }
     }
-}
+
+
 BAD_FILE = {
     "422": {
         "description": "`problems`: each with its `line`, `field` and `message`; "
@@ -49,7 +54,7 @@ def _file(slug: str, data: dict) -> Response:
 
 @blp.route("/exercises/<slug:slug>.yaml")
 @login_required(blp)
-@blp.doc(responses=YAML_ANSWER)
+@blp.doc(responses=_yaml_answer("OwnExerciseFile"))
 @blp.alt_response(404, response="NOT_FOUND")
 def exercise_file(slug):
     """Download an exercise as a YAML file."""
@@ -59,7 +64,7 @@ def exercise_file(slug):
 
 @blp.route("/programs/<slug:slug>.yaml")
 @login_required(blp)
-@blp.doc(responses=YAML_ANSWER)
+@blp.doc(responses=_yaml_answer("OwnProgramFile"))
 @blp.alt_response(404, response="NOT_FOUND")
 def program_file(slug):
     """Download a program as a YAML file (its exercises by slug, with their dose)."""
@@ -86,9 +91,10 @@ def _refuse(upload: yaml_files.Upload):
 
 def _import(schema: Schema, create, body):
     text = request.get_data(as_text=True)
-    if len(text) > MAX_FILE:
+    if len(text) > safe_yaml.MAX_UPLOAD:
         upload = yaml_files.Upload()
-        upload.problem((), f"The file is too long: at most {MAX_FILE} characters.")
+        limit = safe_yaml.MAX_UPLOAD
+        upload.problem((), f"The file is too long: at most {limit} characters.")
         return _refuse(upload)
     upload = yaml_files.read_upload(text, schema)
     if upload.problems:
@@ -104,17 +110,32 @@ def _import(schema: Schema, create, body):
 
 @blp.route("/exercises/import", methods=["POST"])
 @login_required(blp, role="therapist")
-@blp.doc(requestBody=YAML_BODY, responses=BAD_FILE)
+@blp.doc(requestBody=_yaml_body("OwnExerciseFile"), responses=BAD_FILE)
 @blp.response(201, ExerciseSchema)
 def import_exercise():
-    """Upload an exercise file (YAML) to make it your own exercise."""
+    """Upload an exercise file (YAML) to make it your own exercise.
+
+    The body is the file's text, as `application/yaml` (or `text/plain`). Its
+    fields and their rules are those of `POST /exercises`, including the ones
+    between fields no schema can state; a file nested deeper than 50 levels,
+    with more than 100 aliases or with more than 10 000 values once its aliases
+    are written out is refused as a whole. Every problem is a 422 with its line.
+    """
     return _import(OwnExerciseFileSchema(), own_library.create_exercise, exercise_body)
 
 
 @blp.route("/programs/import", methods=["POST"])
 @login_required(blp, role="therapist")
-@blp.doc(requestBody=YAML_BODY, responses=BAD_FILE)
+@blp.doc(requestBody=_yaml_body("OwnProgramFile"), responses=BAD_FILE)
 @blp.response(201, ProgramSchema)
 def import_program():
-    """Upload a program file (YAML) to make it your own program."""
+    """Upload a program file (YAML) to make it your own program.
+
+    The body is the file's text, as `application/yaml` (or `text/plain`). Its
+    fields and their rules are those of `POST /programs`, including the ones
+    between fields and records no schema can state; a file nested deeper than 50
+    levels, with more than 100 aliases or with more than 10 000 values once its
+    aliases are written out is refused as a whole. Every problem is a 422 with
+    its line.
+    """
     return _import(OwnProgramFileSchema(), own_library.create_program, program_body)

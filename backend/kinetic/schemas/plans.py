@@ -7,7 +7,7 @@ from kinetic.models.plans import (
     session_exercises,
     session_phase,
 )
-from kinetic.schemas.common import Day, DaysOfWeek, Score, StrictInteger
+from kinetic.schemas.common import Day, DaysOfWeek, Score, StrictBoolean, StrictInteger
 from kinetic.schemas.library import PlanExerciseSchema
 from kinetic.schemas.prescriptions import Phases, PlanNote
 
@@ -97,7 +97,7 @@ class ExerciseFeedbackSchema(Schema):
     seconds = StrictInteger(validate=validate.Range(0, 4 * 3600), allow_none=True)
     pain = Score(allow_none=True)
     effort = fields.Str(validate=validate.OneOf(EFFORTS), allow_none=True)
-    skipped = fields.Bool(load_default=False)
+    skipped = StrictBoolean(load_default=False)
 
 
 # Cancelled sessions are never shown.

@@ -4,25 +4,47 @@ plan, a program file and a therapist's own program obey the same limits."""
 from marshmallow import Schema, fields, pre_dump, pre_load, validate
 
 from kinetic.models.library import shared_json
-from kinetic.schemas.common import NOT_RESERVED, SLUG
-from kinetic.schemas.program_files import PhaseSchema, PlannedExerciseSchema
+from kinetic.schemas.common import NOT_RESERVED, SLUG, StrictInteger
+from kinetic.schemas.program_files import SIDES, PhaseSchema, PlannedExerciseSchema
+
+# A form's blank field: an empty text means none, as null does.
+BLANKABLE = ("side", "note", "focus")
 
 
 def _without(data, keys: tuple[str, ...]):
-    """The body without nulls, empty texts (a form's blank field) and the fields a
-    GET answers with that are not input, so a client may send back what it got."""
+    """The body without nulls, blank texts and the fields a GET answers with that
+    are not input, so a client may send back what it got. The schemas below
+    document each (nullable, "" allowed, the GET's keys as ignored)."""
     if not isinstance(data, dict):
         return data
-    return {k: v for k, v in data.items() if v not in (None, "") and k not in keys}
+    return {
+        k: v
+        for k, v in data.items()
+        if v is not None and not (v == "" and k in BLANKABLE) and k not in keys
+    }
+
+
+def _ignored() -> fields.Raw:
+    return fields.Raw(
+        load_only=True, metadata={"description": "as a GET answers it; ignored"}
+    )
 
 
 class PrescribedExerciseSchema(PlannedExerciseSchema):
+    name = _ignored()
+    reps = StrictInteger(validate=validate.Range(1, 50), allow_none=True)
+    hold_seconds = StrictInteger(validate=validate.Range(1, 600), allow_none=True)
+    rest_seconds = StrictInteger(validate=validate.Range(0, 600), allow_none=True)
+    side = fields.Str(validate=validate.OneOf((*SIDES, "")), allow_none=True)
+    note = fields.Str(validate=validate.Length(max=600), allow_none=True)
+
     @pre_load
     def drop_read_only(self, data, **kwargs):
         return _without(data, ("name",))
 
 
 class PrescribedPhaseSchema(PhaseSchema):
+    focus = fields.Str(validate=validate.Length(max=600), allow_none=True)
     exercises = fields.List(
         fields.Nested(PrescribedExerciseSchema),
         required=True,
@@ -45,14 +67,23 @@ def Phases(**kwargs) -> fields.List:  # noqa: N802 - reads like a field class
 PlanNote = fields.Str(allow_none=True, validate=validate.Length(max=2000))
 
 
+READ_ONLY = ("assignment_id", "version", "changed_at", "changed_by", "changes")
+
+
 class PrescriptionInSchema(Schema):
     note = PlanNote
     phases = Phases(required=True)
+    # What GET answers beside them; a client may send it back.
+    assignment_id = _ignored()
+    version = _ignored()
+    changed_at = _ignored()
+    changed_by = _ignored()
+    changes = _ignored()
+    weeks = _ignored()
 
     @pre_load
     def drop_read_only(self, data, **kwargs):
-        keys = ("assignment_id", "version", "changed_at", "changed_by", "changes")
-        return _without(data, (*keys, "weeks"))
+        return _without(data, (*READ_ONLY, "weeks"))
 
 
 class PrescribedItemSchema(Schema):

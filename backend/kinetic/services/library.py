@@ -17,6 +17,7 @@ from kinetic.schemas.program_files import ExerciseFileSchema, ProgramFileSchema
 from kinetic.schemas.progression_file import ProgressionFileSchema
 from kinetic.schemas.questionnaire_file import QuestionnaireFileSchema
 from kinetic.schemas.safety_file import SafetyFileSchema
+from kinetic.services import safe_yaml
 from kinetic.services.yaml_files import Path_, flatten, line_for, node_lines
 
 
@@ -55,12 +56,13 @@ def _read_file(
 
     lines: dict[Path_, int] = {}
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem((), f"not readable YAML: {exc}", mark.line + 1 if mark else 1)
+        node, raw = safe_yaml.compose_and_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        problem((), f"not readable YAML: {exc}", 1)
+        return None
+    except yaml.YAMLError as exc:
+        line, message = safe_yaml.problem_of(exc)
+        problem((), message, line)
         return None
     if node is not None:
         lines = node_lines(node)

@@ -12,6 +12,10 @@ from fpdf.fonts import FontFace
 PAPERS = {"a4": "A4", "letter": "Letter"}
 BRAND = (15, 95, 92)
 MUTED = (80, 88, 95)
+# A table row must fit on one page (fpdf2 refuses it otherwise): a plan note may
+# hold 2 000 characters, over a hundred lines in its narrow column. Longer cells
+# end in "..."; the report page and its JSON keep the whole text.
+CELL_CHARACTERS = 280
 # A Unicode font when the system has one (Debian: fonts-dejavu-core); otherwise
 # the PDF core font, which covers Latin-1 only.
 FONT_DIRS = (
@@ -114,8 +118,15 @@ def _table(pdf: ReportPDF, block: dict) -> None:
     ) as table:
         table.row([pdf.text_of(c) for c in block["columns"]])
         for row in block["rows"]:
-            table.row([pdf.text_of(cell) for cell in row])
+            table.row([pdf.text_of(_short(cell)) for cell in row])
     pdf.ln(3)
+
+
+def _short(cell) -> str:
+    text = str(cell)
+    if len(text) <= CELL_CHARACTERS:
+        return text
+    return text[: CELL_CHARACTERS - 3].rstrip() + "..."
 
 
 def _chart(pdf: ReportPDF, block: dict) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 import yaml
 from marshmallow import Schema, ValidationError
 
+from kinetic.services import safe_yaml
+
 Path_ = tuple[str | int, ...]
 
 EXERCISE_KEYS = (
@@ -102,17 +104,21 @@ class Upload:
 
 
 def _key(part: Any) -> str | int:
-    return int(part) if isinstance(part, str) and part.isdigit() else part
+    # A list index as marshmallow names it; not "²", a digit int() cannot read.
+    return (
+        int(part)
+        if isinstance(part, str) and part.isascii() and part.isdigit()
+        else part
+    )
 
 
 def read_upload(text: str, schema: Schema) -> Upload:
     upload = Upload()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node, raw = safe_yaml.compose_and_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        upload.problem((), f"not readable YAML: {exc}", mark.line + 1 if mark else 1)
+        line, message = safe_yaml.problem_of(exc)
+        upload.problem((), message, line)
         return upload
     if node is not None:
         upload.lines = node_lines(node)
