@@ -169,7 +169,7 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     sign_in(desk, email, password)
     expect(desk.get_by_role("heading", name="Patients")).to_be_visible()
     desk.get_by_role("link", name="Player Patient").click()
-    expect(desk.get_by_text("Pain during an exercise:")).to_be_visible()
+    expect(desk.get_by_text("Pain during an exercise:", exact=True)).to_be_visible()
     table = desk.get_by_role("table", name="Feedback per exercise, last 30 days")
     row = table.get_by_role("row", name=re.compile(re.escape(first["name"])))
     expect(row).to_contain_text("2 (mean of 1)")
