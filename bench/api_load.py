@@ -265,7 +265,14 @@ class CompletionPool:
 
     def __init__(self, url: str, therapist: str, patient_id: int, program: str):
         self.url, self.therapist = url, therapist
-        self.patient_id, self.program = patient_id, program
+        self.patient_id = patient_id
+        # A patient has one plan per program at a time (issue 23): each pool plan
+        # is another of the library's programs than the demo's own.
+        self.programs = [
+            p["slug"]
+            for p in api(url, "/api/v1/programs", therapist)
+            if p["slug"] != program
+        ]
         self.plans: set[int] = set()
 
     def due(self) -> list[dict]:
@@ -291,7 +298,11 @@ class CompletionPool:
                 self.url,
                 f"/api/v1/patients/{self.patient_id}/assignments",
                 self.therapist,
-                {**POOL_PLAN, "program": self.program, "start_date": str(start)},
+                {
+                    **POOL_PLAN,
+                    "program": self.programs[len(self.plans)],
+                    "start_date": str(start),
+                },
             )
             self.plans.add(plan["id"])
             sessions = self.due()
