@@ -80,11 +80,15 @@ def live_env(workdir: str | Path, database_url: str | None = None) -> dict:
 
 @contextmanager
 def live_server(
-    workdir: str | Path, workers: int = 2, database_url: str | None = None
+    workdir: str | Path,
+    workers: int = 2,
+    database_url: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Yields the base URL of a running server (on a scratch SQLite file unless
-    `database_url` says otherwise) and stops it afterwards."""
-    env = live_env(workdir, database_url)
+    `database_url` says otherwise, with any other `settings`) and stops it
+    afterwards."""
+    env = live_env(workdir, database_url) | (settings or {})
     for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
         subprocess.run(
             [BIN / "kinetic", *args], env=env, check=True, capture_output=True

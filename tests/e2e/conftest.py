@@ -46,7 +46,13 @@ def live_server(db_kind, live_dir):
     """gunicorn with two workers, prepared as `make run` prepares it."""
     if db_kind != "sqlite":
         pytest.skip("the browser flows run once per suite, in the SQLite pass")
-    with testing.live_server(live_dir) as url:
+    # The flows make many accounts from one address within a minute; the
+    # sign-up and invite limits have their own tests (test_account_security.py).
+    settings = {
+        "REGISTER_LIMIT_PER_ADDRESS": "1000/minute",
+        "INVITE_LIMIT_PER_ACCOUNT": "1000/hour",
+    }
+    with testing.live_server(live_dir, settings=settings) as url:
         yield url
 
 
