@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
@@ -79,6 +80,28 @@ def _read_file(
         problem(("slug",), f"the slug must match the file name {path.stem!r}")
         return None
     return data, lines, problem
+
+
+_rules_files: dict[Path, tuple[float, dict]] = {}
+
+
+def rules_file(name: str, read, error: type[Exception]) -> dict[str, Any]:
+    """programs/`name` as `read` (read_safety, ...) checks it, read again only
+    when the file changes; `error` carries a missing file's or the problems'
+    file:line."""
+    path = Path(current_app.config["PROGRAMS_DIR"]) / name
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise error(f"{path}: cannot read it") from exc
+    cached = _rules_files.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    data, problems = read(path)
+    if data is None:
+        raise error("\n".join(map(str, problems)))
+    _rules_files[path] = (mtime, data)
+    return data
 
 
 def read_safety(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:

@@ -7,10 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, func, select
 
 from kinetic.extensions import db
@@ -25,36 +23,19 @@ from kinetic.models import (
 from kinetic.models.plans import COMPLETED_STATUSES
 from kinetic.services.clock import today_in
 
-REGION_NAMES = {"low_back": "low back", "neck": "neck", "headache": "headache"}
 # How a reason names a region's pain.
 PAIN_NAMES = {"low_back": "Low back pain", "neck": "Neck pain", "headache": "Headache"}
-VERDICTS = ("improving", "unchanged", "worsening", "insufficient_data")
 
 
 class PictureRulesError(RuntimeError):
     """programs/picture.yaml is missing or invalid; the message lists file:line."""
 
 
-_cache: dict[Path, tuple[float, dict]] = {}
-
-
 def rules() -> dict[str, Any]:
     """The validated figures, read again when the file changes."""
-    from kinetic.services.library import read_picture
+    from kinetic.services.library import read_picture, rules_file
 
-    path = Path(current_app.config["PROGRAMS_DIR"]) / "picture.yaml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError as error:
-        raise PictureRulesError(f"{path}: cannot read the clinical picture") from error
-    cached = _cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    data, problems = read_picture(path)
-    if data is None:
-        raise PictureRulesError("\n".join(map(str, problems)))
-    _cache[path] = (mtime, data)
-    return data
+    return rules_file("picture.yaml", read_picture, PictureRulesError)
 
 
 # -- adherence ---------------------------------------------------------------------
@@ -267,11 +248,14 @@ _DIARY_DAYS = (
     )
     .group_by(PainEntry.local_date)
 )
-_STARTED = select(func.min(Assignment.start_date)).where(
-    Assignment.patient_id == bindparam("patient"), Assignment.status == "active"
-)
-_FIRST_ENTRY = select(func.min(PainEntry.local_date)).where(
-    PainEntry.patient_id == bindparam("patient"), PainEntry.is_diary
+# When the active plans began and the first diary day, in one round trip.
+_STARTS = select(
+    select(func.min(Assignment.start_date))
+    .where(Assignment.patient_id == bindparam("patient"), Assignment.status == "active")
+    .scalar_subquery(),
+    select(func.min(PainEntry.local_date))
+    .where(PainEntry.patient_id == bindparam("patient"), PainEntry.is_diary)
+    .scalar_subquery(),
 )
 
 
@@ -280,8 +264,7 @@ def pain_days(patient: User, today: date, pending: PainEntry | None = None) -> P
     `pending`: a diary entry about to be written, counted in."""
     cfg = rules()["pain"]
     params = {"patient": patient.id}
-    started = db.session.scalar(_STARTED, params)
-    first_entry = db.session.scalar(_FIRST_ENTRY, params)
+    started, first_entry = db.session.execute(_STARTS, params).one()
     if pending is not None and not pending.is_diary:
         pending = None  # a "this hurts" report is not a diary entry
     if pending is not None:
@@ -437,7 +420,7 @@ def _flare_reason(region: str, high: list[date], cfg: dict) -> dict:
         "direction": "worse",
         "days": [d.isoformat() for d in high],
         "text": (
-            f"{REGION_NAMES[region].capitalize()} pain {cfg['high_score']} or more "
+            f"{PAIN_NAMES[region]} {cfg['high_score']} or more "
             f"on {len(high)} of the last {cfg['of_last_days']} days"
         ),
     }
@@ -466,7 +449,7 @@ def judge(pain: dict, flared: dict, questionnaires: list[dict]) -> tuple:
 class Picture:
     as_of: date
     start: date
-    days: int
+    end: date
     adherence: Adherence
     pain: dict[str, dict]
     questionnaires: list[dict]
@@ -480,8 +463,8 @@ class Picture:
             "as_of": self.as_of.isoformat(),
             "window": {
                 "from": self.start.isoformat(),
-                "to": self.as_of.isoformat(),
-                "days": self.days,
+                "to": self.end.isoformat(),
+                "days": (self.end - self.start).days + 1,
             },
             "adherence": self.adherence.as_dict(),
             "pain": {r: _rounded_pain(c) for r, c in self.pain.items()},
@@ -539,13 +522,19 @@ def summary(patient: User, window_days: int | None = None) -> Picture:
     """The picture for the last `window_days` days up to the patient's today."""
     window_days = window_days or rules()["adherence"]["default_window_days"]
     today = today_in(patient.timezone)
-    start = today - timedelta(days=window_days - 1)
+    return between(patient, today - timedelta(days=window_days - 1), today)
+
+
+def between(patient: User, start: date, end: date) -> Picture:
+    """The picture as of the patient's today, with adherence from `start` to
+    `end` (a report's period)."""
+    today = today_in(patient.timezone)
     verdict, reasons, pain, questionnaires, days = clinical_state(patient, today)
     return Picture(
         as_of=today,
         start=start,
-        days=window_days,
-        adherence=adherence(patient, start, today),
+        end=end,
+        adherence=adherence(patient, start, end),
         pain=pain,
         questionnaires=questionnaires,
         verdict=verdict,

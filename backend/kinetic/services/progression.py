@@ -4,10 +4,8 @@ reason; an undo is another version that restores the phases before the change.
 Finding which plans a rule applies to is in progression_review.py."""
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from kinetic.extensions import db
@@ -29,26 +27,11 @@ class ProgressionRulesError(RuntimeError):
     """programs/progression.yaml is missing or invalid; the message lists file:line."""
 
 
-_cache: dict[Path, tuple[float, dict]] = {}
-
-
 def rules() -> dict[str, Any]:
     """The validated rules, read again when the file changes."""
-    from kinetic.services.library import read_progression
+    from kinetic.services.library import read_progression, rules_file
 
-    path = Path(current_app.config["PROGRAMS_DIR"]) / "progression.yaml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError as error:
-        raise ProgressionRulesError(f"{path}: cannot read the rules") from error
-    cached = _cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    data, problems = read_progression(path)
-    if data is None:
-        raise ProgressionRulesError("\n".join(map(str, problems)))
-    _cache[path] = (mtime, data)
-    return data
+    return rules_file("progression.yaml", read_progression, ProgressionRulesError)
 
 
 # -- phases ----------------------------------------------------------------------------

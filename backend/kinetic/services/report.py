@@ -15,7 +15,7 @@ from kinetic.extensions import db
 from kinetic.models import REGIONS, Alert, Assignment, PainEntry, ScheduledSession, User
 from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.services import alerts as alert_words
-from kinetic.services import picture, report_care
+from kinetic.services import report_care
 from kinetic.services.chart import pain_chart_svg
 from kinetic.services.clock import now, today_in
 from kinetic.services.report_context import (
@@ -66,9 +66,8 @@ ALERT_KINDS = {
 def progress_section(ctx: ReportContext) -> dict:
     """The clinical picture as of the report's day: the verdict with its reasons,
     and adherence over the report's period, as every other screen shows them."""
-    found = picture.summary(ctx.patient)
-    tally = picture.adherence(ctx.patient, ctx.start, ctx.end)
-    ratio = tally.ratio
+    found = ctx.picture
+    ratio = found.adherence.ratio
     figures = [
         {"label": "Verdict", "value": VERDICT_WORDS[found.verdict]},
         {
@@ -81,7 +80,7 @@ def progress_section(ctx: ReportContext) -> dict:
         rows = [[r["text"]] for r in found.reasons]
         blocks.append({"type": "table", "columns": ["Why"], "rows": rows})
     blocks.append({"type": "text", "text": MEANING})
-    data = found.as_dict() | {"adherence": tally.as_dict()}
+    data = found.as_dict()
     return section("progress", f"Progress as of {day(found.as_of)}", blocks, data)
 
 
@@ -164,7 +163,7 @@ def _exercise_counts(sessions: list[ScheduledSession]) -> dict[str, list]:
 
 def adherence_section(ctx: ReportContext) -> dict:
     sessions = _due_sessions(ctx)
-    tally = picture.adherence(ctx.patient, ctx.start, ctx.end)
+    tally = ctx.picture.adherence
     counts = _exercise_counts(sessions)
     rows = [
         [name, str(finished), str(planned), percent(finished, planned)]

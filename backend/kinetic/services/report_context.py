@@ -3,6 +3,7 @@ patient's today, with the few formats the sections share."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from kinetic.models import User
@@ -14,6 +15,14 @@ class ReportContext:
     start: date
     end: date
     today: date
+
+    @cached_property
+    def picture(self):
+        """The clinical picture, with adherence over the period: read once for
+        the sections that show it."""
+        from kinetic.services import picture
+
+        return picture.between(self.patient, self.start, self.end)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -8,11 +8,9 @@ is how they are applied."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -39,26 +37,11 @@ class SafetyRulesError(RuntimeError):
     """programs/safety.yaml is missing or invalid; the message lists file:line."""
 
 
-_cache: dict[Path, tuple[float, dict]] = {}
-
-
 def rules() -> dict[str, Any]:
     """The validated rules, read again when the file changes."""
-    from kinetic.services.library import read_safety
+    from kinetic.services.library import read_safety, rules_file
 
-    path = Path(current_app.config["PROGRAMS_DIR"]) / "safety.yaml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError as error:
-        raise SafetyRulesError(f"{path}: cannot read the safety rules") from error
-    cached = _cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    data, problems = read_safety(path)
-    if data is None:
-        raise SafetyRulesError("\n".join(map(str, problems)))
-    _cache[path] = (mtime, data)
-    return data
+    return rules_file("safety.yaml", read_safety, SafetyRulesError)
 
 
 def checklist() -> dict:
