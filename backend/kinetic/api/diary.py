@@ -149,9 +149,7 @@ class MyPain(MethodView):
         if created:
             found = safety.after_entry(entry, patient, found)
             feedback.after_exercise_entry(entry, patient)
-            progression_recheck.recheck_pending(
-                patient.id, "a pain entry", _rules_it_may_change(entry, found)
-            )
+            progression_recheck.after_pain_entry(patient.id, entry, found)
         else:
             found = None
         db.session.commit()
@@ -172,16 +170,6 @@ class MyPain(MethodView):
         cannot state).
         """
         return pain_of(current_user(), args)
-
-
-def _rules_it_may_change(entry, found) -> tuple[str, ...] | None:
-    """A plain diary entry that raised no alert can change only a hold's grounds
-    (its rise in diary pain); exercise pain, a red flag or a new alert may change
-    any rule's (re-checking every pending suggestion on each entry was half the
-    cost of POST /me/pain)."""
-    if not entry.is_diary or entry.red_flags or any(f.fresh for f in found or []):
-        return None
-    return ("hold",)
 
 
 def _advice(entry, patient, found=None) -> list[dict]:

@@ -54,6 +54,18 @@ def recheck_pending(
     return withdrawn
 
 
+def after_pain_entry(patient_id: int, entry, found) -> list[int]:
+    """A plain diary entry that raised no alert can change only a hold's grounds
+    (its rise in diary pain); exercise pain, a red flag or a new alert (`found`,
+    the safety findings, fresh when raised now) may change any rule's.
+    Re-checking every pending suggestion on each entry was half the cost of
+    POST /me/pain."""
+    plain = entry.is_diary and not entry.red_flags
+    if plain and not any(f.fresh for f in found or []):
+        return recheck_pending(patient_id, "a pain entry", ("hold",))
+    return recheck_pending(patient_id, "a pain entry")
+
+
 def _why_withdrawn(suggestion: Suggestion, plans: dict, today: date) -> str | None:
     rules = progression.rules()
     if suggestion.action == "advance":
