@@ -269,10 +269,10 @@ class Player {
       this.settings(),
       h('p', {}, h('a', { href: '#/today' }, 'Leave the player'), h('span', { class: 'hint' }, ' (your progress is kept)')),
     ].filter(Boolean));
-    if (exercise.figure) {
+    if (exercise.drawing) {
       this.figure = this.reduced
-        ? mountStills(art, exercise.figure, { title: exercise.name })
-        : mountFigure(art, exercise.figure, { title: exercise.name });
+        ? mountStills(art, exercise, { title: exercise.name })
+        : mountFigure(art, exercise, { title: exercise.name });
       this.figure?.pose?.(0);
     } else {
       art.remove();

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Exercise
 from kinetic.schemas.program_files import SOURCES
+from kinetic.services import figure_scene
 
 
 def _sources(obj) -> list[dict]:
@@ -63,6 +64,14 @@ class ExerciseSchema(Schema):
         dump_default=None,
         metadata={"description": "the figure to draw, or null when it has none"},
     )
+    drawing = fields.Function(
+        lambda exercise: figure_scene.drawing(exercise.get("figure")),
+        metadata={
+            "description": "the figure placed for drawing (frontend/js/figure.js): "
+            "shapes, the points of each frame, props, close-up and arrows; null "
+            "without a figure"
+        },
+    )
     source = fields.List(fields.Str())
     sources = Sources()
     owner = fields.Str(
@@ -107,6 +116,14 @@ class ProgramSummarySchema(Schema):
     weeks = fields.Int(required=True)
     days_of_week = fields.List(fields.Int())
     sessions_per_day = fields.Int()
+    drawing = fields.Function(
+        lambda exercise: figure_scene.drawing(exercise.get("figure")),
+        metadata={
+            "description": "the figure placed for drawing (frontend/js/figure.js): "
+            "shapes, the points of each frame, props, close-up and arrows; null "
+            "without a figure"
+        },
+    )
     source = fields.List(fields.Str())
     sources = Sources()
     owner = fields.Str(

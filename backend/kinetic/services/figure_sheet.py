@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kinetic.frontend import FRONTEND
+from kinetic.services import figure_scene
 
 ORIGIN = "http://figures.invalid"
 CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser")
@@ -42,14 +43,20 @@ def sheet_html(exercises: dict[str, dict[str, Any]], columns: int = 2) -> str:
         f'</h2><div class="fig" data-slug="{html.escape(slug)}"></div></section>'
         for slug, e in sorted(exercises.items())
     )
-    figures = {slug: e.get("figure") for slug, e in exercises.items()}
+    figures = {
+        slug: e.get("figure") and figure_scene.scene(e["figure"])
+        for slug, e in exercises.items()
+    }
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 body {{ font: 14px system-ui, sans-serif; color: #1d2630; margin: 16px;
   display: grid; grid-template-columns: repeat({columns}, 1fr); gap: 12px 20px; }}
 h1 {{ grid-column: 1 / -1; font-size: 20px; margin: 0 0 4px; }}
 h2 {{ font-size: 14px; margin: 0 0 4px; }} small {{ color: #6b7480; font-weight: 400; }}
 section {{ border: 1px solid #d5dadf; border-radius: 8px; padding: 8px; }}
-.fig svg {{ display: block; margin: auto; }}
+.stills {{ display: flex; gap: 8px; justify-content: center; }}
+.stills figure {{ margin: 0; flex: 1; max-width: 260px; text-align: center; }}
+.stills svg {{ display: block; width: 100%; height: 150px; }}
+figcaption {{ font-size: 12px; }}
 .none {{ color: #a33; }}
 </style></head><body>
 <script>
@@ -68,10 +75,8 @@ for (const el of document.querySelectorAll('.fig')) {{
     continue;
   }}
   const title = el.dataset.slug;
-  const svg = mountStills(el, figure, {{ title, all: true }}).element;
-  // One scale for every figure, so sizes compare across the sheet.
-  const width = Math.min(svg.viewBox.baseVal.width * 2.4, el.clientWidth);
-  svg.style.width = `${{width}}px`;
+  mountStills(el, figure, {{ title, all: true, closeup: false }});
+  if (figure.closeup) mountStills(el, figure, {{ title, closeup: true }});
 }}
 document.body.dataset.ready = 'yes';
 </script></body></html>"""

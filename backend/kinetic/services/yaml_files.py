@@ -37,7 +37,9 @@ PROGRAM_KEYS = (
     "sessions",
 )
 PHASE_KEYS = ("name", "weeks", "focus", "exercises")
-FIGURE_KEYS = ("view", "base", "props", "joints", "hold", "keyframes")
+FIGURE_KEYS = (
+    "view", "base", "props", "closeup", "arrows", "joints", "hold", "keyframes"
+)  # fmt: skip
 DOSE_KEYS = ("sets", "reps", "hold_seconds", "rest_seconds", "side")
 PLANNED_KEYS = ("exercise", *DOSE_KEYS, "note")
 # Short lists of plain values are written inline, as in the files: regions: [neck].
