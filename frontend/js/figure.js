@@ -488,3 +488,25 @@ export function mountStills(container, figure, { title, all = false } = {}) {
   container.append(svg);
   return { element: svg, destroy: () => svg.remove() };
 }
+
+/** The held keyframe alone, small, for lists: null when the exercise has no figure.
+ * Hidden from screen readers, as the exercise's name stands beside it. */
+export function mountThumb(container, exercise, { title } = {}) {
+  const figure = exercise?.figure;
+  if (!figure?.keyframes?.[figure.hold]) return null;
+  const place = (k) => placed(figure, anglesOf(figure, k));
+  const shapes = place(figure.keyframes[figure.hold]);
+  const props = staticProps(figure, place(figure.keyframes[0]));
+  const box = bounds([shapes, props]);
+  const svg = svgRoot(box.x1 - box.x0, box.y1 - box.y0);
+  for (const name of ['role', 'width']) svg.removeAttribute(name);
+  svg.setAttribute('class', 'thumb');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+  if (title) svg.dataset.name = title;
+  const g = frameGroup(svg, box);
+  layer(g, [...floor(figure, box), ...props]);
+  layer(g, shapes);
+  container.append(svg);
+  return { element: svg, destroy: () => svg.remove() };
+}
