@@ -2,6 +2,7 @@
 // regions, search and filters, and an exercise's full text. Used by the library
 // screen and by the picker that adds an exercise to a plan.
 import { api } from './api.js';
+import { mountThumb } from './figure.js';
 import { dosage, field, h, sourceLine } from './ui.js';
 
 // These screens bring their own styles, so the patient app's first load stays small.
@@ -27,6 +28,13 @@ export const regionWords = (list) => words(list, REGION);
 export function ownerBadge(item) {
   const mine = item.owner === 'me';
   return h('span', { class: `owner ${mine ? 'mine' : ''}` }, mine ? 'Yours' : 'Library');
+}
+
+/** A tile with the exercise's held position, or an empty tile when it has no figure. */
+export function thumbTile(exercise) {
+  const tile = h('span', { class: 'thumb-tile', 'aria-hidden': 'true' });
+  if (!mountThumb(tile, exercise, { title: exercise.name })) tile.classList.add('empty');
+  return tile;
 }
 
 let exercisesPromise = null;

@@ -190,14 +190,18 @@ export function mountStills(container, exercise, { title, all = false, closeup =
   return { element: wrap, destroy: () => wrap.remove() };
 }
 
-/** A small still of the held position for lists; decorative (the name is beside it). */
-export function mountThumb(container, exercise) {
+/** The held keyframe alone, small, for lists: null when the exercise has no figure.
+ * Hidden from screen readers, as the exercise's name stands beside it. */
+export function mountThumb(container, exercise, { title } = {}) {
   const d = drawingOf(exercise);
   if (!d) return null;
   const { svg, world } = panel(d.box, { hidden: true });
-  svg.classList.add('thumb');
+  svg.removeAttribute('width');
+  svg.setAttribute('class', 'thumb');
+  if (title) svg.dataset.name = title;
   sceneLayer(world, d, d.box);
   bodyLayer(world, d, numbers(d.keyframes[d.hold]));
   container.append(svg);
   return { element: svg, destroy: () => svg.remove() };
 }
+

@@ -3,7 +3,7 @@
 // #/library/exercises, #/library/programs/<slug>, #/library/exercises/new,
 // #/library/programs/<slug>/edit.
 import { api } from './api.js';
-import { CATEGORY, exerciseText, filterBar, loadExercises, ownerBadge, regionWords } from './catalogue.js';
+import { CATEGORY, exerciseText, filterBar, loadExercises, ownerBadge, regionWords, thumbTile } from './catalogue.js';
 import { exerciseForm, programForm } from './library-forms.js';
 import { doseLine, weeksText } from './plan-view.js';
 import { h, heading, say, sourceLine, statusLine } from './ui.js';
@@ -72,13 +72,15 @@ function listItem(kind, item, status) {
     : `${item.weeks} weeks · ${regionWords(item.regions)}`;
   const download = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Download ${name} as YAML` }, 'Download YAML');
   download.addEventListener('click', () => downloadYaml(kind, item.slug, status));
-  return h('li', { class: 'card lib-item' },
+  const text = [
     h('div', { class: 'lib-head' },
       h('h2', {}, h('a', { href: `#/library/${kind}/${item.slug}` }, name)), ownerBadge(item),
       item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
     h('p', { class: 'sub' }, about, ` · ${item.slug}`),
     item.summary ? h('p', { class: 'lib-summary' }, item.summary) : null,
-    h('div', { class: 'actions' }, download));
+    h('div', { class: 'actions' }, download)];
+  return h('li', { class: 'card lib-item' },
+    kind === 'exercises' ? h('div', { class: 'with-thumb' }, thumbTile(item), h('div', {}, text)) : text);
 }
 
 /** Fetches the YAML with the user's token and hands it to the browser as a file. */

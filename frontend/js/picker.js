@@ -1,6 +1,6 @@
 // A dialog to choose one exercise from the library: search by name, filter by
 // region and category, read the full text, then add it.
-import { CATEGORY, filterBar, fullText, loadExercises, ownerBadge, regionWords } from './catalogue.js';
+import { CATEGORY, filterBar, fullText, loadExercises, ownerBadge, regionWords, thumbTile } from './catalogue.js';
 import { h, nextId } from './ui.js';
 
 /**
@@ -31,8 +31,9 @@ export function pickExercise(title, already = new Set()) {
       if (!taken) add.addEventListener('click', () => { chosen = ex; dialog.close(); });
       return h('li', { class: 'pick' },
         h('div', { class: 'pick-head' },
-          h('div', {}, h('strong', {}, ex.name), ' ', ownerBadge(ex),
-            h('span', { class: 'sub' }, `${CATEGORY[ex.category] || ex.category} · ${regionWords(ex.regions)}`)),
+          h('div', { class: 'with-thumb' }, thumbTile(ex),
+            h('div', {}, h('strong', {}, ex.name), ' ', ownerBadge(ex),
+              h('span', { class: 'sub' }, `${CATEGORY[ex.category] || ex.category} · ${regionWords(ex.regions)}`))),
           add),
         fullText(ex, `Full text of ${ex.name}`));
     };

@@ -1,7 +1,7 @@
 // Edits a plan's phases: per phase add an exercise from the library, remove one,
 // move it up or down, and set its dose, side and note. Every control is named by
 // its path in the request (phases.0.exercises.1.sets) so a 422 lands beside it.
-import { SIDE } from './catalogue.js';
+import { SIDE, loadExercises, thumbTile } from './catalogue.js';
 import { isCurrent } from './plan-view.js';
 import { field, h, nextId } from './ui.js';
 
@@ -59,6 +59,20 @@ export function toBody(model, { withExtras = true } = {}) {
 export function planEditor(model, { pick, extras = true, phasesEditable = false, prefix = 'phases', week = null, onChange = () => {} }) {
   const root = h('div', { class: 'plan-editor' });
   const announce = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  // A row knows its slug and name; its picture comes from the library list (the
+  // picker's, fetched once), put in place when the list arrives without a redraw.
+  const library = new Map();
+  const thumb = (ex) => {
+    const tile = thumbTile(library.get(ex.exercise) || ex);
+    tile.dataset.slug = ex.exercise;
+    return tile;
+  };
+  loadExercises().then((list) => {
+    for (const found of list) library.set(found.slug, found);
+    for (const tile of root.querySelectorAll('.thumb-tile.empty')) {
+      if (library.has(tile.dataset.slug)) tile.replaceWith(thumb({ exercise: tile.dataset.slug }));
+    }
+  }, () => {}); // offline: the rows keep their empty tiles
   const draw = (focusKey) => {
     root.replaceChildren(...[
       hiddenSlot(prefix),
@@ -90,6 +104,7 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
     add.addEventListener('click', async () => {
       const ex = await pick(`Add an exercise to ${phase.name || `phase ${i + 1}`}`, new Set(phase.exercises.map((e) => e.exercise)));
       if (!ex) return add.focus();
+      library.set(ex.slug, ex);
       const item = keyed({ exercise: ex.slug, name: ex.name, ...ex.dosage, ...(extras ? { side: '' } : {}) });
       phase.exercises.push(item);
       changed(`${item.key}-sets`, `${ex.name} added to ${phase.name}.`);
@@ -152,6 +167,7 @@ export function planEditor(model, { pick, extras = true, phasesEditable = false,
     return h('li', { class: 'rx' },
       h('div', { class: 'rx-head' },
         h('span', { class: 'rx-num', 'aria-hidden': 'true' }, String(j + 1)),
+        thumb(ex),
         h('strong', { class: 'rx-name' }, ex.name || ex.exercise),
         h('span', { class: 'rx-tools' }, move(-1, 'up'), move(1, 'down'), remove)),
       slug, h('p', { class: 'field-error', id: `${slug.id}-err`, hidden: true }),

@@ -1,6 +1,7 @@
 import { api, queued, submit } from './api.js';
 import { minutes } from './dose.js';
 import { dueCard } from './due.js';
+import { mountThumb } from './figure.js';
 import { addDays, dosage, field, formatDay, h, heading, isoDay, say, scoreField, showError, sourceLine, statusLine } from './ui.js';
 
 const ticksKey = (id) => `kc.ticks.${id}`;
@@ -92,9 +93,13 @@ function exerciseItem(session, exercise, ticks, done) {
     if (box.checked) ticks.add(exercise.slug); else ticks.delete(exercise.slug);
     saveTicks(session.id, ticks);
   });
+  // The still sits inside the label, so tapping it ticks the box too.
+  const thumb = h('span', { class: 'thumb-tile', 'aria-hidden': 'true' });
+  if (!mountThumb(thumb, exercise, { title: exercise.name })) thumb.classList.add('empty');
   return h('li', { class: 'exercise' },
     h('div', { class: 'tick-row' }, box,
-      h('label', { for: id }, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage)))),
+      h('label', { for: id, class: 'with-thumb' }, thumb,
+        h('span', {}, h('span', { class: 'ex-name' }, exercise.name), h('span', { class: 'dose' }, dosage(exercise.dosage))))),
     exercise.note ? therapistNote(exercise.note) : null,
     exercise.cautions?.length ? h('div', { class: 'caution' },
       h('h3', {}, 'Before your first set'),
