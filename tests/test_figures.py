@@ -15,7 +15,7 @@ from kinetic.models import ProgramVersion
 from kinetic.models import library as shared_models
 from kinetic.schemas.figure_file import JOINTS, FigureSchema
 from kinetic.schemas.program_files import ExerciseFileSchema
-from kinetic.services import figure_sheet, library
+from kinetic.services import figure_scene, figure_sheet, library
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[1] / "programs"
@@ -24,15 +24,16 @@ EXERCISE_FILES = sorted((ROOT / "exercises").glob("*.yaml"))
 
 FIGURE = """\
 figure:
-  view: front
+  view: side
   base: sitting
   props: [floor, chair]
+  closeup: head
   hold: 1
   keyframes:
     - label: Head forward
-      joints: {neck: 20, head: -20}
+      joints: {neck: 30, head: -30}
     - label: Chin drawn back
-      joints: {neck: -5, head: 5}
+      joints: {neck: -10, head: 10}
 """
 
 
@@ -61,28 +62,28 @@ def figure_line(text: str, needle: str) -> int:
     ("old", "new", "needle", "field", "message"),
     [
         (
-            "{neck: 20, head: -20}",
-            "{neck: 20, elbowz: 10}",
+            "{neck: 30, head: -30}",
+            "{neck: 30, elbowz: 10}",
             "elbowz",
             "figure.keyframes[0].joints.elbowz",
-            "Unknown joint for the front view",
+            "Unknown joint for the side view",
         ),
         (
-            "{neck: -5, head: 5}",
-            "{neck: -5, head: 80}",
+            "{neck: -10, head: 10}",
+            "{neck: -10, head: 80}",
             "head: 80",
             "figure.keyframes[1].joints.head",
             "80 degrees is outside the human range -30 to 35",
         ),
         (
-            "{neck: -5, head: 5}",
-            "{left_knee: 170}",
-            "left_knee",
-            "figure.keyframes[1].joints.left_knee",
+            "{neck: -10, head: 10}",
+            "{near_knee: 170}",
+            "near_knee",
+            "figure.keyframes[1].joints.near_knee",
             "outside the human range 0 to 150",
         ),
         (
-            "    - label: Chin drawn back\n      joints: {neck: -5, head: 5}\n",
+            "    - label: Chin drawn back\n      joints: {neck: -10, head: 10}\n",
             "",
             "keyframes:",
             "figure.keyframes",
@@ -92,9 +93,9 @@ def figure_line(text: str, needle: str) -> int:
         ("hold: 1", "hold: 0", "hold:", "figure.hold", "greater than or equal to 1"),
         ("[floor, chair]", "[floor, sofa]", "props:", "figure.props[1]", "one of"),
         ("[floor, chair]", "[floor]", "props:", "figure.props", "chair prop"),
-        ("[floor, chair]", "[chair, wall]", "props:", "figure.props", "side view only"),
-        ("base: sitting", "base: prone", "base:", "figure.base", "front view draws"),
-        ("{neck: 20, head: -20}", "{neck: '20'}", "'20'", "", "Not a valid number"),
+        ("closeup: head", "closeup: shoulders", "closeup:", "figure.closeup", "The side view frames"),
+        ("base: sitting", "base: side_lying", "base:", "figure.base", "drawn from the front"),
+        ("{neck: 30, head: -30}", "{neck: '20'}", "'20'", "", "Not a valid number"),
     ],
 )
 def test_a_bad_figure_is_reported_by_file_line_and_field(
@@ -144,7 +145,7 @@ def test_every_joint_range_is_a_real_range():
 
 def test_figure_schema_accepts_side_prefixes_only_for_limbs():
     base = {"view": "front", "base": "standing", "hold": 1}
-    frames = [{"label": "a", "joints": {}}, {"label": "b", "joints": {}}]
+    frames = [{"label": "a", "joints": {}}, {"label": "b", "joints": {"shrug": 40}}]
     ok = {**base, "keyframes": frames, "joints": {"left_shoulder_out": 90}}
     assert FigureSchema().validate(ok) == {}
     bad = {**base, "keyframes": frames, "joints": {"left_shrug": 10}}
@@ -153,8 +154,11 @@ def test_figure_schema_accepts_side_prefixes_only_for_limbs():
     assert "near_elbow" in FigureSchema().validate(side)["joints"]
     clam = {**base, "view": "side", "keyframes": frames, "joints": {"hip_turn": 20}}
     assert "side-lying" in FigureSchema().validate(clam)["joints"]["hip_turn"][0]
-    lying = {**clam, "base": "side_lying"}
+    opening = [frames[0], {"label": "b", "joints": {"hip_turn": 30}}]
+    lying = {**base, "view": "front", "base": "side_lying", "keyframes": opening}
     assert FigureSchema().validate(lying) == {}
+    # Side-lying is drawn from the front, where the clam opens towards the ceiling.
+    assert "front" in FigureSchema().validate({**lying, "view": "side"})["base"][0]
 
 
 @pytest.fixture
@@ -183,8 +187,10 @@ def test_exercise_answer_carries_its_figure(client, make_therapist, real_library
     response = client.get(f"{API}/exercises/chin-tuck", headers=therapist.headers)
     assert response.status_code == 200
     assert response.json["figure"] == shipped_figure("chin-tuck")
+    assert response.json["drawing"] == figure_scene.scene(shipped_figure("chin-tuck"))
     listed = client.get(f"{API}/exercises", headers=therapist.headers)
     assert all(e["figure"]["keyframes"] for e in listed.json)
+    assert all(e["drawing"]["shapes"] for e in listed.json)
 
 
 def test_exercise_without_a_figure_answers_null(client, make_therapist, programs):
@@ -192,6 +198,7 @@ def test_exercise_without_a_figure_answers_null(client, make_therapist, programs
     response = client.get(f"{API}/exercises/test-bracing", headers=therapist.headers)
     assert response.status_code == 200
     assert response.json["figure"] is None
+    assert response.json["drawing"] is None
 
 
 def assign_posture_program(client, clock, make_therapist, make_patient):
@@ -220,7 +227,9 @@ def test_todays_session_exercises_carry_their_figures(
     (session, *_) = today.json["sessions"]
     assert session["exercises"]
     for exercise in session["exercises"]:
-        assert exercise["figure"] == shipped_figure(exercise["slug"]), exercise["slug"]
+        figure = shipped_figure(exercise["slug"])
+        assert exercise["figure"] == figure, exercise["slug"]
+        assert exercise["drawing"] == figure_scene.scene(figure), exercise["slug"]
 
 
 def test_a_plan_stored_before_figures_shows_the_current_ones(
@@ -277,3 +286,119 @@ def test_figures_sheet_says_when_chromium_is_missing(runner, tmp_path, monkeypat
     assert result.exit_code == 1
     assert "Chromium is needed" in result.output
     assert not output.exists()
+
+
+# ---- the figure check: contacts, floor, props, visibility, names ----
+
+
+def test_bird_dog_on_straight_legs_is_refused_naming_it_and_the_keyframe(
+    runner, tmp_path
+):
+    """Straight legs on all fours cannot keep hands and knees on the floor."""
+    shutil.copytree(ROOT, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "exercises" / "bird-dog.yaml"
+    text = path.read_text()
+    assert text.count("      joints: {}\n") == 1
+    path.write_text(text.replace("      joints: {}\n", "      joints: {knee: 0}\n"))
+    result = runner.invoke(args=["programs", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "On all fours" in t)
+    reports = [r for r in result.output.splitlines() if "bird-dog.yaml:" in r]
+    kneecap = [r for r in reports if "kneecap is" in r]
+    assert kneecap, result.output
+    assert all(f"bird-dog.yaml:{line} (figure.keyframes[0])" in r for r in kneecap)
+    assert "keyframe 0 ('On all fours')" in kneecap[0]
+    assert "off the floor" in kneecap[0]
+
+
+SEATED = {
+    "view": "side",
+    "base": "sitting",
+    "props": ["floor", "chair"],
+    "hold": 1,
+    "keyframes": [
+        {"label": "Sitting", "joints": {}},
+        {"label": "Knee straight", "joints": {"near_knee": 0}},
+    ],
+}
+
+
+def problems_of(figure: dict) -> list[str]:
+    errors = FigureSchema().validate(figure)
+    out = []
+    for value in (errors.get("keyframes") or {}).values():
+        out += value if isinstance(value, list) else []
+    return out + list(errors.get("arrows") or [])
+
+
+def with_frame(figure: dict, index: int, **changes) -> dict:
+    out = copy.deepcopy(figure)
+    out["keyframes"][index].update(changes)
+    return out
+
+
+def test_a_foot_left_hovering_must_be_released():
+    (problem,) = {p for p in problems_of(SEATED) if "near_sole" in p} or {None}
+    assert problem is not None
+    assert "keyframe 1 ('Knee straight'): near_sole_" in problem
+    assert "off the floor" in problem and "release it" in problem
+    released = with_frame(SEATED, 1, release=["near_sole_heel", "near_sole_toe"])
+    assert problems_of(released) == []
+
+
+def test_a_limb_through_the_floor_and_the_seat_is_refused():
+    figure = with_frame(
+        SEATED,
+        1,
+        joints={"near_hip": 40, "near_knee": 0},
+        release=["near_sole_heel", "near_sole_toe"],
+    )
+    problems = problems_of(figure)
+    assert any("under the floor" in p and p.startswith("keyframe 1") for p in problems)
+    assert any("passes through the seat" in p for p in problems)
+
+
+def test_releasing_a_contact_the_base_has_not_is_refused():
+    figure = with_frame(SEATED, 1, release=["near_palm"])
+    (problem,) = problems_of(figure)
+    assert "near_palm is not a contact of sitting" in problem
+
+
+def test_a_movement_too_small_to_see_needs_a_close_up():
+    figure = copy.deepcopy(SEATED)
+    figure["keyframes"] = [
+        {"label": "Head forward", "joints": {"neck": 20, "head": -20}},
+        {"label": "Chin in", "joints": {"neck": 12, "head": -12}},
+    ]
+    (problem,) = problems_of(figure)
+    assert "too small to see on a phone" in problem and "closeup" in problem
+    # A close-up frames the head; a bigger tuck is then seen.
+    bigger = with_frame({**figure, "closeup": "head"}, 1, joints={"neck": -10, "head": 10})
+    assert problems_of(bigger) == []
+
+
+def test_an_arrow_on_an_unknown_point_is_refused():
+    (problem,) = problems_of({**SEATED, "arrows": ["nose_ring"]})
+    assert "nose_ring is not a point" in problem
+
+
+def test_every_shipped_figure_places_with_its_contacts_on_their_supports():
+    for path in EXERCISE_FILES:
+        figure = shipped_figure(path.stem)
+        assert figure_scene.check(figure) == [], path.stem
+        drawing = figure_scene.scene(figure)
+        points = len({i for s in drawing["shapes"] for i in s.get("pts", []) + [s.get("c"), s.get("a")] if i is not None})
+        assert len(drawing["path"]) == figure["hold"] * figure_scene.STEPS + 1
+        assert len(drawing["keyframes"]) == len(figure["keyframes"])
+        for frame in drawing["path"] + drawing["keyframes"]:
+            assert len(frame.split(",")) == 2 * points, path.stem
+        if drawing["floor"] and not drawing["mat"]:
+            # Resting on the floor: the lowest body point touches y = 0.
+            lowest = min(float(v) for frame in drawing["keyframes"][:1] for v in frame.split(",")[1::2])
+            assert -1 < lowest < 8, (path.stem, lowest)
+
+
+def test_a_drawing_of_an_unplaceable_stored_figure_is_null(app):
+    with app.app_context():
+        assert figure_scene.drawing(None) is None
+        assert figure_scene.drawing({"view": "side", "base": "nowhere", "keyframes": []}) is None

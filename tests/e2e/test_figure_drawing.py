@@ -1,5 +1,6 @@
-"""figure.js in a real browser: the figure is drawn as SVG and moves between its
-keyframes; the reduced-motion stills show both positions."""
+"""figure.js in a real browser: the scene placed in Python (figure_scene.py) is
+drawn as SVG and moves between its keyframes, with a ghost of the start and an
+arrow; the reduced-motion stills show both positions."""
 
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ import yaml
 from kinetic.frontend import FRONTEND
 from kinetic.schemas.figure_file import JOINTS, PROPS, VIEW_BASES, FigureSchema
 from kinetic.schemas.program_files import ExerciseFileSchema
+from kinetic.services import figure_scene
 
 ROOT = Path(__file__).resolve().parents[2] / "programs" / "exercises"
 ORIGIN = "http://figure.test"
@@ -20,6 +22,11 @@ def figure_of(slug: str) -> dict:
         yaml.safe_load((ROOT / f"{slug}.yaml").read_text())
     )
     return data["figure"]
+
+
+def drawing_of(slug: str) -> dict:
+    """The exercise as the API sends it, as far as figure.js reads it."""
+    return {"drawing": figure_scene.scene(figure_of(slug))}
 
 
 @pytest.fixture
@@ -63,17 +70,20 @@ HEAD_AT = """async ([figure, ts]) => {
     round: limbs.every((l) => l.getAttribute('stroke-linecap') === 'round'),
     width: svg.getBoundingClientRect().width,
     same: fig.element === svg,
+    closeup: svg.dataset.closeup,
+    ghost: svg.querySelectorAll('.ghost > *').length,
+    arrows: svg.querySelectorAll('.arrows polygon').length,
   };
 }"""
 
 
 def test_chin_tuck_moves_the_head_back_between_start_and_hold(page):
-    figure = figure_of("chin-tuck")
-    result = page.evaluate(HEAD_AT, [figure, [0, 0.5, 1, 0]])
+    result = page.evaluate(HEAD_AT, [drawing_of("chin-tuck"), [0, 0.5, 1, 0]])
     start, middle, held, again = result["positions"]
     assert result["role"] == "img" and result["label"] == "Chin tuck"
     assert result["round"] and result["same"]
     assert 0 < result["width"] <= 390
+    assert result["closeup"] == "yes" and result["ghost"] > 5 and result["arrows"] == 1
     # the figure faces right: tucking the chin moves the head back (left)
     assert held[0] < start[0] - 3
     assert held[0] < middle[0] < start[0]
@@ -82,6 +92,7 @@ def test_chin_tuck_moves_the_head_back_between_start_and_hold(page):
 
 def test_every_shipped_figure_draws_both_positions_as_stills(page):
     figures = {p.stem: figure_of(p.stem) for p in sorted(ROOT.glob("*.yaml"))}
+    drawings = {slug: {"drawing": figure_scene.scene(f)} for slug, f in figures.items()}
     counts = page.evaluate(
         """async (figures) => {
           const { mountStills } = await import('/js/figure.js');
@@ -92,7 +103,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
             const svg = stills.element;
             out[slug] = [
               svg.querySelectorAll('[data-part="head"]').length,
-              [...svg.querySelectorAll('text')].map((t) => t.textContent),
+              [...svg.querySelectorAll('figcaption')].map((t) => t.textContent),
               [...svg.querySelectorAll('[points]')]
                 .every((p) => !p.getAttribute('points').includes('NaN')),
               svg.getAttribute('aria-label'),
@@ -101,7 +112,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
           }
           return out;
         }""",
-        figures,
+        drawings,
     )
     assert len(counts) == 26
     for slug, (heads, labels, finite, name) in counts.items():
@@ -111,7 +122,7 @@ def test_every_shipped_figure_draws_both_positions_as_stills(page):
             figure["keyframes"][0]["label"],
             figure["keyframes"][figure["hold"]]["label"],
         ]
-        assert labels == expected, slug
+        assert labels == [f"1. {expected[0]}", f"2. {expected[1]}"], slug
         assert finite, slug
         assert name == f"{slug}: {expected[0]}, then {expected[1]}"
 
@@ -129,8 +140,8 @@ def test_no_figure_draws_nothing(page):
 
 
 def test_the_figure_json_round_trips_as_the_api_sends_it(page):
-    """Angles arrive from the API as floats (25.0); the drawing is the same."""
-    figure = json.loads(json.dumps(figure_of("glute-bridge")))
+    """Numbers may arrive from the API as floats (25.0); the drawing is the same."""
+    figure = json.loads(json.dumps(drawing_of("glute-bridge")))
     floats = json.loads(json.dumps(figure), parse_int=float)
     points = page.evaluate(
         """async (figures) => {
@@ -152,13 +163,15 @@ def test_the_figure_json_round_trips_as_the_api_sends_it(page):
 
 def every_drawable_figure() -> list[dict]:
     """Every base in every view that may draw it, with every prop it may have, moving
-    each of the view's joints from one end of its range to the other."""
+    each of the view's joints from one end of its range to the other. Such a figure
+    cannot keep its contacts (the check says so); it must still draw."""
     figures = []
     for view, bases in VIEW_BASES.items():
         props = [p for p in PROPS if view == "side" or p != "wall"]
-        low = {name: lo for name, (lo, _) in JOINTS[view].items()}
-        high = {name: hi for name, (_, hi) in JOINTS[view].items()}
         for base in bases:
+            joints = JOINTS["side" if base == "side_lying" else view]
+            low = {name: lo for name, (lo, _) in joints.items()}
+            high = {name: hi for name, (_, hi) in joints.items()}
             if base != "side_lying":
                 low.pop("hip_turn", None)
                 high.pop("hip_turn", None)
@@ -172,8 +185,9 @@ def every_drawable_figure() -> list[dict]:
                     {"label": "high", "joints": dict(high)},
                 ],
             }
-            assert FigureSchema().validate(figure) == {}, (view, base)
-            figures.append(figure)
+            errors = FigureSchema().validate(figure)
+            assert set(errors) <= {"keyframes", "arrows"}, (view, base, errors)
+            figures.append({"drawing": figure_scene.scene(figure), "base": base})
     return figures
 
 

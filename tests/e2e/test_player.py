@@ -311,10 +311,15 @@ def test_reduced_motion_shows_the_start_and_held_positions_side_by_side(
         figure["keyframes"][0]["label"],
         figure["keyframes"][figure["hold"]]["label"],
     ]
-    art = page.locator(".player .art svg")
-    expect(art).to_have_count(1)
-    expect(art.locator("text")).to_have_text(labels)
+    art = page.locator(".player .art")
+    captions = [f"1. {labels[0]}", f"2. {labels[1]}"]
+    expect(art.locator("svg")).to_have_count(2)
+    expect(art.locator("figcaption")).to_have_text(captions)
+    # The held still carries the ghost of the start and the arrow, as the moving
+    # figure does.
+    expect(art.locator("svg").nth(1).locator(".ghost")).to_have_count(1)
+    expect(art.locator("svg").nth(1).locator(".arrows polygon")).not_to_have_count(0)
     read_cautions(page)
     page.get_by_role("button", name="Start").click()
-    expect(art.locator("text")).to_have_text(labels)  # still, while the timer runs
+    expect(art.locator("figcaption")).to_have_text(captions)  # still, while the timer runs
     expect(page.locator(".clock .where")).to_contain_text("Set 1 of 2")

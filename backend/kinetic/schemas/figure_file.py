@@ -143,6 +143,12 @@ class FigureSchema(Schema):
     @validates_schema
     def drawable(self, data, **kwargs):
         view, base = data["view"], data["base"]
+        if base == "side_lying" and view != "front":
+            raise ValidationError(
+                "Side-lying is drawn from the front (view: front), where the top "
+                "knee opens towards the ceiling.",
+                "base",
+            )
         if base not in VIEW_BASES[view]:
             allowed = ", ".join(VIEW_BASES[view])
             raise ValidationError(f"The {view} view draws only: {allowed}.", "base")
@@ -184,6 +190,8 @@ class FigureSchema(Schema):
 
         view, base = data["view"], data["base"]
         if base not in VIEW_BASES[view] or data["hold"] >= len(data["keyframes"]):
+            return
+        if data.get("closeup") and data["closeup"] not in CLOSEUPS[view]:
             return
         joints = [data["joints"], *(k["joints"] for k in data["keyframes"])]
         if any(joint_problem(view, base, n, v) for j in joints for n, v in j.items()):

@@ -35,6 +35,8 @@ class DoseSchema(Schema):
 class FigureKeyframeSchema(Schema):
     label = fields.Str(required=True)
     joints = fields.Dict(keys=fields.Str(), values=fields.Float(), required=True)
+    release = fields.List(fields.Str())
+    rest = fields.List(fields.Str())
 
 
 class ExerciseFigureSchema(Schema):
@@ -43,6 +45,8 @@ class ExerciseFigureSchema(Schema):
     view = fields.Str(required=True)
     base = fields.Str(required=True)
     props = fields.List(fields.Str(), required=True)
+    closeup = fields.Str()
+    arrows = fields.List(fields.Str())
     joints = fields.Dict(keys=fields.Str(), values=fields.Float())
     hold = fields.Int(required=True)
     keyframes = fields.List(fields.Nested(FigureKeyframeSchema), required=True)

@@ -681,7 +681,7 @@ def drawing(figure: dict | None) -> dict[str, Any] | None:
         return None
     try:
         return scene(figure) or None
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
         current_app.logger.warning("figure could not be drawn", exc_info=True)
         return None
 
