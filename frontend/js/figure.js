@@ -195,12 +195,18 @@ export function mountStills(container, exercise, { title, all = false, closeup =
 export function mountThumb(container, exercise, { title } = {}) {
   const d = drawingOf(exercise);
   if (!d) return null;
-  const { svg, world } = panel(d.box, { hidden: true });
+  // Framed tightly on the held position (and the floor under it), to fill the tile.
+  const held = numbers(d.keyframes[d.hold]);
+  const xs = held.filter((_, i) => i % 2 === 0);
+  const ys = held.filter((_, i) => i % 2 === 1);
+  const pad = 7;
+  const view = [Math.min(...xs) - pad, Math.min(0, ...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad];
+  const { svg, world } = panel(view, { hidden: true });
   svg.removeAttribute('width');
   svg.setAttribute('class', 'thumb');
   if (title) svg.dataset.name = title;
-  sceneLayer(world, d, d.box);
-  bodyLayer(world, d, numbers(d.keyframes[d.hold]));
+  sceneLayer(world, d, view);
+  bodyLayer(world, d, held);
   container.append(svg);
   return { element: svg, destroy: () => svg.remove() };
 }

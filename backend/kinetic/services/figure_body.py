@@ -115,7 +115,7 @@ def side_points(j: dict[str, float]) -> Points:
         "pelvis_dot": at(pelvis, pel - 55, 6),
         "eye": add(head, add(direction(face, 3.6), direction(hd, 1.2))),
         "nose": at(head, face - 14, L["head"] - 1.2),
-        "nose_tip": at(head, face - 22, L["head"] + 1.0),
+        "nose_tip": at(head, face - 24, L["head"] + 0.5),
         "chin": at(head, face - 55, L["head"]),
         "belly": navel,
         "belly_front": at(navel, lb - 90, 3.6 + 5 * belly),

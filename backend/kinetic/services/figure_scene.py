@@ -107,7 +107,7 @@ SIDE_LYING = {
 # The points a close-up frames, by region and view family.
 CLOSEUPS = {
     "side": {
-        "head": ("head", "skull", "c7", "chin", "nose_tip", "head_back"),
+        "head": ("head", "skull", "c7", "chin", "nose_tip", "head_back", "upper_back", "chest"),
         "trunk": ("c7", "l1", "lumbar", "sacrum", "hip", "belly_front", "upper_back", "chest"),
         "pelvis": ("l1", "lumbar", "sacrum", "hip", "pelvis_axis", "sacrum_back", "belly_front"),
     },
