@@ -74,6 +74,7 @@ def test_a_therapist_creates_an_exercise_seen_by_them_alone(
         "archived": False,
         "sources": [],
         "figure": None,  # a therapist's own exercise may have no figure
+        "drawing": None,
     }
     assert ("wall-nod", "me") in slugs(client, therapist)
     assert ("test-bracing", "library") in slugs(client, therapist)
