@@ -93,8 +93,20 @@ def figure_line(text: str, needle: str) -> int:
         ("hold: 1", "hold: 0", "hold:", "figure.hold", "greater than or equal to 1"),
         ("[floor, chair]", "[floor, sofa]", "props:", "figure.props[1]", "one of"),
         ("[floor, chair]", "[floor]", "props:", "figure.props", "chair prop"),
-        ("closeup: head", "closeup: shoulders", "closeup:", "figure.closeup", "The side view frames"),
-        ("base: sitting", "base: side_lying", "base:", "figure.base", "drawn from the front"),
+        (
+            "closeup: head",
+            "closeup: shoulders",
+            "closeup:",
+            "figure.closeup",
+            "The side view frames",
+        ),
+        (
+            "base: sitting",
+            "base: side_lying",
+            "base:",
+            "figure.base",
+            "drawn from the front",
+        ),
         ("{neck: 30, head: -30}", "{neck: '20'}", "'20'", "", "Not a valid number"),
     ],
 )
@@ -302,7 +314,9 @@ def test_bird_dog_on_straight_legs_is_refused_naming_it_and_the_keyframe(
     path.write_text(text.replace("      joints: {}\n", "      joints: {knee: 0}\n"))
     result = runner.invoke(args=["programs", "validate", str(tmp_path)])
     assert result.exit_code == 1
-    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "On all fours" in t)
+    line = next(
+        i for i, t in enumerate(path.read_text().splitlines(), 1) if "On all fours" in t
+    )
     reports = [r for r in result.output.splitlines() if "bird-dog.yaml:" in r]
     kneecap = [r for r in reports if "kneecap is" in r]
     assert kneecap, result.output
@@ -373,7 +387,9 @@ def test_a_movement_too_small_to_see_needs_a_close_up():
     (problem,) = problems_of(figure)
     assert "too small to see on a phone" in problem and "closeup" in problem
     # A close-up frames the head; a bigger tuck is then seen.
-    bigger = with_frame({**figure, "closeup": "head"}, 1, joints={"neck": -10, "head": 10})
+    bigger = with_frame(
+        {**figure, "closeup": "head"}, 1, joints={"neck": -10, "head": 10}
+    )
     assert problems_of(bigger) == []
 
 
@@ -387,18 +403,32 @@ def test_every_shipped_figure_places_with_its_contacts_on_their_supports():
         figure = shipped_figure(path.stem)
         assert figure_scene.check(figure) == [], path.stem
         drawing = figure_scene.scene(figure)
-        points = len({i for s in drawing["shapes"] for i in s.get("pts", []) + [s.get("c"), s.get("a")] if i is not None})
+        points = len(
+            {
+                i
+                for s in drawing["shapes"]
+                for i in s.get("pts", []) + [s.get("c"), s.get("a")]
+                if i is not None
+            }
+        )
         assert len(drawing["path"]) == figure["hold"] * figure_scene.STEPS + 1
         assert len(drawing["keyframes"]) == len(figure["keyframes"])
         for frame in drawing["path"] + drawing["keyframes"]:
             assert len(frame.split(",")) == 2 * points, path.stem
         if drawing["floor"] and not drawing["mat"]:
             # Resting on the floor: the lowest body point touches y = 0.
-            lowest = min(float(v) for frame in drawing["keyframes"][:1] for v in frame.split(",")[1::2])
+            lowest = min(
+                float(v)
+                for frame in drawing["keyframes"][:1]
+                for v in frame.split(",")[1::2]
+            )
             assert -1 < lowest < 8, (path.stem, lowest)
 
 
 def test_a_drawing_of_an_unplaceable_stored_figure_is_null(app):
     with app.app_context():
         assert figure_scene.drawing(None) is None
-        assert figure_scene.drawing({"view": "side", "base": "nowhere", "keyframes": []}) is None
+        assert (
+            figure_scene.drawing({"view": "side", "base": "nowhere", "keyframes": []})
+            is None
+        )

@@ -63,14 +63,16 @@ def a_plan_of(live_server, slugs: list[str]) -> dict:
 FIGURE_FACTS = """(svg) => {
   const box = (el) => el.getBoundingClientRect();
   const floor = svg.querySelector('.props line');
-  const parts = [...svg.querySelectorAll('.body [data-part]')].map((el) => el.dataset.part);
+  const parts = [...svg.querySelectorAll('.body [data-part]')]
+    .map((el) => el.dataset.part);
   return {
     closeup: svg.dataset.closeup === 'yes',
     ghost: svg.querySelectorAll('.ghost > *').length,
     arrows: svg.querySelectorAll('.arrows polygon').length,
     parts,
     floorY: floor ? box(floor).y : null,
-    bodyBottom: Math.max(...[...svg.querySelectorAll('.body > *')].map((el) => box(el).bottom)),
+    bodyBottom: Math.max(...[...svg.querySelectorAll('.body > *')]
+      .map((el) => box(el).bottom)),
     height: box(svg).height,
   };
 }"""
@@ -78,7 +80,9 @@ FIGURE_FACTS = """(svg) => {
 
 def test_the_key_figures_are_framed_ghosted_and_arrowed_on_a_phone(phone, live_server):
     patient = a_plan_of(live_server, SHOWN)
-    (session,) = call(live_server, "GET", "/me/today", token=patient["token"])["sessions"]
+    (session,) = call(live_server, "GET", "/me/today", token=patient["token"])[
+        "sessions"
+    ]
     assert [e["slug"] for e in session["exercises"]] == SHOWN
     drawings = {e["slug"]: e["drawing"] for e in session["exercises"]}
     assert drawings["chin-tuck"]["closeup"] is not None

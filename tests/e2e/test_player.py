@@ -321,5 +321,7 @@ def test_reduced_motion_shows_the_start_and_held_positions_side_by_side(
     expect(art.locator("svg").nth(1).locator(".arrows polygon")).not_to_have_count(0)
     read_cautions(page)
     page.get_by_role("button", name="Start").click()
-    expect(art.locator("figcaption")).to_have_text(captions)  # still, while the timer runs
+    expect(art.locator("figcaption")).to_have_text(
+        captions
+    )  # still, while the timer runs
     expect(page.locator(".clock .where")).to_contain_text("Set 1 of 2")

@@ -57,7 +57,17 @@ JOINTS: dict[str, dict[str, tuple[int, int]]] = {
 # Seen from behind: the front view's joints, and the shoulder blades drawn back.
 JOINTS["back"] = {**JOINTS["front"], "shoulder_blades": (0, 30)}
 # Limb joints may name one side: near_/far_ in the side view, left_/right_ otherwise.
-LIMBS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "shoulder_out", "hip_out", "hip_turn")
+LIMBS = (
+    "shoulder",
+    "elbow",
+    "wrist",
+    "hip",
+    "knee",
+    "ankle",
+    "shoulder_out",
+    "hip_out",
+    "hip_turn",
+)
 SIDES = {
     "side": ("near", "far"),
     "front": ("left", "right"),
@@ -132,7 +142,9 @@ class FigureSchema(Schema):
     hold = StrictInteger(required=True, validate=validate.Range(min=1))
     # A small movement: frame the camera on the moving region, and name the
     # points whose path is drawn as an arrow (else the one that moves most).
-    closeup = fields.Str(validate=validate.OneOf(sorted({c for v in CLOSEUPS.values() for c in v})))
+    closeup = fields.Str(
+        validate=validate.OneOf(sorted({c for v in CLOSEUPS.values() for c in v}))
+    )
     arrows = fields.List(PointName, validate=validate.Length(max=4))
     keyframes = fields.List(
         fields.Nested(KeyframeSchema),

@@ -50,7 +50,9 @@ def _getter(j: dict[str, float]) -> Callable[[str], float]:
 # ---- side view: facing +x ----
 
 
-def _side_limbs(j: dict[str, float], side: str, c7: Point, ub: float, pel: float) -> Points:
+def _side_limbs(
+    j: dict[str, float], side: str, c7: Point, ub: float, pel: float
+) -> Points:
     g = _getter(j)
     s = lambda n: g(f"{side}_{n}")  # noqa: E731
     blades = g("shoulder_blades")
@@ -61,6 +63,7 @@ def _side_limbs(j: dict[str, float], side: str, c7: Point, ub: float, pel: float
     wrist = at(elbow, fa, L["forearm"])
     ha = fa + s("wrist")
     fingers = at(wrist, ha, L["hand"])
+    hip = (0.0, 0.0)
     thigh = pel + 180 + s("hip")
     shank = thigh - s("knee")
     knee = at((0.0, 0.0), thigh, L["thigh"])
@@ -82,9 +85,9 @@ def _side_limbs(j: dict[str, float], side: str, c7: Point, ub: float, pel: float
         p + "sole_toe": add(toe, direction(sole, W["foot"] / 2)),
         p + "instep": add(toe, direction(sole + 180, W["foot"] / 2)),
         p + "kneecap": add(knee, direction(shank + 90, W["shank"] / 2)),
-        p + "thigh_back": add(at((0.0, 0.0), thigh, 18), direction(thigh - 90, W["thigh"] / 2)),
+        p + "thigh_back": add(at(hip, thigh, 18), direction(thigh - 90, W["thigh"] / 2)),  # noqa: E501
         p + "calf": add(at(knee, shank, 14), direction(shank - 90, W["shank"] / 2)),
-        p + "seat": add(at((0.0, 0.0), thigh, 2), direction(thigh - 90, W["thigh"] / 2)),
+        p + "seat": add(at(hip, thigh, 2), direction(thigh - 90, W["thigh"] / 2)),
     }  # fmt: skip
 
 
@@ -135,20 +138,27 @@ def side_points(j: dict[str, float]) -> Points:
 # ---- front and back views: the figure's left on the viewer's right (front) ----
 
 
-def _front_arm(j: dict[str, float], side: str, neck_base: Point, trunk: float) -> Points:
+def _front_arm(
+    j: dict[str, float], side: str, neck_base: Point, trunk: float
+) -> Points:
     g = _getter(j)
     s = 1 if side == "left" else -1
     sg = lambda n: g(f"{side}_{n}")  # noqa: E731
     # Drawing the blades back brings the shoulders a little in and down.
     blades = g("shoulder_blades")
     width = 10.5 - 0.09 * blades
-    shoulder = at(neck_base, trunk - s * (90 + 14 - g("shrug") * 1.2 + 0.15 * blades), width)
+    shoulder = at(
+        neck_base, trunk - s * (90 + 14 - g("shrug") * 1.2 + 0.15 * blades), width
+    )
     ua = trunk + 180 + s * sg("shoulder_out")
     elbow = at(shoulder, ua, L["upper_arm"])
     fa = ua + s * sg("elbow")
     wrist = at(elbow, fa, L["forearm"])
     # The shoulder blade, on the back: its inner edge moves towards the spine.
-    blade = add(at(neck_base, trunk + 180, 6 + 0.04 * blades), direction(trunk - s * 90, 6.5 - 0.13 * blades))
+    blade = add(
+        at(neck_base, trunk + 180, 6 + 0.04 * blades),
+        direction(trunk - s * 90, 6.5 - 0.13 * blades),
+    )
     p = f"{side}_"
     return {
         p + "shoulder": shoulder, p + "elbow": elbow, p + "wrist": wrist,
@@ -165,7 +175,9 @@ def _front_leg(j: dict[str, float], side: str) -> Points:
     hip = (s * 6.0, 0.0)
     out = 270 + s * sg("hip_out")
     knee = at(hip, out, max(L["thigh"] * abs(math.cos(math.radians(sg("hip")))), 3))
-    ankle = at(knee, out, L["shank"] * abs(math.cos(math.radians(sg("hip") - sg("knee")))))
+    ankle = at(
+        knee, out, L["shank"] * abs(math.cos(math.radians(sg("hip") - sg("knee"))))
+    )
     p = f"{side}_"
     return {
         p + "hip": hip, p + "knee": knee, p + "ankle": ankle,
@@ -186,7 +198,12 @@ def front_points(j: dict[str, float]) -> Points:
     head = at(skull, hd, 6.2)
     # A nod seen from the front: the eyes lower.
     nod = g("neck") + g("head")
-    eye = lambda s: add(head, add(direction(hd - 90, s * 2.6), direction(hd, 1 - 0.09 * nod)))  # noqa: E731
+
+    def eye(s: int) -> Point:
+        return add(
+            head, add(direction(hd - 90, s * 2.6), direction(hd, 1 - 0.09 * nod))
+        )
+
     out = {
         "pelvis": (0.0, 1.0), "pelvis_axis": (10.0, 1.0), "waist": waist,
         "neck_base": neck_base, "skull": skull, "head": head,
@@ -231,11 +248,25 @@ def top_points(j: dict[str, float]) -> Points:
 # point's height above the floor is drawn straight up.
 SLANT = 0.45
 TRUNK_HEIGHT = 9.5  # the spine's height above the floor, lying on one side
-ARM = {"shoulder": 17.0, "elbow": 18.0, "wrist": 17.5, "fingers": 16.5, "palm": 16.5, "forearm_back": 17.0}
-LEG = {"knee": W["thigh"] / 2, "ankle": W["shank"] / 2, "heel": W["shank"] / 2, "toe": W["foot"] / 2}
+ARM = {
+    "shoulder": 17.0,
+    "elbow": 18.0,
+    "wrist": 17.5,
+    "fingers": 16.5,
+    "palm": 16.5,
+    "forearm_back": 17.0,
+}
+LEG = {
+    "knee": W["thigh"] / 2,
+    "ankle": W["shank"] / 2,
+    "heel": W["shank"] / 2,
+    "toe": W["foot"] / 2,
+}
 
 
-def lying_points(j: dict[str, float], pillow: float, knee_pillow: float) -> tuple[Points, dict[str, float]]:
+def lying_points(
+    j: dict[str, float], pillow: float, knee_pillow: float
+) -> tuple[Points, dict[str, float]]:
     """Lying on the far side, the near (top) side up, head to the left: each
     point drawn at (across the page, depth * SLANT + height), with its height
     above the floor kept for the contact check."""
@@ -261,7 +292,36 @@ def lying_points(j: dict[str, float], pillow: float, knee_pillow: float) -> tupl
         heights[name] = pillow + L["head"]
     # The clam: the top knee turns up off the bottom one, the feet stay together.
     lift = 0.9 * L["thigh"] * math.sin(turn)
-    for name, share in (("near_knee", 1.0), ("near_kneecap", 1.0), ("near_thigh_back", 0.75), ("near_calf", 0.45)):
+    for name, share in (
+        ("near_knee", 1.0),
+        ("near_kneecap", 1.0),
+        ("near_thigh_back", 0.75),
+        ("near_calf", 0.45),
+    ):
         heights[name] += lift * share
-    points = {name: (-y, -x * SLANT + heights[name]) for name, (x, y) in profile.items()}
+    points = {
+        name: (-y, -x * SLANT + heights[name]) for name, (x, y) in profile.items()
+    }
     return points, heights
+
+
+# ---- which model draws a figure ----
+
+
+def family(figure: dict) -> str:
+    """Which model draws the figure: side, front (also the back view), top or
+    lying (side-lying, seen from the front)."""
+    if figure["base"] == "side_lying":
+        return "lying"
+    return {"back": "front"}.get(figure["view"], figure["view"])
+
+
+def model(figure: dict, angles: dict[str, float]) -> Points:
+    """The points of the figure's view model (not side-lying: see lying_points)."""
+    fam = family(figure)
+    if fam == "side":
+        return side_points(angles)
+    if fam == "front":
+        pts = front_points(angles)
+        return back_points(angles) if figure["view"] == "back" else pts
+    return top_points(angles)
