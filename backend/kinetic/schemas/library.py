@@ -120,14 +120,6 @@ class ProgramSummarySchema(Schema):
     weeks = fields.Int(required=True)
     days_of_week = fields.List(fields.Int())
     sessions_per_day = fields.Int()
-    drawing = fields.Function(
-        lambda exercise: figure_scene.drawing(exercise.get("figure")),
-        metadata={
-            "description": "the figure placed for drawing (frontend/js/figure.js): "
-            "shapes, the points of each frame, props, close-up and arrows; null "
-            "without a figure"
-        },
-    )
     source = fields.List(fields.Str())
     sources = Sources()
     owner = fields.Str(

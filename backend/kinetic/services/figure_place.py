@@ -6,7 +6,7 @@ each contact touches its support."""
 import math
 from dataclasses import dataclass, field
 
-from kinetic.schemas.figure_file import JOINTS
+from kinetic.schemas.figure_file import JOINTS, LIMBS
 from kinetic.services import figure_body as body
 from kinetic.services.figure_body import HEIGHT, Points, W, family, model
 from kinetic.services.figure_shapes import extents, template
@@ -111,25 +111,6 @@ SIDE_LYING = {
     "near_shoulder": 15, "near_elbow": 25,
 }  # fmt: skip
 
-LIMB_JOINTS = (
-    "shoulder",
-    "elbow",
-    "wrist",
-    "hip",
-    "knee",
-    "ankle",
-    "shoulder_out",
-    "hip_out",
-    "hip_turn",
-)
-SIDES = {
-    "side": ("near", "far"),
-    "front": ("left", "right"),
-    "back": ("left", "right"),
-    "top": ("left", "right"),
-}
-
-
 def angles_of(figure: dict, keyframe: dict) -> dict[str, float]:
     """The base's angles, then the figure's, then the keyframe's; a bare limb
     joint applies to both sides, a prefixed one to that side only."""
@@ -139,7 +120,7 @@ def angles_of(figure: dict, keyframe: dict) -> dict[str, float]:
 
     def apply(joints: dict[str, float]) -> None:
         for name, value in (joints or {}).items():
-            if name in LIMB_JOINTS:
+            if name in LIMBS:
                 for side in sides:
                     out[f"{side}_{name}"] = value
             else:
@@ -314,7 +295,7 @@ class Placer:
         out = []
         for joint, give in self.base.give.items():
             names = (
-                [f"near_{joint}", f"far_{joint}"] if joint in LIMB_JOINTS else [joint]
+                [f"near_{joint}", f"far_{joint}"] if joint in LIMBS else [joint]
             )
             out += [(n, give) for n in names]
         return out
