@@ -111,6 +111,7 @@ SIDE_LYING = {
     "near_shoulder": 15, "near_elbow": 25,
 }  # fmt: skip
 
+
 def angles_of(figure: dict, keyframe: dict) -> dict[str, float]:
     """The base's angles, then the figure's, then the keyframe's; a bare limb
     joint applies to both sides, a prefixed one to that side only."""
@@ -294,9 +295,7 @@ class Placer:
     def _free(self) -> list[tuple[str, float]]:
         out = []
         for joint, give in self.base.give.items():
-            names = (
-                [f"near_{joint}", f"far_{joint}"] if joint in LIMBS else [joint]
-            )
+            names = [f"near_{joint}", f"far_{joint}"] if joint in LIMBS else [joint]
             out += [(n, give) for n in names]
         return out
 
