@@ -22,8 +22,8 @@ def a_plan_of(live_server, slugs: list[str]) -> dict:
     slug = f"figures-{uuid.uuid4().hex[:6]}"
     program = {
         "slug": slug,
-        "title": "Figures on a phone",
-        "summary": "The exercises whose figures are checked on a phone.",
+        "title": "Neck and core starter",
+        "summary": "A chin tuck, a bridge, a bird dog and a clam, every day.",
         "regions": ["neck", "low_back"],
         "weeks": 1,
         "days_of_week": list(range(7)),
