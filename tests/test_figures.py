@@ -432,3 +432,46 @@ def test_a_drawing_of_an_unplaceable_stored_figure_is_null(app):
             figure_scene.drawing({"view": "side", "base": "nowhere", "keyframes": []})
             is None
         )
+
+
+def test_a_step_between_two_good_keyframes_is_checked_too():
+    """Each keyframe is fine on its own; swinging the arm from forwards to
+    backwards on all fours passes the hand through the floor on the way."""
+    reach = {"near_wrist": 0}
+    figure = {
+        "view": "side",
+        "base": "four_point_kneeling",
+        "props": ["floor"],
+        "hold": 1,
+        "keyframes": [
+            {
+                "label": "Arm forward",
+                "joints": {**reach, "near_shoulder": 170},
+                "release": ["near_palm"],
+            },
+            {
+                "label": "Arm back",
+                "joints": {**reach, "near_shoulder": -60},
+                "release": ["near_palm"],
+            },
+        ],
+    }
+    (problem,) = problems_of(figure)
+    assert problem.startswith("between keyframe 0 ('Arm forward') and 1 ('Arm back')")
+    assert "near_fingers goes" in problem and "under the floor" in problem
+
+
+def test_a_head_pushed_into_the_wall_is_refused():
+    figure = {
+        "view": "side",
+        "base": "standing",
+        "props": ["floor", "wall"],
+        "hold": 1,
+        "keyframes": [
+            {"label": "Tall", "joints": {}},
+            {"label": "Head back", "joints": {"neck": -40, "head": -30}},
+        ],
+    }
+    (problem,) = problems_of(figure)
+    assert problem.startswith("keyframe 1 ('Head back'): the body goes")
+    assert "into the wall" in problem

@@ -335,7 +335,7 @@ class Placer:
             out.append(0.02 * x[1])
             # A straight segment is lowest at one of its ends.
             floor = min(pts[n][1] - r for n, r in ends)
-            out.append(3 * min(0.0, floor))
+            out.append(0.3 * min(0.0, floor))
             return out
 
         start = self.previous or [
