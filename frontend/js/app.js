@@ -43,7 +43,7 @@ function parseHash() {
   const params = Object.fromEntries(new URLSearchParams(query));
   if (parts[0] === 'patients' && parts[1] && parts[2] === 'report') return { name: 'report', params: { ...params, id: parts[1] } };
   if (parts[0] === 'patients' && parts[2] === 'plans' && parts[3]) return { name: 'tailor', params: { ...params, id: parts[1], plan: parts[3] } };
-  if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1] } };
+  if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1], section: parts[2] || 'overview' } };
   if (parts[0] === 'messages' && parts[1]) return { name: 'messages', params: { ...params, id: parts[1] } };
   if (parts[0] === 'library') return { name: 'library', params: { ...params, kind: parts[1], slug: parts[2], action: parts[3] } };
   return { name: parts[0] || '', params };

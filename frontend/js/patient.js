@@ -1,4 +1,4 @@
-import { api, apiBlob, saveBlob } from './api.js';
+import { api } from './api.js';
 import { alertCard } from './alerts.js';
 import { therapistPanel } from './messages.js';
 import { exerciseAdherence, prescriptionView } from './plan-view.js';
@@ -8,64 +8,63 @@ import { insightPanel, patientOutcomes } from './outcomes.js';
 import { modeSelect, suggestionsPanel } from './progression.js';
 import { progressBand } from './progress.js';
 import { trendPanel } from './trends.js';
-import { addDays, clearErrors, field, formatDay, formatTime, h, heading, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
+import { patientHead } from './patient-head.js';
+import { addDays, clearErrors, field, formatDay, formatTime, h, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const STATUS_WORD = { active: 'Active', paused: 'Paused', stopped: 'Stopped' };
 
-export async function render(screen, { id }) {
-  const status = statusLine();
-  screen.append(h('p', {}, h('a', { href: '#/patients' }, '← All patients')), status);
-  let patient;
-  try {
-    patient = await api(`/patients/${id}`);
-  } catch (error) {
-    screen.append(heading('Patient'));
-    say(status, error.message, 'error');
-    return;
-  }
-  const base = `/patients/${patient.id}`;
-  const plans = h('section', { class: 'card' });
-  const alerts = h('div');
-  const band = h('div', { class: 'progress-slot' });
-  screen.append(
-    h('div', { class: 'title-row' }, heading(patient.name), records(patient, status)),
-    h('p', { class: 'lead' }, patient.email, patient.timezone ? ` · ${patient.timezone}` : ''),
-    band,
-    alerts,
-    suggestionsPanel(patient.id, () => drawPlans(plans, patient)),
-    h('div', { class: 'columns' },
-      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name),
-        exerciseAdherence(patient.id)),
-      h('div', {}, plans, assignForm(patient, () => drawPlans(plans, patient)))),
-    h('div', { class: 'columns' }, recentPain(base), recentSessions(base)),
-    h('div', { class: 'columns' },
-      h('div', {}, insightPanel(() => api(`${base}/insights`))),
-      h('div', {}, ...patientOutcomes(patient))),
-    exerciseFeedback(base),
-    h('h2', { id: 'messages' }, 'Messages'),
-    therapistPanel(patient),
-  );
-  drawPlans(plans, patient, patient.assignments);
-  drawAlerts(alerts, patient.id);
-  api(`${base}/summary?days=28`).then((summary) => band.replaceChildren(progressBand(summary)),
-    (error) => say(status, error.message, 'error'));
+const SECTION_OF = {
+  overview: overviewSection,
+  plan: planSection,
+  progress: progressSection,
+  outcomes: outcomesSection,
+  messages: (patient) => [h('h2', { class: 'sr-only' }, 'Messages'), therapistPanel(patient)],
+};
+
+export async function render(screen, { id, section }) {
+  if (!SECTION_OF[section]) section = 'overview';
+  const head = await patientHead(screen, id, section);
+  if (!head) return;
+  const { patient, summary, status } = head;
+  const draw = SECTION_OF[section] || overviewSection;
+  screen.append(h('div', { class: `patient-section section-${section}`, id: `section-${section}` },
+    ...draw(patient, summary, status)));
 }
 
-/** The printable report, and the record as FHIR R4 for another system. */
-function records(patient, status) {
-  const fhir = h('button', { type: 'button', class: 'secondary' }, 'FHIR record');
-  fhir.setAttribute('aria-label', `Download ${patient.name}'s record as FHIR R4 JSON`);
-  fhir.addEventListener('click', async () => {
-    try {
-      saveBlob(await apiBlob(`/patients/${patient.id}/fhir`), `${patient.name} FHIR R4.json`);
-    } catch (error) {
-      say(status, error.message, 'error');
-    }
-  });
-  return h('div', { class: 'actions' },
-    h('a', { class: 'button', href: `#/patients/${patient.id}/report` }, 'Progress report'), fhir);
+function overviewSection(patient, summary) {
+  const alerts = h('div');
+  drawAlerts(alerts, patient.id);
+  return [
+    summary ? progressBand(summary, { figures: false }) : null,
+    alerts,
+    h('div', { class: 'columns even' }, recentPain(`/patients/${patient.id}`), recentSessions(`/patients/${patient.id}`)),
+  ];
+}
+
+function planSection(patient) {
+  const plans = h('section', { class: 'card' });
+  drawPlans(plans, patient, patient.assignments);
+  return [suggestionsPanel(patient.id, () => drawPlans(plans, patient)), h('div', { class: 'columns' },
+    h('div', {}, plans),
+    h('div', {}, assignForm(patient, () => drawPlans(plans, patient))))];
+}
+
+function progressSection(patient) {
+  const base = `/patients/${patient.id}`;
+  return [
+    h('div', { class: 'columns' },
+      h('div', {}, h('h2', {}, 'Trends'), trendPanel((days) => api(`${base}/trends?days=${days}`), patient.name)),
+      h('div', {}, exerciseAdherence(patient.id))),
+    exerciseFeedback(base),
+  ];
+}
+
+function outcomesSection(patient) {
+  return [h('div', { class: 'columns' },
+    h('div', {}, insightPanel(() => api(`/patients/${patient.id}/insights`))),
+    h('div', {}, ...patientOutcomes(patient)))];
 }
 
 async function drawAlerts(box, patientId) {
@@ -206,7 +205,7 @@ function assignForm(patient, onDone) {
 }
 
 function recentPain(base) {
-  const list = h('ul', { class: 'entries' }, h('li', {}, 'Loading…'));
+  const list = h('ul', { class: 'entries', tabindex: '0', 'aria-label': 'Recent pain entries' }, h('li', {}, 'Loading…'));
   api(`${base}/pain?from=${addDays(isoDay(), -30)}`).then((entries) => {
     const rows = entries.slice(-12).reverse().map((e) => h('li', {},
       h('span', {}, [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Headache']]
@@ -231,7 +230,7 @@ function sessionWord(s) {
 }
 
 function recentSessions(base) {
-  const list = h('ul', { class: 'entries' }, h('li', {}, 'Loading…'));
+  const list = h('ul', { class: 'entries', tabindex: '0', 'aria-label': 'Sessions' }, h('li', {}, 'Loading…'));
   const today = isoDay();
   api(`${base}/sessions?from=${addDays(today, -14)}&to=${addDays(today, 7)}`).then((sessions) => {
     const rows = sessions.slice(-16).reverse().map((s) => h('li', { class: `session-${s.status}` },

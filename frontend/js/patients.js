@@ -28,7 +28,7 @@ export async function render(screen) {
     h('td', { 'data-label': 'Headache' }, score(p.latest?.headache)),
     h('td', { 'data-label': 'Adherence, 7 days' }, pct(p.adherence_7d)),
     h('td', { 'data-label': 'Open alerts' }, p.open_alerts ? h('strong', { class: 'alert-count' }, String(p.open_alerts)) : '0',
-      p.pending_suggestions ? h('a', { href: `#/patients/${p.id}`, class: 'suggestion-count', title: 'Progression suggestions to review' },
+      p.pending_suggestions ? h('a', { href: `#/patients/${p.id}/plan`, class: 'suggestion-count', title: 'Progression suggestions to review' },
         ` · ${p.pending_suggestions} to review`) : ''),
     h('td', { 'data-label': 'Unread messages' }, p.unread_messages
       ? h('a', { href: `#/messages/${p.id}`, class: 'unread-count' }, String(p.unread_messages)) : '0'),

@@ -30,12 +30,15 @@ export function adherenceWords(a, days) {
   return `${parts.join(', ')} of ${a.due} due in the last ${days} days`;
 }
 
-/** The therapist's summary band: verdict, adherence, reasons. */
-export function progressBand(summary) {
+/** The therapist's summary band: verdict, adherence, reasons. With `figures`
+ * false (under the patient page's own band), only the words behind them. */
+export function progressBand(summary, { figures = true } = {}) {
   const [word, tone] = VERDICT[summary.verdict];
   const a = summary.adherence;
   return h('section', { class: `card progress-band ${tone}`, 'aria-label': 'Clinical summary' },
-    h('div', { class: 'progress-figures' },
+    figures ? null : [h('h2', {}, `Why “${word}”`),
+      h('p', {}, `Sessions: ${adherenceWords(a, summary.window.days).replace(/\.?$/, '.')}`)],
+    figures && h('div', { class: 'progress-figures' },
       h('p', {}, h('span', { class: 'label' }, 'Progress'), h('strong', { class: `verdict ${tone}` }, word)),
       h('p', {}, h('span', { class: 'label' }, `Adherence, ${summary.window.days} days`),
         h('strong', {}, percent(a.ratio)), h('span', { class: 'hint' }, ` ${adherenceWords(a, summary.window.days)}`))),

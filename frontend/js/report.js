@@ -3,7 +3,8 @@
 // the server. Sections arrive as blocks (text, figures, tables, an SVG chart), so
 // a new kind of section on the server shows here without changes.
 import { api, apiBlob, saveBlob } from './api.js';
-import { addDays, field, h, heading, isoDay, say, statusLine } from './ui.js';
+import { patientHead } from './patient-head.js';
+import { addDays, field, h, isoDay, say, statusLine } from './ui.js';
 
 const longDay = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
 const formatLong = (day) => longDay.format(new Date(`${day}T12:00:00`));
@@ -51,8 +52,18 @@ export async function render(screen, { id, from, to, paper = 'a4' }) {
   const form = h('form', { class: 'card report-controls', novalidate: true },
     h('div', { class: 'report-fields' }, field('From', start), field('To', end), field('Paper', size)),
     h('div', { class: 'actions' }, show, print, pdf), status);
-  screen.append(h('p', { class: 'no-print' }, h('a', { href: `#/patients/${id}` }, '← Back to the patient')),
-    heading('Progress report'), form, holder);
+  if (!(await patientHead(screen, id, 'report'))) return;
+  const fhir = h('button', { type: 'button', class: 'secondary' }, 'FHIR record');
+  fhir.setAttribute('aria-label', 'Download the record as FHIR R4 JSON');
+  fhir.addEventListener('click', async () => {
+    try {
+      saveBlob(await apiBlob(`/patients/${id}/fhir`), `${name} FHIR R4.json`);
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+  });
+  form.querySelector('.actions').append(fhir);
+  screen.append(h('h2', { class: 'no-print' }, 'Progress report'), form, holder);
 
   const query = () => `from=${start.value}&to=${end.value}`;
   let name = 'report';

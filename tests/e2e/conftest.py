@@ -147,3 +147,9 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def open_section(page, name: str) -> None:
+    """Opens one section of a therapist's patient page by its link."""
+    sections = page.get_by_role("navigation", name="Patient sections")
+    sections.get_by_role("link", name=name, exact=True).click()

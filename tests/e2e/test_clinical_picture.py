@@ -37,11 +37,13 @@ def test_the_patient_page_opens_with_the_clinical_picture(live_server, desktop):
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").click()
+    # The figures in the band on every section; the words behind them in Overview.
+    figures = page.get_by_role("region", name="Summary", exact=True)
+    expect(figures.locator(".verdict").first).to_have_text(WORDS[summary["verdict"]])
+    ratio = summary["adherence"]["ratio"]
+    expect(figures).to_contain_text(f"{round(ratio * 100)} %")
     band = page.get_by_role("region", name="Clinical summary")
     expect(band).to_be_visible()
-    expect(band.locator(".verdict")).to_have_text(WORDS[summary["verdict"]])
-    ratio = summary["adherence"]["ratio"]
-    expect(band).to_contain_text(f"{round(ratio * 100)} %")
     expect(band).to_contain_text(f"of {summary['adherence']['due']} due")
     for reason in summary["reasons"]:
         expect(band.get_by_text(reason["text"], exact=True)).to_be_visible()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, open_section, screenshot, sign_in
 
 PROGRAM = "forward-head-posture-correction"  # week 1: three exercises, 2 sets each
 
@@ -170,13 +170,14 @@ def test_a_session_played_through_with_a_hold_a_rest_a_skip_and_a_hurt(
     expect(desk.get_by_role("heading", name="Patients")).to_be_visible()
     desk.get_by_role("link", name="Player Patient").click()
     expect(desk.get_by_text("Pain during an exercise:", exact=True)).to_be_visible()
+    expect(desk.get_by_text(re.compile(r": Partly done · 0 of 3"))).to_be_visible()
+    open_section(desk, "Progress")
     table = desk.get_by_role("table", name="Feedback per exercise, last 30 days")
     row = table.get_by_role("row", name=re.compile(re.escape(first["name"])))
     expect(row).to_contain_text("2 (mean of 1)")
     expect(row).to_contain_text("1 about right")
     hurt = table.get_by_role("row", name=re.compile(re.escape(third["name"])))
     expect(hurt.locator("td").last).to_have_text("1×")
-    expect(desk.get_by_text(re.compile(r": Partly done · 0 of 3"))).to_be_visible()
     table.scroll_into_view_if_needed()
     screenshot(desk, "exercise-feedback")
     # Dealt with: the shared server's alert count stays as the other tests expect.

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, screenshot, sign_in
+from conftest import DEMO, open_section, screenshot, sign_in
 
 
 def test_therapist_accepts_a_suggestion_and_can_undo_it(desktop):
@@ -13,7 +13,7 @@ def test_therapist_accepts_a_suggestion_and_can_undo_it(desktop):
     sign_in(page, *DEMO["therapist"])
     row = page.get_by_role("row").filter(has_text="Pat Demo")
     expect(row.get_by_text("1 to review")).to_be_visible()
-    page.get_by_role("link", name="Pat Demo").first.click()
+    row.get_by_role("link", name="1 to review").click()
 
     panel = page.locator("#suggestions")
     expect(panel.get_by_text("Advance early")).to_be_visible()
@@ -70,6 +70,7 @@ def test_a_withdrawn_suggestion_shows_its_reason_and_no_accept(browser, live_ser
     )
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").first.click()
+    open_section(page, "Plan")
 
     panel = page.locator("#suggestions")
     expect(panel.get_by_text("Withdrawn", exact=False).first).to_be_visible()

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, open_section, screenshot, sign_in
 
 
 def therapist_token(base: str) -> str:
@@ -20,7 +20,7 @@ def test_the_therapist_schedules_an_instrument(desktop, live_server, new_patient
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
-    page.goto(f"/#/patients/{patient['id']}")
+    page.goto(f"/#/patients/{patient['id']}/outcomes")
     expect(page.get_by_role("heading", name="Quinn Questions")).to_be_visible()
 
     form = page.locator(
@@ -56,6 +56,7 @@ def test_the_demo_therapist_sees_scores_and_insights(desktop):
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").click()
+    open_section(page, "Outcomes")
     outcome = page.locator("section.outcome[data-questionnaire='peg-3']")
     expect(outcome).to_contain_text("passes the minimal important change")
     expect(outcome.locator("canvas").first).to_be_visible()

@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from conftest import DEMO, screenshot, sign_in
+from conftest import DEMO, open_section, screenshot, sign_in
 
 
 def printed(page) -> PdfReader:
@@ -22,7 +22,7 @@ def test_the_report_prints_on_a4_and_letter(desktop, live_server):
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").first.click()
-    page.get_by_role("link", name="Progress report").click()
+    open_section(page, "Report")
     report = page.get_by_role("article", name="Progress report, Pat Demo")
     expect(report).to_contain_text("Adherence")
     done = report.locator(".section-adherence dd").first.inner_text()

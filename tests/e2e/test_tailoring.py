@@ -53,7 +53,7 @@ def test_therapist_tailors_a_plan_and_the_patient_sees_it(
     )
     sign_in(page, *DEMO["therapist"])
     expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
-    page.goto(f"/#/patients/{patient['id']}")
+    page.goto(f"/#/patients/{patient['id']}/plan")
     page.get_by_role("link", name="Tailor plan Neck-related headache relief").click()
     expect(page.get_by_role("heading", name="Version history")).to_be_visible()
 
@@ -120,7 +120,7 @@ def test_a_program_is_tailored_before_it_is_assigned(desktop, live_server, new_p
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     expect(page.get_by_role("link", name="Pat Demo")).to_be_visible()
-    page.goto(f"/#/patients/{patient['id']}")
+    page.goto(f"/#/patients/{patient['id']}/plan")
     page.get_by_label("Program").select_option("low-back-core-stabilisation")
     page.get_by_role("button", name="Tailor exercises first").click()
     dialog = page.get_by_role("dialog")

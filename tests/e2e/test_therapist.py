@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, screenshot, sign_in
+from conftest import DEMO, open_section, screenshot, sign_in
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -41,6 +41,7 @@ def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="Robin Example").click()
     expect(page.get_by_role("heading", name="Robin Example")).to_be_visible()
+    open_section(page, "Plan")
     page.get_by_label("Program").select_option("low-back-core-stabilisation")
     for day in DAYS:
         page.get_by_label(day, exact=True).check()
@@ -48,10 +49,9 @@ def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
     expect(page.get_by_text("Assigned Low-back core stabilisation")).to_be_visible()
     pause = page.get_by_role("button", name="Pause Low-back core stabilisation")
     expect(pause).to_be_visible()
+    open_section(page, "Progress")
     expect(page.get_by_role("img", name="Pain trends, last 30 days")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "patient-detail")
 
     mobile.reload()
     expect(mobile.locator("section.session")).to_have_count(1)
@@ -64,6 +64,7 @@ def test_assigning_without_days_shows_the_error_next_to_the_field(desktop):
     page = desktop.new_page()
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Pat Demo").click()
+    open_section(page, "Plan")
     page.get_by_label("Program").select_option("neck-headache-relief")
     for day in DAYS:
         page.get_by_label(day, exact=True).uncheck()
