@@ -1,5 +1,5 @@
 // The forms for a therapist's own exercise and program: the same fields and
-// limits as the YAML files in programs/ (the server checks both with one schema).
+// limits as the data files in programs/ (the server checks both with one schema).
 import { api } from './api.js';
 import { CATEGORY, REGION, loadExercises } from './catalogue.js';
 import { pickExercise } from './picker.js';
@@ -40,36 +40,72 @@ async function sourceChoices() {
   return found;
 }
 
-function slugField(item) {
-  const slug = text('slug', item?.slug, { maxlength: '80', autocapitalize: 'none', spellcheck: false, readonly: !!item });
-  return { slug, wrap: field('Short name (slug)', slug, item ? 'The slug cannot change.' : 'Lowercase letters, digits and hyphens, e.g. desk-neck-reset. It may not be a library slug.') };
+/** "Desk posture reset" → "desk-posture-reset": the short name files and links use. */
+export function slugOf(name) {
+  return name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 72).replace(/-+$/, '');
 }
 
-/** Sends the form: POST a new item, PUT an edited one; 422s land beside their fields. */
-function submitter(form, status, button, kind, item, body, done) {
+/**
+ * The short name (slug), made from `nameInput` as it is typed and shown only in
+ * the form's "Advanced" part. Once the therapist edits it, it stays theirs; an
+ * item's existing slug cannot change.
+ */
+function slugField(item, nameInput) {
+  const slug = text('slug', item?.slug, { maxlength: '80', autocapitalize: 'none', spellcheck: false, readonly: !!item });
+  let own = !!item;
+  const follow = () => { if (!own) slug.value = slugOf(nameInput.value); };
+  nameInput.addEventListener('input', follow);
+  slug.addEventListener('input', () => { own = slug.value.trim() !== ''; });
+  follow();
+  const wrap = h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'),
+    field('Short name (slug)', slug, item
+      ? 'Used in file names and links. It cannot change.'
+      : 'Used in file names and links; made from the name. Lowercase letters, digits and hyphens.'));
+  return { slug, wrap, auto: () => !own };
+}
+
+/**
+ * Sends the form: POST a new item, PUT an edited one; 422s land beside their
+ * fields. A short name made from the name that is taken gets "-2", "-3", ….
+ */
+function submitter(form, status, button, kind, item, body, done, short) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
     button.disabled = true;
-    try {
-      const path = item ? `/${kind}/${item.slug}` : `/${kind}`;
-      done(await api(path, { method: item ? 'PUT' : 'POST', body: body() }));
-    } catch (error) {
-      showError(form, status, error);
+    const path = item ? `/${kind}/${item.slug}` : `/${kind}`;
+    const sent = body();
+    for (let n = 2; ; n += 1) {
+      try {
+        done(await api(path, { method: item ? 'PUT' : 'POST', body: sent }));
+        break;
+      } catch (error) {
+        const onlySlug = error.status === 422 && Object.keys(error.errors || {}).join() === 'slug';
+        if (!item && short.auto() && onlySlug && n < 10 && sent.slug) {
+          sent.slug = `${short.slug.value.trim()}-${n}`;
+          continue;
+        }
+        // A short name made from an empty name is wrong only because the name is.
+        if (short.auto() && !sent.slug) delete error.errors?.slug;
+        if (error.errors?.slug) short.wrap.open = true;
+        showError(form, status, error);
+        break;
+      }
     }
     button.disabled = false;
   });
 }
 
-/** `item` is edited in place (PUT); `copy` only fills a new one's fields (POST). */
 export async function exerciseForm(item, done, copy = null) {
-  const { slug, wrap } = slugField(item);
   const was = item || copy;
   const name = text('name', was?.name, { maxlength: '120' });
+  const short = slugField(item, name);
+  const { slug, wrap } = short;
   const category = h('select', { name: 'category' }, h('option', { value: '' }, 'Choose a category'),
     Object.entries(CATEGORY).map(([v, l]) => h('option', { value: v, selected: was?.category === v }, l)));
   const regions = ticks('Regions', 'regions', REGION, was?.regions, true);
-  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), was?.source);
+  const sources = ticks('Sources (optional)', 'source', await sourceChoices(), was?.source);
   const summary = area('summary', was?.summary, 2);
   const steps = area('instructions', was?.instructions, 6, 8000);
   const cues = area('cues', was?.cues, 3, 5000);
@@ -79,44 +115,45 @@ export async function exerciseForm(item, done, copy = null) {
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create exercise');
   const form = h('form', { class: 'card lib-form', novalidate: true },
-    wrap, field('Name', name), field('Category', category), regions.box,
+    field('Name', name), field('Category', category), regions.box,
     field('Summary', summary, 'One sentence, up to 600 characters.'),
     field('Steps', steps, 'One step per line, in order: 2 to 12 steps.'),
     field('Tips', cues, 'One short cue per line: 1 to 8.'),
     field('Cautions', cautions, 'When to stop and who should check first, one per line: 1 to 8.'),
     h('fieldset', {}, h('legend', {}, 'Default dose'), h('p', { class: 'hint' }, 'Sets, and reps or a hold (or both).'),
       h('div', { class: 'rx-dose' }, field('Sets', dose.sets), field('Reps', dose.reps), field('Hold (s)', dose.hold_seconds), field('Rest (s)', dose.rest_seconds))),
-    sources.box, status, button);
+    sources.box, wrap, status, button);
   submitter(form, status, button, 'exercises', item, () => ({
     slug: slug.value.trim(), name: name.value.trim(), category: category.value, regions: regions.values(),
     summary: summary.value.trim(), instructions: lines(steps.value), cues: lines(cues.value), cautions: lines(cautions.value),
     dosage: Object.fromEntries(Object.entries(dose).map(([k, input]) => [k, number(input)]).filter(([, v]) => v !== undefined)),
     source: sources.values(),
-  }), done);
+  }), done, short);
   return form;
 }
 
 export async function programForm(item, done, copy = null) {
-  const { slug, wrap } = slugField(item);
   const was = item || copy;
   const title = text('title', was?.title, { maxlength: '120' });
+  const short = slugField(item, title);
+  const { slug, wrap } = short;
   const summary = area('summary', was?.summary, 3, 1200);
   const regions = ticks('Regions', 'regions', REGION, was?.regions, true);
   const weeks = num('weeks', was?.weeks ?? 4, 1, 52);
   const days = ticks('Default days', 'days_of_week', Object.fromEntries(DAYS.map((d, i) => [String(i), d])), (was?.days_of_week ?? [0, 2, 4]).map(String), true);
   const perDay = num('sessions_per_day', was?.sessions_per_day ?? 1, 1, 3);
   const advice = area('advice', was?.advice, 3, 5000);
-  const sources = ticks('Source articles (optional)', 'source', await sourceChoices(), was?.source);
+  const sources = ticks('Sources (optional)', 'source', await sourceChoices(), was?.source);
   const model = was ? toModel(was.sessions) : toModel([{ name: 'Phase 1', weeks: [1, 4], exercises: [] }]);
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create program');
   const form = h('form', { class: 'card lib-form', novalidate: true },
-    wrap, field('Title', title), field('Summary', summary, 'Up to 1200 characters.'), regions.box,
+    field('Title', title), field('Summary', summary, 'Up to 1200 characters.'), regions.box,
     h('div', { class: 'pair' }, field('Weeks', weeks, '1 to 52; the phases must cover them all.'), field('Sessions per day', perDay)),
     days.box, field('Advice (optional)', advice, 'Short general advice, one point per line.'), sources.box,
     h('h2', {}, 'Phases'),
     planEditor(model, { pick: pickExercise, phasesEditable: true, prefix: 'sessions' }),
-    status, button);
+    wrap, status, button);
   submitter(form, status, button, 'programs', item, () => {
     const body = {
       slug: slug.value.trim(), title: title.value.trim(), summary: summary.value.trim(), regions: regions.values(),
@@ -125,6 +162,6 @@ export async function programForm(item, done, copy = null) {
     };
     if (lines(advice.value).length) body.advice = lines(advice.value);
     return body;
-  }, done);
+  }, done, short);
   return form;
 }

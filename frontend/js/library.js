@@ -1,5 +1,6 @@
 // The therapist's library: the exercises and programs from programs/ and their
-// own, to search, read, download as YAML, and (their own) create, edit and archive.
+// own, to search, read, and (their own) create, edit and archive. Files (YAML) in
+// and out sit under an "Import / export" menu, for people who want them.
 // #/library/exercises, #/library/programs/<slug>, #/library/exercises/new,
 // #/library/programs/<slug>/edit.
 import { api } from './api.js';
@@ -25,7 +26,8 @@ async function listScreen(screen, kind, go) {
   const single = kind === 'exercises' ? 'exercise' : 'program';
   screen.append(
     h('div', { class: 'title-row' }, heading('Library'),
-      h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/library/${kind}/new` }, `New ${single}`), uploadButton(kind, status, go))),
+      h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/library/${kind}/new` }, `New ${single}`),
+        ioMenu(uploadButton(kind, status, go), h('p', { class: 'hint' }, `To download one ${single} as a file, open it.`)))),
     h('nav', { class: 'tabs', 'aria-label': 'Library' }, Object.entries(KINDS).map(([k, label]) => h('a', {
       href: `#/library/${k}`, 'aria-current': k === kind ? 'page' : null,
     }, label))),
@@ -47,7 +49,7 @@ async function listScreen(screen, kind, go) {
     const shown = pool.filter((item) => filters.test(item)
       && (show.value === 'all' || show.value === 'archived' || item.owner === show.value));
     count.textContent = `${shown.length} ${kind} shown`;
-    list.replaceChildren(...(shown.length ? shown.map((item) => listItem(kind, item, status))
+    list.replaceChildren(...(shown.length ? shown.map((item) => listItem(kind, item))
       : [h('li', { class: 'card' }, 'Nothing matches. Try fewer words or another filter.')]));
   };
   const filters = filterBar(draw, { categories: kind === 'exercises' });
@@ -65,22 +67,25 @@ async function listScreen(screen, kind, go) {
   draw();
 }
 
-function listItem(kind, item, status) {
+function listItem(kind, item) {
   const name = item.name || item.title;
   const about = kind === 'exercises'
     ? `${CATEGORY[item.category] || item.category} · ${regionWords(item.regions)}`
     : `${item.weeks} weeks · ${regionWords(item.regions)}`;
-  const download = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Download ${name} as YAML` }, 'Download YAML');
-  download.addEventListener('click', () => downloadYaml(kind, item.slug, status));
   const text = [
     h('div', { class: 'lib-head' },
       h('h2', {}, h('a', { href: `#/library/${kind}/${item.slug}` }, name)), ownerBadge(item),
       item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
-    h('p', { class: 'sub' }, about, ` · ${item.slug}`),
-    item.summary ? h('p', { class: 'lib-summary' }, item.summary) : null,
-    h('div', { class: 'actions' }, download)];
+    h('p', { class: 'sub' }, about),
+    item.summary ? h('p', { class: 'lib-summary' }, item.summary) : null];
   return h('li', { class: 'card lib-item' },
     kind === 'exercises' ? h('div', { class: 'with-thumb' }, thumbTile(item), h('div', {}, text)) : text);
+}
+
+/** The "Import / export" menu: file actions kept out of the way of the main ones. */
+function ioMenu(...items) {
+  return h('details', { class: 'io-menu' }, h('summary', { class: 'button secondary' }, 'Import / export'),
+    h('div', { class: 'io-panel' }, ...items));
 }
 
 /** Fetches the YAML with the user's token and hands it to the browser as a file. */
@@ -98,12 +103,12 @@ async function downloadYaml(kind, slug, status) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 5000);
-  say(status, `Downloaded ${slug}.yaml.`, 'ok');
+  say(status, 'Downloaded the file.', 'ok');
 }
 
 function uploadButton(kind, status, go) {
   const input = h('input', { type: 'file', id: `upload-${kind}`, class: 'sr-only', accept: '.yaml,.yml,application/yaml,text/yaml,text/plain' });
-  const label = h('label', { for: input.id, class: 'button secondary upload' }, 'Upload YAML');
+  const label = h('label', { for: input.id, class: 'button secondary upload' }, 'Upload a YAML file');
   input.addEventListener('change', async () => {
     const file = input.files[0];
     if (!file) return;
@@ -142,7 +147,7 @@ async function viewScreen(screen, kind, slug, go) {
     return;
   }
   const name = item.name || item.title;
-  const download = h('button', { type: 'button', class: 'secondary' }, 'Download YAML');
+  const download = h('button', { type: 'button', class: 'secondary' }, 'Download as a YAML file');
   download.addEventListener('click', () => downloadYaml(kind, slug, status));
   const mine = item.owner === 'me' && !item.archived;
   const archive = mine ? h('button', { type: 'button', class: 'danger' }, 'Archive') : null;
@@ -157,9 +162,10 @@ async function viewScreen(screen, kind, slug, go) {
   });
   screen.append(...[
     h('div', { class: 'lib-head' }, heading(name), ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
-    h('p', { class: 'lead' }, `${item.slug} · version ${item.version ?? 1}`),
-    h('div', { class: 'actions view-actions' }, download, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
-      h('a', { class: 'button secondary', href: `#/library/${kind}/new?from=${encodeURIComponent(slug)}` }, 'Make a copy')),
+    h('p', { class: 'lead' }, `Version ${item.version ?? 1}`),
+    h('div', { class: 'actions view-actions' }, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
+      h('a', { class: 'button secondary', href: `#/library/${kind}/new?from=${encodeURIComponent(slug)}` }, 'Make a copy'),
+      ioMenu(download)),
     item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed. Make a copy of your own to change it.') : null,
     h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item))].filter(Boolean));
 }

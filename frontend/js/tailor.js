@@ -10,7 +10,7 @@ import { clearErrors, field, formatTime, h, heading, nextId, say, showError, sta
 
 export async function render(screen, { id, plan }) {
   const status = statusLine();
-  const back = h('a', { href: `#/patients/${id}` }, '← Back to the patient');
+  const back = h('a', { href: `#/patients/${id}/plan` }, '← Back to the plan');
   screen.append(h('p', {}, back), heading('Tailor plan'), status);
   let rx;
   let patient;
@@ -117,6 +117,8 @@ function onSubmit(form, button, status, send, done) {
     try {
       done(await send());
     } catch (error) {
+      const advanced = form.querySelector('details.advanced');
+      if (advanced && error.errors?.slug) advanced.open = true;
       showError(form, status, error);
     }
     button.disabled = false;
@@ -146,7 +148,9 @@ function saveAsProgram(plan, title) {
   const form = h('form', { class: 'card', novalidate: true },
     h('h2', {}, 'Save this plan as a program'),
     h('p', { class: 'hint' }, 'Keeps the saved exercises and doses as a program of your own, to assign to other patients.'),
-    field('Program title', name), field('Short name (optional)', slug, 'Lowercase letters, digits and hyphens; made from the title when empty.'),
+    field('Program title', name),
+    h('details', { class: 'advanced' }, h('summary', {}, 'Advanced'),
+      field('Short name (slug, optional)', slug, 'Used in file names and links; made from the title when empty. Lowercase letters, digits and hyphens.')),
     status, button);
   onSubmit(form, button, status, () => {
     const body = { title: name.value.trim() };

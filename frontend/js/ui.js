@@ -155,7 +155,9 @@ export function scoreField(label, name, scale) {
 /** "Source: <article title>" for an exercise or program. */
 export function sourceLine(sources = []) {
   if (!sources.length) return null;
-  return h('span', { class: 'source' }, `Source: ${sources.map((s) => s.title).join('; ')}.`);
+  const titles = sources.map((s) => (s.url ? h('a', { href: s.url, rel: 'noopener', target: '_blank' }, s.title) : s.title));
+  return h('span', { class: 'source' }, sources.length > 1 ? 'Sources: ' : 'Source: ',
+    titles.flatMap((t, i) => (i ? ['; ', t] : [t])), '.');
 }
 
 /**

@@ -3,6 +3,7 @@ Debian's Chromium (Playwright's own browser downloads are not used)."""
 
 import json
 import os
+import re
 import tempfile
 import urllib.request
 import uuid
@@ -153,3 +154,13 @@ def open_section(page, name: str) -> None:
     """Opens one section of a therapist's patient page by its link."""
     sections = page.get_by_role("navigation", name="Patient sections")
     sections.get_by_role("link", name=name, exact=True).click()
+
+
+DEVELOPER_WORDS = re.compile(r"slug|yaml", re.IGNORECASE)
+
+
+def no_developer_words(page) -> None:
+    """What a reader sees (closed menus and parts are not read) has no file words:
+    the library and the editors speak of exercises, programs, doses and sources."""
+    text = page.locator("main").inner_text()
+    assert not DEVELOPER_WORDS.search(text), DEVELOPER_WORDS.findall(text)

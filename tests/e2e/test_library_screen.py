@@ -1,11 +1,14 @@
 """The therapist's library: create an exercise of their own through the form (a bad
-field is named beside it), and a YAML file with a mistake is refused with its line."""
+field is named beside it), and a YAML file with a mistake is refused with its line.
+The main screens speak of exercises, programs and sources: slugs and YAML appear
+only under "Import / export" and in a form's "Advanced" part."""
 
+import re
 import uuid
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, no_developer_words, screenshot, sign_in
 
 BAD_YAML = """slug: {slug}
 name: Wall slide
@@ -27,7 +30,8 @@ def open_library(page):
     sign_in(page, *DEMO["therapist"])
     page.get_by_role("link", name="Library", exact=True).click()
     expect(page.get_by_role("heading", name="Library")).to_be_visible()
-    expect(page.locator(".lib-item").first).to_be_visible()
+    # A cold server's first list (every exercise's figure) can take seconds.
+    expect(page.locator(".lib-item").first).to_be_visible(timeout=20000)
 
 
 def test_therapist_creates_an_exercise_through_the_form(desktop):
@@ -45,18 +49,34 @@ def test_therapist_creates_an_exercise_through_the_form(desktop):
     page.get_by_label("Category").select_option("")
     page.get_by_label("Region").select_option("")
 
+    no_developer_words(page)
+    screenshot(page, "library-exercises")
+
     page.get_by_role("link", name="Programs", exact=True).click()
     own = page.locator(".lib-item", has_text="Desk-break neck routine")
     expect(own.locator(".owner")).to_have_text("Yours")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    no_developer_words(page)
     screenshot(page, "library")
+    menu = page.locator("details.io-menu")
+    menu.locator("summary").click()
+    expect(page.get_by_text("Upload a YAML file")).to_be_visible()
+    screenshot(page, "library-import-export")
+    menu.locator("summary").click()
+
+    page.get_by_role("link", name="New program").click()
+    expect(page.get_by_role("heading", name="New program")).to_be_visible()
+    expect(page.get_by_role("button", name="Create program")).to_be_visible()
+    no_developer_words(page)
+    screenshot(page, "library-new-program")
+    page.get_by_role("link", name="← Back").click()
     page.get_by_role("link", name="Exercises", exact=True).click()
 
-    slug = f"desk-reset-{uuid.uuid4().hex[:6]}"
+    tag = uuid.uuid4().hex[:6]
     page.get_by_role("link", name="New exercise").click()
     expect(page.get_by_role("heading", name="New exercise")).to_be_visible()
-    page.get_by_label("Short name (slug)").fill(slug)
-    page.get_by_label("Name", exact=True).fill("Desk posture reset")
+    no_developer_words(page)
+    page.get_by_label("Name", exact=True).fill(f"Desk posture reset {tag}")
     page.get_by_label("Category").select_option("postural_correction")
     page.get_by_label("Neck", exact=True).check()
     page.get_by_label("Summary").fill(
@@ -66,6 +86,15 @@ def test_therapist_creates_an_exercise_through_the_form(desktop):
     page.get_by_label("Tips").fill("Move slowly.")
     page.get_by_label("Cautions").fill("Stop if you feel dizzy or tingling.")
     page.get_by_label("Reps").fill("8")
+    no_developer_words(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "library-new-exercise")
+    page.get_by_text("Advanced", exact=True).click()
+    expect(page.get_by_label("Short name (slug)")).to_have_value(
+        f"desk-posture-reset-{tag}"
+    )
+    screenshot(page.locator("details.advanced"), "library-new-exercise-advanced")
+    page.get_by_text("Advanced", exact=True).click()
     page.get_by_role("button", name="Create exercise").click()
     steps_error = page.locator(".field", has=page.get_by_label("Steps")).locator(
         ".field-error"
@@ -77,15 +106,23 @@ def test_therapist_creates_an_exercise_through_the_form(desktop):
         "Sit tall with both feet on the floor.\nDraw your chin gently back and hold."
     )
     page.get_by_role("button", name="Create exercise").click()
-    expect(page.get_by_role("heading", name="Desk posture reset")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Desk posture reset {tag}")
+    ).to_be_visible()
+    # The short name was made from the name, untouched.
+    expect(page).to_have_url(
+        re.compile(f"#/library/exercises/desk-posture-reset-{tag}$")
+    )
     expect(page.locator(".owner.mine")).to_have_text("Yours")
+    no_developer_words(page)
+    screenshot(page, "library-exercise")
     expect(page.get_by_text("Draw your chin gently back and hold.")).to_be_visible()
     expect(page.get_by_role("link", name="Edit")).to_be_visible()
 
     page.get_by_role("link", name="← Exercises").click()
     page.get_by_label("Show").select_option("me")
     mine = page.locator(".lib-item", has_text="Desk posture reset")
-    expect(mine).to_be_visible()
+    expect(mine).to_be_visible(timeout=20000)  # the list, fetched again
     expect(mine.locator(".owner")).to_have_text("Yours")
 
 
@@ -93,7 +130,7 @@ def test_a_bad_yaml_upload_names_the_line_and_stores_nothing(desktop, live_serve
     page = desktop.new_page()
     open_library(page)
     slug = f"wall-slide-{uuid.uuid4().hex[:6]}"
-    page.get_by_label("Upload YAML").set_input_files(
+    page.get_by_label("Upload a YAML file").set_input_files(
         files=[
             {
                 "name": f"{slug}.yaml",
@@ -113,3 +150,41 @@ def test_a_bad_yaml_upload_names_the_line_and_stores_nothing(desktop, live_serve
     token = call(live_server, "POST", "/auth/login", login)["token"]
     found = call(live_server, "GET", f"/exercises?q={slug}", token=token)
     assert found == []
+
+
+def test_a_copy_gets_its_own_short_name_without_asking(desktop):
+    page = desktop.new_page()
+    open_library(page)
+    page.get_by_role("link", name="Chin tuck (sitting)").click()
+    expect(page.get_by_role("heading", name="Chin tuck (sitting)")).to_be_visible()
+    no_developer_words(page)
+    for ending in ("", "-2"):
+        page.get_by_role("link", name="Make a copy").click()
+        expect(
+            page.get_by_role("heading", name=re.compile("a copy of"))
+        ).to_be_visible()
+        page.get_by_role("button", name="Create exercise").click()
+        # The second copy's name makes the first one's short name: it takes the next.
+        expect(page).to_have_url(
+            re.compile(f"#/library/exercises/chin-tuck-sitting{ending}$")
+        )
+        expect(page.locator(".owner.mine")).to_have_text("Yours")
+
+
+def test_the_library_on_a_phone_keeps_files_in_the_menu(phone):
+    page = phone.new_page()
+    open_library(page)
+    no_developer_words(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "library-exercises-phone")
+    page.get_by_role("link", name="New exercise").click()
+    expect(page.get_by_role("button", name="Create exercise")).to_be_visible()
+    no_developer_words(page)
+    screenshot(page, "library-new-exercise-phone")
+    page.get_by_role("link", name="← Back").click()
+    page.locator(".lib-item h2 a").first.click()
+    expect(page.get_by_role("link", name="Make a copy")).to_be_visible()
+    no_developer_words(page)
+    page.locator("details.io-menu summary").click()
+    expect(page.get_by_role("button", name="Download as a YAML file")).to_be_visible()
+    screenshot(page, "library-exercise-phone")

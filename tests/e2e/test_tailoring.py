@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, no_developer_words, screenshot, sign_in
 
 NOTE = "Fewer stretches this week; tell me how the new one feels."
 TAILORED = [
@@ -56,6 +56,7 @@ def test_therapist_tailors_a_plan_and_the_patient_sees_it(
     page.goto(f"/#/patients/{patient['id']}/plan")
     page.get_by_role("link", name="Tailor plan Neck-related headache relief").click()
     expect(page.get_by_role("heading", name="Version history")).to_be_visible()
+    no_developer_words(page)
 
     tailor_first_phase(page)
     page.get_by_role("button", name="Save changes").click()
