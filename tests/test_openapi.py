@@ -1,6 +1,9 @@
 """The OpenAPI document, the docs page, and a schemathesis run generated from the
 document: no request it makes may get a 5xx or an answer outside the schema."""
 
+import re
+from collections import Counter
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +15,22 @@ from kinetic.models import User
 from kinetic.services import accounts
 
 THERAPIST_PATHS = ("/api/v1/patients", "/api/v1/assignments", "/api/v1/invites")
+METHODS = ("get", "put", "post", "delete", "patch")
+OPERATION_ID = re.compile(r"^[a-z]+(_[a-z]+)+$")  # resource_verb
+PUBLIC = {
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("get", "/api/v1/calendar/{token}.ics"),
+    ("get", "/healthz"),
+}
+BEARER = [{"bearerAuth": []}]
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield method, path, item[method]
 
 
 def test_openapi_document_describes_the_api(client):
@@ -151,3 +170,39 @@ def test_an_impossible_id_is_simply_not_found(client, make_therapist, patient_id
     response = client.get(f"/api/v1/patients/{patient_id}", headers=therapist.headers)
     assert response.status_code == 404
     assert response.json["code"] == 404
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/v1/openapi.json").json
+
+
+def test_every_operation_has_a_unique_resource_verb_operation_id(document):
+    ids = {(m, p): op.get("operationId") for m, p, op in operations(document)}
+
+    assert len(ids) >= 80
+    assert [key for key, op_id in ids.items() if not op_id] == []
+    assert [i for i in ids.values() if not OPERATION_ID.match(i)] == []
+    assert [i for i, n in Counter(ids.values()).items() if n > 1] == []
+    # Generated clients name their methods by these: they stay as they are.
+    assert ids["get", "/api/v1/patients"] == "patients_list"
+    assert ids["get", "/api/v1/patients/{patient_id}"] == "patient_get"
+    assert ids["get", "/api/v1/patients/{patient_id}/fhir"] == "patient_fhir_get"
+    assert ids["post", "/api/v1/sessions/{session_id}/complete"] == "session_complete"
+
+
+def test_only_the_public_operations_go_without_the_token(client, document):
+    assert document["security"] == BEARER
+    assert document["servers"] == [{"url": "/"}]
+    public = set()
+    for method, path, operation in operations(document):
+        assert operation["security"] in ([], BEARER), (method, path)
+        url = re.sub(r"\{\w+\}", "1", path)
+        status = client.open(url, method=method.upper()).status_code
+        if operation["security"] == []:
+            public.add((method, path))
+            assert status != 401, (method, path)
+        else:
+            assert status == 401, (method, path)
+            assert "401" in operation["responses"], (method, path)
+    assert public == PUBLIC

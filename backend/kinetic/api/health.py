@@ -2,12 +2,15 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from kinetic.api.auth import public
 from kinetic.extensions import db
 
 blp = Blueprint("health", __name__, description="Operations")
 
 
 @blp.route("/healthz")
+@blp.doc(operationId="health_get")
+@public(blp)
 @blp.response(200)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def healthz():

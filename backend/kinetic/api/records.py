@@ -42,6 +42,7 @@ def _period(patient: User, args: dict):
 
 
 @blp.route("/patients/<id:patient_id>/report")
+@blp.doc(operationId="patient_report_get")
 @therapist_only
 @blp.arguments(ReportArgsSchema, location="query")
 @blp.response(200, ReportSchema)
@@ -58,6 +59,7 @@ def patient_report(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/report.pdf")
+@blp.doc(operationId="patient_report_pdf_get")
 @therapist_only
 @blp.arguments(ReportArgsSchema, location="query")
 @blp.response(200, content_type="application/pdf")
@@ -85,6 +87,7 @@ def _fhir(patient: User) -> Response:
 
 
 @blp.route("/patients/<id:patient_id>/fhir")
+@blp.doc(operationId="patient_fhir_get")
 @therapist_only
 @blp.response(200, content_type=FHIR_JSON)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -94,6 +97,7 @@ def patient_fhir(patient_id):
 
 
 @blp.route("/me/fhir")
+@blp.doc(operationId="me_fhir_get")
 @login_required(blp, role="patient")
 @blp.response(200, content_type=FHIR_JSON)
 def my_fhir():
