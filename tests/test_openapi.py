@@ -206,3 +206,54 @@ def test_only_the_public_operations_go_without_the_token(client, document):
             assert status == 401, (method, path)
             assert "401" in operation["responses"], (method, path)
     assert public == PUBLIC
+
+
+FHIR_BUNDLE = {"$ref": "#/components/schemas/FhirBundle"}
+EXPORTS = [
+    ("/api/v1/patients/{patient_id}/fhir", "application/fhir+json", FHIR_BUNDLE),
+    ("/api/v1/me/fhir", "application/fhir+json", FHIR_BUNDLE),
+    (
+        "/api/v1/patients/{patient_id}/report.pdf",
+        "application/pdf",
+        {"type": "string", "format": "binary"},
+    ),
+    ("/api/v1/calendar/{token}.ics", "text/calendar", {"type": "string"}),
+    (
+        "/api/v1/exercises/{slug}.yaml",
+        "application/yaml",
+        {"$ref": "#/components/schemas/OwnExerciseFile"},
+    ),
+    (
+        "/api/v1/programs/{slug}.yaml",
+        "application/yaml",
+        {"$ref": "#/components/schemas/OwnProgramFile"},
+    ),
+    ("/api/v1/me/export", "application/json", {"$ref": "#/components/schemas/Export"}),
+    ("/healthz", "application/json", {"$ref": "#/components/schemas/Health"}),
+]
+
+
+@pytest.mark.parametrize(("path", "media_type", "schema"), EXPORTS)
+def test_each_export_documents_its_media_type_and_schema(
+    document, path, media_type, schema
+):
+    content = document["paths"][path]["get"]["responses"]["200"]["content"]
+    assert content == {media_type: {"schema": schema}}
+
+
+def test_a_fhir_bundle_is_documented_with_its_frame(document):
+    bundle = document["components"]["schemas"]["FhirBundle"]
+    assert bundle["type"] == "object"
+    assert bundle["required"] == ["resourceType", "type", "entry"]
+    assert bundle["properties"]["resourceType"]["enum"] == ["Bundle"]
+    assert bundle["properties"]["entry"]["type"] == "array"
+
+
+@pytest.mark.parametrize("kind", ["exercise", "program"])
+def test_a_yaml_file_has_the_schema_of_its_json_body(document, kind):
+    paths = document["paths"]
+    schema = {"$ref": f"#/components/schemas/Own{kind.title()}File"}
+    upload = paths[f"/api/v1/{kind}s/import"]["post"]["requestBody"]["content"]
+    json_body = paths[f"/api/v1/{kind}s"]["post"]["requestBody"]["content"]
+    assert upload == {"application/yaml": {"schema": schema}}
+    assert json_body == {"application/json": {"schema": schema}}

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from kinetic.api import throttle
 from kinetic.api.auth import current_user, login_required, public
 from kinetic.extensions import db
+from kinetic.schemas.export import ExportSchema
 from kinetic.schemas.users import (
     InviteCreateSchema,
     InviteSchema,
@@ -149,7 +150,7 @@ class Me(MethodView):
 @blp.route("/me/export")
 @blp.doc(operationId="me_export_get")
 @login_required(blp)
-@blp.response(200)
+@blp.response(200, ExportSchema)
 def export():
     """All of the signed-in user's own data."""
     return privacy.export_user(current_user())

@@ -57,7 +57,12 @@ class MyCalendar(MethodView):
 @blp.route("/calendar/<token>.ics")
 @blp.doc(operationId="calendar_feed_get")
 @public(blp)
-@blp.response(200, content_type="text/calendar")
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/calendar",
+    description="an iCalendar file (RFC 5545)",
+)
 @blp.alt_response(404, response="NOT_FOUND")
 def feed(token):
     """The iCalendar feed behind a secret URL (no bearer token)."""

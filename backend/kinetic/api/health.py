@@ -4,6 +4,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kinetic.api.auth import public
 from kinetic.extensions import db
+from kinetic.schemas.health import HealthSchema
 
 blp = Blueprint("health", __name__, description="Operations")
 
@@ -11,7 +12,7 @@ blp = Blueprint("health", __name__, description="Operations")
 @blp.route("/healthz")
 @blp.doc(operationId="health_get")
 @public(blp)
-@blp.response(200)
+@blp.response(200, HealthSchema)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def healthz():
     """200 when the database answers, 503 otherwise."""

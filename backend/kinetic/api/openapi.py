@@ -1,6 +1,7 @@
 """What the OpenAPI document says beyond what apispec reads from each field: rules
 over several fields of a body, the timezone names, the push services this server
-accepts, that no text holds a NUL character and the years a date may name."""
+accepts, that no text holds a NUL character, the years a date may name and the
+FHIR Bundle the records export."""
 
 from copy import deepcopy
 
@@ -17,6 +18,36 @@ from kinetic.services.push import endpoint_pattern
 # refuse_nul_characters (api/errors.py) refuses it in every string of a request.
 NO_NUL = r"^[^\x00]*$"
 TIMEZONE_REF = "#/components/schemas/Timezone"
+FHIR_BUNDLE_REF = "#/components/schemas/FhirBundle"
+# The frame of a FHIR R4 Bundle (https://hl7.org/fhir/R4/bundle.html); each
+# entry's resource follows its own FHIR R4 definition (tests/api/test_fhir.py).
+FHIR_BUNDLE = {
+    "type": "object",
+    "description": "A FHIR R4 Bundle of type `collection`: the patient's record, "
+    "one FHIR resource per entry.",
+    "required": ["resourceType", "type", "entry"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "id": {"type": "string"},
+        "type": {"type": "string", "example": "collection"},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "entry": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fullUrl", "resource"],
+                "properties": {
+                    "fullUrl": {"type": "string", "example": "urn:uuid:..."},
+                    "resource": {
+                        "type": "object",
+                        "required": ["resourceType"],
+                        "properties": {"resourceType": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 class SchemaRules(BasePlugin):
@@ -72,3 +103,4 @@ def register_openapi(app: Flask) -> None:
             "description": "An IANA timezone name, e.g. Europe/Berlin.",
         },
     )
+    api.spec.components.schema("FhirBundle", FHIR_BUNDLE)
