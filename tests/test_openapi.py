@@ -257,3 +257,22 @@ def test_a_yaml_file_has_the_schema_of_its_json_body(document, kind):
     json_body = paths[f"/api/v1/{kind}s"]["post"]["requestBody"]["content"]
     assert upload == {"application/yaml": {"schema": schema}}
     assert json_body == {"application/json": {"schema": schema}}
+
+
+def test_no_schema_states_a_keyword_its_type_does_not_have(document):
+    def walk(node, where):
+        if isinstance(node, dict):
+            if "nullable" in node:
+                assert "type" in node, where
+            if node.get("type") == "object":
+                assert not {"minLength", "maxLength"} & set(node), where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(document, "#")
+    answers = document["components"]["schemas"]["ResponseCreate"]["properties"]
+    assert answers["answers"]["maxProperties"] == 30
+    assert answers["answers"]["additionalProperties"] == {"type": "integer"}
