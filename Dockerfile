@@ -4,7 +4,7 @@
 FROM node:20-slim AS assets
 WORKDIR /assets
 COPY frontend/package.json frontend/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim AS build
 WORKDIR /src

@@ -7,7 +7,7 @@ PORT    ?= 8000
 WORKERS ?= 2
 PYTHON  ?= python3
 
-.PHONY: install run test test-sqlite test-postgres lint format bench clean
+.PHONY: install run test test-sqlite test-postgres lint lint-openapi format bench clean
 
 NODE_STAMP := frontend/node_modules/.installed
 
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-# The PWA's runtime libraries (uPlot, the QR code drawer) come from npm.
+# The PWA's runtime libraries (uPlot, the QR code drawer) come from npm, and so
+# does the OpenAPI linter (@redocly/cli, a devDependency).
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed: install Node.js (Debian: apt-get install npm)"; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -49,9 +50,19 @@ test-postgres: install
 	scripts/ensure-postgres
 	$(BIN)/pytest --db postgres -q
 
-lint: install
+lint: install lint-openapi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## lint-openapi: the OpenAPI document the app serves, written out by the app and
+## read by `redocly lint` (its recommended rules, less those redocly.yaml switches
+## off, each with its reason); nothing is sent anywhere.
+lint-openapi: install
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(BIN)/kinetic openapi write "$$dir/openapi.json" && \
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		frontend/node_modules/.bin/redocly lint --config redocly.yaml \
+		"$$dir/openapi.json"
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -238,6 +238,13 @@ API_SETTINGS = {
     "OPENAPI_JSON_PATH": "v1/openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+    # Every operation needs the bearer token unless it says `security: []`
+    # (api/auth.py: public); the paths are from the server's root, wherever the
+    # document is served.
+    "API_SPEC_OPTIONS": {
+        "security": [{"bearerAuth": []}],
+        "servers": [{"url": "/"}],
+    },
     "COMPRESS_MIMETYPES": [
         "text/html",
         "text/css",

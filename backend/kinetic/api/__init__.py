@@ -20,7 +20,7 @@ from kinetic.api import (
     reminders,
 )
 from kinetic.api.errors import register_error_handlers
-from kinetic.api.openapi import register_openapi
+from kinetic.api.openapi import drop_unused_pagination, register_openapi
 from kinetic.extensions import api
 from kinetic.schemas.common import RESERVED_SLUGS, SLUG
 
@@ -76,4 +76,5 @@ def register_api(app: Flask) -> None:
         health,
     ):
         api.register_blueprint(module.blp)
+    drop_unused_pagination()
     register_error_handlers(app)

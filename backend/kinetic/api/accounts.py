@@ -5,8 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from kinetic.api import throttle
-from kinetic.api.auth import current_user, login_required
+from kinetic.api.auth import current_user, login_required, public
 from kinetic.extensions import db
+from kinetic.schemas.export import ExportSchema
 from kinetic.schemas.users import (
     InviteCreateSchema,
     InviteSchema,
@@ -23,6 +24,8 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Account
 
 
 @blp.route("/auth/register", methods=["POST"])
+@blp.doc(operationId="auth_register")
+@public(blp)
 @throttle.register_limit
 @blp.arguments(RegisterSchema)
 @blp.response(201, TokenSchema)
@@ -48,6 +51,8 @@ def register(data):
 
 
 @blp.route("/auth/login", methods=["POST"])
+@blp.doc(operationId="auth_login")
+@public(blp)
 @throttle.login_limits
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
@@ -71,6 +76,7 @@ def login(data):
 
 
 @blp.route("/auth/logout", methods=["POST"])
+@blp.doc(operationId="auth_logout")
 @login_required(blp)
 @blp.response(204)
 def logout():
@@ -80,6 +86,7 @@ def logout():
 
 
 @blp.route("/auth/logout-all", methods=["POST"])
+@blp.doc(operationId="auth_logout_all")
 @login_required(blp)
 @blp.response(204)
 def logout_all():
@@ -89,6 +96,7 @@ def logout_all():
 
 
 @blp.route("/me/password", methods=["POST"])
+@blp.doc(operationId="me_password_change")
 @throttle.password_change_limit
 @login_required(blp)
 @blp.arguments(PasswordChangeSchema)
@@ -111,12 +119,14 @@ def change_password(data):
 
 @blp.route("/me")
 class Me(MethodView):
+    @blp.doc(operationId="me_get")
     @login_required(blp)
     @blp.response(200, UserSchema)
     def get(self):
         """The signed-in user."""
         return current_user()
 
+    @blp.doc(operationId="me_update")
     @login_required(blp)
     @blp.arguments(UserPatchSchema, required=False)
     @blp.response(200, UserSchema)
@@ -128,6 +138,7 @@ class Me(MethodView):
         db.session.commit()
         return user
 
+    @blp.doc(operationId="me_delete")
     @login_required(blp, role="patient")
     @blp.response(204)
     def delete(self):
@@ -137,14 +148,16 @@ class Me(MethodView):
 
 
 @blp.route("/me/export")
+@blp.doc(operationId="me_export_get")
 @login_required(blp)
-@blp.response(200)
+@blp.response(200, ExportSchema)
 def export():
     """All of the signed-in user's own data."""
     return privacy.export_user(current_user())
 
 
 @blp.route("/invites", methods=["POST"])
+@blp.doc(operationId="invite_create")
 @throttle.invite_limit
 @login_required(blp, role="therapist")
 @blp.arguments(InviteCreateSchema, required=False)

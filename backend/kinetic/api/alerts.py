@@ -18,6 +18,7 @@ therapist_only = login_required(blp, role="therapist")
 
 
 @blp.route("/alerts")
+@blp.doc(operationId="alerts_list")
 @therapist_only
 @blp.arguments(AlertArgsSchema, location="query")
 @blp.response(200, AlertSchema(many=True))
@@ -27,6 +28,7 @@ def list_alerts(args):
 
 
 @blp.route("/alerts/<id:alert_id>", methods=["PATCH"])
+@blp.doc(operationId="alert_acknowledge")
 @therapist_only
 @blp.arguments(AlertPatchSchema)
 @blp.response(200, AlertSchema)
@@ -42,6 +44,7 @@ def acknowledge(data, alert_id):
 
 
 @blp.route("/safety/checklist")
+@blp.doc(operationId="safety_checklist_get")
 @login_required(blp)
 @blp.response(200, ChecklistSchema)
 def checklist():

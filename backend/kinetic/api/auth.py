@@ -41,3 +41,9 @@ def login_required(blp: Blueprint, role: str | None = None):
         return documented
 
     return decorator
+
+
+def public(blp: Blueprint):
+    """Documents a view that takes no token (`security: []`): the OpenAPI document
+    asks every other operation for the bearer token."""
+    return blp.doc(security=[])

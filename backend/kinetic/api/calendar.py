@@ -6,7 +6,7 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from kinetic.api.auth import current_user, login_required
+from kinetic.api.auth import current_user, login_required, public
 from kinetic.extensions import db
 from kinetic.schemas.calendar import CalendarLinkSchema, CalendarStateSchema
 from kinetic.services import calendar
@@ -18,6 +18,7 @@ patient_only = login_required(blp, role="patient")
 
 @blp.route("/me/calendar")
 class MyCalendar(MethodView):
+    @blp.doc(operationId="me_calendar_link_get")
     @patient_only
     @blp.response(200, CalendarStateSchema)
     def get(self):
@@ -25,6 +26,7 @@ class MyCalendar(MethodView):
         found = calendar.feed_of(current_user())
         return {"active": found is not None, "created_at": found and found.created_at}
 
+    @blp.doc(operationId="me_calendar_link_create")
     @patient_only
     @blp.response(201, CalendarLinkSchema)
     @blp.alt_response(409, response="CONFLICT")
@@ -41,6 +43,7 @@ class MyCalendar(MethodView):
         webcal = "webcal://" + url.split("://", 1)[1]
         return {"url": url, "webcal_url": webcal}
 
+    @blp.doc(operationId="me_calendar_link_revoke")
     @patient_only
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -52,7 +55,14 @@ class MyCalendar(MethodView):
 
 
 @blp.route("/calendar/<token>.ics")
-@blp.response(200, content_type="text/calendar")
+@blp.doc(operationId="calendar_feed_get")
+@public(blp)
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/calendar",
+    description="an iCalendar file (RFC 5545)",
+)
 @blp.alt_response(404, response="NOT_FOUND")
 def feed(token):
     """The iCalendar feed behind a secret URL (no bearer token)."""

@@ -41,6 +41,7 @@ patient_only = login_required(blp, role="patient")
 
 
 @blp.route("/me/today")
+@blp.doc(operationId="me_today_get")
 @patient_only
 @blp.response(200, TodaySchema)
 def today():
@@ -57,6 +58,7 @@ def today():
 
 
 @blp.route("/me/sessions")
+@blp.doc(operationId="me_sessions_list")
 @patient_only
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, SessionSchema(many=True))
@@ -71,6 +73,7 @@ def my_sessions(args):
 
 
 @blp.route("/sessions/<id:session_id>/complete", methods=["POST"])
+@blp.doc(operationId="session_complete")
 @patient_only
 @blp.arguments(SessionCompleteSchema, required=False)
 @blp.response(200, SessionSchema)
@@ -123,6 +126,7 @@ def _completion_conflict(conflict: plans.CompletionConflict, today):
 
 @blp.route("/me/pain")
 class MyPain(MethodView):
+    @blp.doc(operationId="me_pain_entry_create")
     @patient_only
     @blp.arguments(PainCreateSchema)
     @blp.response(201, PainEntryWithAdviceSchema)
@@ -156,6 +160,7 @@ class MyPain(MethodView):
         entry.advice = _advice(entry, patient, found)
         return entry, 201 if created else 200
 
+    @blp.doc(operationId="me_pain_entries_list")
     @patient_only
     @blp.arguments(RangeArgsSchema, location="query")
     @blp.response(200, PainEntrySchema(many=True))
@@ -180,6 +185,7 @@ def _advice(entry, patient, found=None) -> list[dict]:
 
 @blp.route("/me/pain/<id:entry_id>")
 class MyPainEntry(MethodView):
+    @blp.doc(operationId="me_pain_entry_update")
     @patient_only
     @blp.arguments(PainPatchSchema, required=False)
     @blp.response(200, PainEntryWithAdviceSchema)
@@ -206,6 +212,7 @@ class MyPainEntry(MethodView):
         entry.advice = _advice(entry, patient, found)
         return entry
 
+    @blp.doc(operationId="me_pain_entry_delete")
     @patient_only
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -224,6 +231,7 @@ def _own_entry(patient, entry_id):
 
 
 @blp.route("/me/trends")
+@blp.doc(operationId="me_trends_get")
 @patient_only
 @blp.arguments(TrendArgsSchema, location="query")
 @blp.response(200, TrendsSchema)
@@ -233,6 +241,7 @@ def my_trends(args):
 
 
 @blp.route("/me/summary")
+@blp.doc(operationId="me_summary_get")
 @patient_only
 @blp.arguments(SummaryArgsSchema, location="query")
 @blp.response(200, SummarySchema)

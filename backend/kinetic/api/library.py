@@ -70,6 +70,7 @@ def own_or_error(model, slug: str):
 
 @blp.route("/exercises")
 class Exercises(MethodView):
+    @blp.doc(operationId="exercises_list")
     @login_required(blp)
     @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ExerciseSchema(many=True))
@@ -81,6 +82,7 @@ class Exercises(MethodView):
         rows.sort(key=lambda r: (r.category, r.name.casefold(), r.slug))
         return [exercise_body(r) for r in rows]
 
+    @blp.doc(operationId="exercise_create")
     @therapist_only
     @blp.arguments(OwnExerciseFileSchema)
     @blp.response(201, ExerciseSchema)
@@ -98,6 +100,7 @@ class Exercises(MethodView):
 
 @blp.route("/exercises/<slug:slug>")
 class ExerciseBySlug(MethodView):
+    @blp.doc(operationId="exercise_get")
     @login_required(blp)
     @blp.response(200, ExerciseSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -105,6 +108,7 @@ class ExerciseBySlug(MethodView):
         """One exercise, with its full text."""
         return exercise_body(visible_or_404(Exercise, slug))
 
+    @blp.doc(operationId="exercise_update")
     @therapist_only
     @blp.arguments(ExerciseEditSchema)
     @blp.response(200, ExerciseSchema)
@@ -120,6 +124,7 @@ class ExerciseBySlug(MethodView):
         db.session.commit()
         return exercise_body(row)
 
+    @blp.doc(operationId="exercise_archive")
     @therapist_only
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -131,6 +136,7 @@ class ExerciseBySlug(MethodView):
 
 @blp.route("/programs")
 class Programs(MethodView):
+    @blp.doc(operationId="programs_list")
     @login_required(blp)
     @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ProgramSummarySchema(many=True))
@@ -142,6 +148,7 @@ class Programs(MethodView):
         bodies = [b for b in bodies if own_library.matches(b, args)]
         return sorted(bodies, key=lambda b: (b["title"].casefold(), b["slug"]))
 
+    @blp.doc(operationId="program_create")
     @therapist_only
     @blp.arguments(OwnProgramFileSchema)
     @blp.response(201, ProgramSchema)
@@ -159,6 +166,7 @@ class Programs(MethodView):
 
 @blp.route("/programs/<slug:slug>")
 class ProgramBySlug(MethodView):
+    @blp.doc(operationId="program_get")
     @login_required(blp)
     @blp.response(200, ProgramSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -166,6 +174,7 @@ class ProgramBySlug(MethodView):
         """One program with its phases, exercises and dosage."""
         return program_body(visible_or_404(Program, slug))
 
+    @blp.doc(operationId="program_update")
     @therapist_only
     @blp.arguments(ProgramEditSchema)
     @blp.response(200, ProgramSchema)
@@ -182,6 +191,7 @@ class ProgramBySlug(MethodView):
         db.session.commit()
         return program_body(program)
 
+    @blp.doc(operationId="program_archive")
     @therapist_only
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")

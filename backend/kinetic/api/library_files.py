@@ -53,6 +53,7 @@ def _file(slug: str, data: dict) -> Response:
 
 
 @blp.route("/exercises/<slug:slug>.yaml")
+@blp.doc(operationId="exercise_file_get")
 @login_required(blp)
 @blp.doc(responses=_yaml_answer("OwnExerciseFile"))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -63,6 +64,7 @@ def exercise_file(slug):
 
 
 @blp.route("/programs/<slug:slug>.yaml")
+@blp.doc(operationId="program_file_get")
 @login_required(blp)
 @blp.doc(responses=_yaml_answer("OwnProgramFile"))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -109,6 +111,7 @@ def _import(schema: Schema, create, body):
 
 
 @blp.route("/exercises/import", methods=["POST"])
+@blp.doc(operationId="exercise_file_import")
 @login_required(blp, role="therapist")
 @blp.doc(requestBody=_yaml_body("OwnExerciseFile"), responses=BAD_FILE)
 @blp.response(201, ExerciseSchema)
@@ -125,6 +128,7 @@ def import_exercise():
 
 
 @blp.route("/programs/import", methods=["POST"])
+@blp.doc(operationId="program_file_import")
 @login_required(blp, role="therapist")
 @blp.doc(requestBody=_yaml_body("OwnProgramFile"), responses=BAD_FILE)
 @blp.response(201, ProgramSchema)

@@ -21,12 +21,14 @@ therapist_only = login_required(blp, role="therapist")
 
 @blp.route("/me/messages")
 class MyMessages(MethodView):
+    @blp.doc(operationId="me_messages_list")
     @patient_only
     @blp.response(200, MessageSchema(many=True))
     def get(self):
         """The patient's thread with their therapist, oldest first."""
         return messages.thread(current_user())
 
+    @blp.doc(operationId="me_message_send")
     @patient_only
     @blp.arguments(MessageCreateSchema)
     @blp.response(201, MessageWithAdviceSchema)
@@ -57,6 +59,7 @@ def _own_patient(patient_id: int):
 
 @blp.route("/patients/<id:patient_id>/messages")
 class PatientMessages(MethodView):
+    @blp.doc(operationId="patient_messages_list")
     @therapist_only
     @blp.response(200, MessageSchema(many=True))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -64,6 +67,7 @@ class PatientMessages(MethodView):
         """The thread with one of the therapist's patients, oldest first."""
         return messages.thread(_own_patient(patient_id))
 
+    @blp.doc(operationId="patient_message_send")
     @therapist_only
     @blp.arguments(MessageCreateSchema)
     @blp.response(201, MessageSchema)
@@ -78,6 +82,7 @@ class PatientMessages(MethodView):
 
 
 @blp.route("/messages/<id:message_id>/read", methods=["POST"])
+@blp.doc(operationId="message_mark_read")
 @login_required(blp)
 @blp.response(200, MessageSchema)
 @blp.alt_response(403, response="FORBIDDEN")

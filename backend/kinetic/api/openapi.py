@@ -1,6 +1,7 @@
 """What the OpenAPI document says beyond what apispec reads from each field: rules
 over several fields of a body, the timezone names, the push services this server
-accepts, that no text holds a NUL character and the years a date may name."""
+accepts, that no text holds a NUL character, the years a date may name, the size
+of a mapping and the FHIR Bundle the records export."""
 
 from copy import deepcopy
 
@@ -17,6 +18,36 @@ from kinetic.services.push import endpoint_pattern
 # refuse_nul_characters (api/errors.py) refuses it in every string of a request.
 NO_NUL = r"^[^\x00]*$"
 TIMEZONE_REF = "#/components/schemas/Timezone"
+FHIR_BUNDLE_REF = "#/components/schemas/FhirBundle"
+# The frame of a FHIR R4 Bundle (https://hl7.org/fhir/R4/bundle.html); each
+# entry's resource follows its own FHIR R4 definition (tests/api/test_fhir.py).
+FHIR_BUNDLE = {
+    "type": "object",
+    "description": "A FHIR R4 Bundle of type `collection`: the patient's record, "
+    "one FHIR resource per entry.",
+    "required": ["resourceType", "type", "entry"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "id": {"type": "string"},
+        "type": {"type": "string", "example": "collection"},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "entry": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fullUrl", "resource"],
+                "properties": {
+                    "fullUrl": {"type": "string", "example": "urn:uuid:..."},
+                    "resource": {
+                        "type": "object",
+                        "required": ["resourceType"],
+                        "properties": {"resourceType": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 class SchemaRules(BasePlugin):
@@ -49,6 +80,22 @@ def _day_bounds(self, field, ret, **kwargs) -> dict:
     return {"description": f"{said}; {DAY_BOUNDS}" if said else DAY_BOUNDS}
 
 
+def _mapping_size(self, field, ret, **kwargs) -> dict:
+    # apispec states a Length on a Dict as maxLength, a string's keyword.
+    if not isinstance(field, fields.Dict):
+        return {}
+    bounds = {"minLength": "minProperties", "maxLength": "maxProperties"}
+    return {bounds[key]: ret.pop(key) for key in list(ret) if key in bounds}
+
+
+def _not_null(self, field, ret, **kwargs) -> dict:
+    # A field may take null only to answer it with a clearer 422 of its own;
+    # `metadata={"nullable": False}` keeps the document to what is accepted.
+    if field.metadata.get("nullable") is False:
+        ret.pop("nullable", None)
+    return {}
+
+
 def _none_of(self, field, **kwargs) -> dict:
     words = [v.iterable for v in field.validators if isinstance(v, validate.NoneOf)]
     return {"not": {"enum": list(words[0])}} if words else {}
@@ -62,7 +109,15 @@ def register_openapi(app: Flask) -> None:
     def _push_endpoint(self, field, **kwargs) -> dict:
         return {"pattern": push_pattern} if isinstance(field, PushEndpoint) else {}
 
-    for function in (_timezone, _push_endpoint, _no_nul, _none_of, _day_bounds):
+    for function in (
+        _timezone,
+        _push_endpoint,
+        _no_nul,
+        _none_of,
+        _day_bounds,
+        _mapping_size,
+        _not_null,
+    ):
         converter.add_attribute_function(function)
     api.spec.components.schema(
         "Timezone",
@@ -72,3 +127,12 @@ def register_openapi(app: Flask) -> None:
             "description": "An IANA timezone name, e.g. Europe/Berlin.",
         },
     )
+    api.spec.components.schema("FhirBundle", FHIR_BUNDLE)
+
+
+def drop_unused_pagination() -> None:
+    """Call after the blueprints are registered. flask-smorest registers its
+    PaginationMetadata schema for the pagination header whether or not a route
+    pages its answers; none here does, so it would stand unused in the document."""
+    if "PAGINATION" not in api.spec.components.headers:
+        api.spec.components.schemas.pop("PaginationMetadata", None)

@@ -37,6 +37,7 @@ def refuse(error: QuestionnaireError):
 
 
 @blp.route("/questionnaires")
+@blp.doc(operationId="questionnaires_list")
 @login_required(blp)
 @blp.response(200, QuestionnaireSummarySchema(many=True))
 def list_questionnaires():
@@ -45,6 +46,7 @@ def list_questionnaires():
 
 
 @blp.route("/questionnaires/<string:slug>")
+@blp.doc(operationId="questionnaire_get")
 @login_required(blp)
 @blp.response(200, QuestionnaireSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -58,6 +60,7 @@ def one_questionnaire(slug):
 
 @blp.route("/patients/<id:patient_id>/questionnaires")
 class PatientQuestionnaires(MethodView):
+    @blp.doc(operationId="patient_questionnaires_list")
     @therapist_only
     @blp.response(200, ScheduleSchema(many=True))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -65,6 +68,7 @@ class PatientQuestionnaires(MethodView):
         """The patient's schedules with every response, its score and change."""
         return outcomes.schedules_with_scores(own_patient(patient_id))
 
+    @blp.doc(operationId="patient_questionnaire_schedule")
     @therapist_only
     @blp.arguments(ScheduleCreateSchema)
     @blp.response(201, ScheduleSchema)
@@ -91,6 +95,7 @@ class PatientQuestionnaires(MethodView):
 
 
 @blp.route("/me/questionnaires/due")
+@blp.doc(operationId="me_questionnaires_due_list")
 @patient_only
 @blp.response(200, DueSchema(many=True))
 def due():
@@ -100,6 +105,7 @@ def due():
 
 @blp.route("/me/questionnaire-responses")
 class MyResponses(MethodView):
+    @blp.doc(operationId="me_questionnaire_response_create")
     @patient_only
     @blp.arguments(ResponseCreateSchema)
     @blp.response(201, ResponseSchema)
@@ -121,6 +127,7 @@ class MyResponses(MethodView):
         db.session.commit()
         return outcomes.outcome(row), 201 if created else 200
 
+    @blp.doc(operationId="me_questionnaire_responses_list")
     @patient_only
     @blp.arguments(ResponseArgsSchema, location="query")
     @blp.response(200, ResponseSchema(many=True))
@@ -137,6 +144,7 @@ class MyResponses(MethodView):
 
 
 @blp.route("/me/insights")
+@blp.doc(operationId="me_insights_list")
 @patient_only
 @blp.response(200, InsightSchema(many=True))
 def my_insights():
@@ -146,6 +154,7 @@ def my_insights():
 
 
 @blp.route("/patients/<id:patient_id>/insights")
+@blp.doc(operationId="patient_insights_list")
 @therapist_only
 @blp.response(200, InsightSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")

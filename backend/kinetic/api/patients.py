@@ -66,6 +66,7 @@ def summaries(patients: list[User]) -> list[dict]:
 
 @blp.route("/patients")
 class Patients(MethodView):
+    @blp.doc(operationId="patients_list")
     @therapist_only
     @blp.response(200, PatientSummarySchema(many=True))
     def get(self):
@@ -76,6 +77,7 @@ class Patients(MethodView):
 
 @blp.route("/patients/<id:patient_id>")
 class PatientById(MethodView):
+    @blp.doc(operationId="patient_get")
     @therapist_only
     @blp.response(200, PatientDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -88,6 +90,7 @@ class PatientById(MethodView):
 
 @blp.route("/patients/<id:patient_id>/assignments")
 class PatientAssignments(MethodView):
+    @blp.doc(operationId="patient_assignments_list")
     @therapist_only
     @blp.response(200, AssignmentSchema(many=True))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -95,6 +98,7 @@ class PatientAssignments(MethodView):
         """Every plan the patient has had."""
         return _assignments(own_patient(patient_id), include_stopped=True)
 
+    @blp.doc(operationId="patient_assignment_create")
     @therapist_only
     @blp.arguments(AssignmentCreateSchema)
     @blp.response(201, AssignmentSchema)
@@ -116,6 +120,7 @@ class PatientAssignments(MethodView):
 
 @blp.route("/assignments/<id:assignment_id>")
 class AssignmentById(MethodView):
+    @blp.doc(operationId="assignment_update")
     @therapist_only
     @blp.arguments(AssignmentPatchSchema)
     @blp.response(200, AssignmentSchema)
@@ -133,6 +138,7 @@ class AssignmentById(MethodView):
 
 
 @blp.route("/patients/<id:patient_id>/pain")
+@blp.doc(operationId="patient_pain_entries_list")
 @therapist_only
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, PainEntrySchema(many=True))
@@ -151,6 +157,7 @@ def patient_pain(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/sessions")
+@blp.doc(operationId="patient_sessions_list")
 @therapist_only
 @blp.arguments(RangeArgsSchema, location="query")
 @blp.response(200, SessionSchema(many=True))
@@ -166,6 +173,7 @@ def patient_sessions(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/trends")
+@blp.doc(operationId="patient_trends_get")
 @therapist_only
 @blp.arguments(TrendArgsSchema, location="query")
 @blp.response(200, TrendsSchema)
@@ -176,6 +184,7 @@ def patient_trends(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/summary")
+@blp.doc(operationId="patient_summary_get")
 @therapist_only
 @blp.arguments(SummaryArgsSchema, location="query")
 @blp.response(200, SummarySchema)
@@ -187,6 +196,7 @@ def patient_summary(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/exercise-feedback")
+@blp.doc(operationId="patient_exercise_feedback_list")
 @therapist_only
 @blp.arguments(TrendArgsSchema, location="query")
 @blp.response(200, ExerciseFeedbackSummarySchema(many=True))

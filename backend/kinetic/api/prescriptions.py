@@ -32,6 +32,7 @@ therapist_only = login_required(blp, role="therapist")
 
 @blp.route("/assignments/<id:assignment_id>/prescription")
 class PrescriptionOfPlan(MethodView):
+    @blp.doc(operationId="assignment_prescription_get")
     @therapist_only
     @blp.response(200, PrescriptionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -40,6 +41,7 @@ class PrescriptionOfPlan(MethodView):
         found = prescriptions.current(own_assignment(assignment_id), for_reading=True)
         return jsonify(prescription_answer(found))
 
+    @blp.doc(operationId="assignment_prescription_update")
     @therapist_only
     @blp.arguments(PrescriptionInSchema)
     @blp.response(200, PrescriptionSchema)
@@ -60,6 +62,7 @@ class PrescriptionOfPlan(MethodView):
 
 
 @blp.route("/assignments/<id:assignment_id>/prescription/history")
+@blp.doc(operationId="assignment_prescription_history_list")
 @therapist_only
 @blp.response(200, PrescriptionSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -69,6 +72,7 @@ def prescription_history(assignment_id):
 
 
 @blp.route("/assignments/<id:assignment_id>/save-as-program", methods=["POST"])
+@blp.doc(operationId="assignment_save_as_program")
 @therapist_only
 @blp.arguments(SaveAsProgramSchema)
 @blp.response(201, ProgramSchema)
@@ -86,6 +90,7 @@ def save_as_program(data, assignment_id):
 
 
 @blp.route("/patients/<id:patient_id>/exercise-adherence")
+@blp.doc(operationId="patient_exercise_adherence_list")
 @therapist_only
 @blp.arguments(AdherenceArgsSchema, location="query")
 @blp.response(200, ExerciseAdherenceSchema(many=True))

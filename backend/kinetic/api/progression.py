@@ -41,6 +41,7 @@ def _own(suggestion_id: int) -> Suggestion:
 
 
 @blp.route("/patients/<id:patient_id>/suggestions")
+@blp.doc(operationId="patient_suggestions_list")
 @therapist_only
 @blp.response(200, SuggestionSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -58,6 +59,7 @@ def _decide(suggestion_id: int, decide) -> Suggestion:
 
 
 @blp.route("/suggestions/<id:suggestion_id>/accept", methods=["POST"])
+@blp.doc(operationId="suggestion_accept")
 @therapist_only
 @blp.response(200, SuggestionSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -69,6 +71,7 @@ def accept(suggestion_id):
 
 
 @blp.route("/suggestions/<id:suggestion_id>/dismiss", methods=["POST"])
+@blp.doc(operationId="suggestion_dismiss")
 @therapist_only
 @blp.response(200, SuggestionSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -79,6 +82,7 @@ def dismiss(suggestion_id):
 
 
 @blp.route("/suggestions/<id:suggestion_id>/undo", methods=["POST"])
+@blp.doc(operationId="suggestion_undo")
 @therapist_only
 @blp.response(200, SuggestionSchema)
 @blp.alt_response(404, response="NOT_FOUND")

@@ -8,6 +8,7 @@ from flask import Response, request
 from flask_smorest import Blueprint, abort
 
 from kinetic.api.auth import current_user, login_required
+from kinetic.api.openapi import FHIR_BUNDLE_REF
 from kinetic.api.views import MAX_RANGE_DAYS
 from kinetic.models import User
 from kinetic.schemas.records import ReportArgsSchema, ReportSchema
@@ -19,6 +20,8 @@ blp = Blueprint("records", __name__, url_prefix="/api/v1", description="Records"
 
 therapist_only = login_required(blp, role="therapist")
 FHIR_JSON = "application/fhir+json"
+FHIR_BUNDLE = {"$ref": FHIR_BUNDLE_REF}
+PDF_FILE = {"type": "string", "format": "binary"}
 
 
 def _own_patient(patient_id: int) -> User:
@@ -42,6 +45,7 @@ def _period(patient: User, args: dict):
 
 
 @blp.route("/patients/<id:patient_id>/report")
+@blp.doc(operationId="patient_report_get")
 @therapist_only
 @blp.arguments(ReportArgsSchema, location="query")
 @blp.response(200, ReportSchema)
@@ -58,9 +62,12 @@ def patient_report(args, patient_id):
 
 
 @blp.route("/patients/<id:patient_id>/report.pdf")
+@blp.doc(operationId="patient_report_pdf_get")
 @therapist_only
 @blp.arguments(ReportArgsSchema, location="query")
-@blp.response(200, content_type="application/pdf")
+@blp.response(
+    200, PDF_FILE, content_type="application/pdf", description="the report, a PDF file"
+)
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_report_pdf(args, patient_id):
     """The progress report as a PDF (A4 or Letter).
@@ -85,8 +92,9 @@ def _fhir(patient: User) -> Response:
 
 
 @blp.route("/patients/<id:patient_id>/fhir")
+@blp.doc(operationId="patient_fhir_get")
 @therapist_only
-@blp.response(200, content_type=FHIR_JSON)
+@blp.response(200, FHIR_BUNDLE, content_type=FHIR_JSON)
 @blp.alt_response(404, response="NOT_FOUND")
 def patient_fhir(patient_id):
     """The patient's record as a FHIR R4 Bundle (collection)."""
@@ -94,8 +102,9 @@ def patient_fhir(patient_id):
 
 
 @blp.route("/me/fhir")
+@blp.doc(operationId="me_fhir_get")
 @login_required(blp, role="patient")
-@blp.response(200, content_type=FHIR_JSON)
+@blp.response(200, FHIR_BUNDLE, content_type=FHIR_JSON)
 def my_fhir():
     """The patient's own record as a FHIR R4 Bundle (collection)."""
     return _fhir(current_user())

@@ -22,12 +22,14 @@ patient_only = login_required(blp, role="patient")
 
 @blp.route("/me/reminders")
 class MyReminders(MethodView):
+    @blp.doc(operationId="me_reminders_get")
     @patient_only
     @blp.response(200, RemindersSchema)
     def get(self):
         """The daily reminder: on or off, its local time and the timezone."""
         return reminders.reminder_settings(current_user())
 
+    @blp.doc(operationId="me_reminders_update")
     @patient_only
     @blp.arguments(RemindersSchema)
     @blp.response(200, RemindersSchema)
@@ -39,6 +41,7 @@ class MyReminders(MethodView):
 
 
 @blp.route("/push/public-key")
+@blp.doc(operationId="push_public_key_get")
 @login_required(blp)
 @blp.response(200, PublicKeySchema)
 def public_key():
@@ -48,6 +51,7 @@ def public_key():
 
 @blp.route("/me/push-subscriptions")
 class MyPushSubscriptions(MethodView):
+    @blp.doc(operationId="me_push_subscription_create")
     @patient_only
     @blp.arguments(PushSubscriptionSchema)
     @blp.response(201, PushSubscriptionSchema)
@@ -64,6 +68,7 @@ class MyPushSubscriptions(MethodView):
         db.session.commit()
         return subscription, 201 if created else 200
 
+    @blp.doc(operationId="me_push_subscription_delete")
     @patient_only
     @blp.arguments(PushUnsubscribeSchema)
     @blp.response(204)
@@ -76,6 +81,7 @@ class MyPushSubscriptions(MethodView):
 
 
 @blp.route("/me/notifications")
+@blp.doc(operationId="me_notifications_list")
 @patient_only
 @blp.arguments(NotificationArgsSchema, location="query")
 @blp.response(200, NotificationSchema(many=True))

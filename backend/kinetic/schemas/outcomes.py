@@ -104,12 +104,19 @@ class DueSchema(Schema):
 class ResponseCreateSchema(Schema):
     questionnaire = Slug
     # Checked against the instrument's items by the service, which names each
-    # bad answer as answers.<item>.
+    # bad answer as answers.<item>, null too ("Answer this question."): the
+    # document says what is accepted, a whole number.
     answers = fields.Dict(
         keys=fields.Str(validate=validate.Length(max=40)),
-        values=fields.Raw(allow_none=True),
+        values=fields.Raw(
+            allow_none=True, metadata={"type": "integer", "nullable": False}
+        ),
         required=True,
         validate=validate.Length(max=30),
+        metadata={
+            "description": "item code (as in GET /questionnaires/{slug}) to the "
+            "answer, a whole number within the item's range or options"
+        },
     )
     client_id = fields.UUID(required=True)
 

@@ -43,7 +43,8 @@ class RegisterSchema(Schema):
             {
                 "required": ["role"],
                 "properties": {"role": {"enum": ["therapist"]}},
-                "not": {"required": ["invite_code"]},
+                # No invite_code at all, whatever its value.
+                "not": {"properties": {"invite_code": {}}, "required": ["invite_code"]},
             },
         ]
     }

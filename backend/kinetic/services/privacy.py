@@ -25,7 +25,6 @@ from kinetic.models import (
     ScheduledSession,
     User,
 )
-from kinetic.schemas.export import ExportSchema
 from kinetic.services import yaml_files
 from kinetic.services.clock import now
 from kinetic.services.outcomes import responses_of
@@ -34,7 +33,7 @@ from kinetic.services.reminders import reminder_settings
 
 
 def export_user(user: User) -> dict:
-    """Every record that is the user's own, as plain data for GET /me/export."""
+    """Every record that is the user's own, for GET /me/export (ExportSchema)."""
 
     def rows(model, column) -> list:
         return list(db.session.scalars(select(model).where(column == user.id)))
@@ -71,7 +70,7 @@ def export_user(user: User) -> dict:
         ]
     data["notifications"] = rows(Notification, Notification.user_id)
     data["push_subscriptions"] = rows(PushSubscription, PushSubscription.user_id)
-    return ExportSchema().dump(data)
+    return data
 
 
 def erase_patient(patient: User) -> None:
