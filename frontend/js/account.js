@@ -14,23 +14,24 @@ function zoneControl(current) {
 
 function profileForm(user) {
   const name = h('input', { name: 'name', autocomplete: 'name', required: true, value: user.name });
-  const zone = zoneControl(user.timezone);
+  // Only a patient's days follow the account's zone; a therapist's screens show
+  // times in the device's own zone, so they are not asked for one.
+  const zone = user.role === 'patient' ? zoneControl(user.timezone) : null;
   const status = statusLine();
   const button = h('button', { type: 'submit' }, 'Save');
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = h('form', { class: 'card narrow', novalidate: true },
-    h('h2', {}, 'Name and time zone'),
+    h('h2', {}, zone ? 'Name and time zone' : 'Your name'),
     field('Your name', name),
-    field('Time zone', zone, user.role === 'patient'
-      ? `Your days (Today, reminders, the pain diary) follow this zone. This phone is set to ${here}.`
-      : `Dates and times are shown in this zone. This device is set to ${here}.`),
+    zone ? field('Time zone', zone, `Your days (Today, reminders, the pain diary) follow this zone. This phone is set to ${here}.`) : null,
     status, button);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
     button.disabled = true;
     try {
-      const updated = await api('/me', { method: 'PATCH', body: { name: name.value.trim(), timezone: zone.value } });
+      const body = { name: name.value.trim(), ...(zone ? { timezone: zone.value } : {}) };
+      const updated = await api('/me', { method: 'PATCH', body });
       auth.setUser(updated);
       document.getElementById('who').textContent = `Signed in as ${updated.name} (${updated.email})`;
       say(status, 'Saved.', 'ok');

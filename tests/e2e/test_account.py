@@ -29,9 +29,11 @@ def test_a_therapist_finds_the_account_screen_in_the_menu(desktop):
 
     expect(page.get_by_label("Current password")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out everywhere")).to_be_visible()
-    expect(page.get_by_label("Time zone")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Dr Demo Therapist")
     expect(page.get_by_role("button", name="Download my data")).to_be_visible()
-    # What does not apply to a therapist is not offered.
+    # What does not apply to a therapist is not offered: their screens show times
+    # in the device's zone, and only a patient's account can be deleted.
+    expect(page.get_by_label("Time zone")).to_have_count(0)
     expect(page.get_by_role("button", name="Delete my account")).to_have_count(0)
     expect(page.get_by_role("link", name="Set reminders")).to_have_count(0)
     screenshot(page, "account-therapist-1280")
