@@ -37,6 +37,8 @@ def test_a_therapist_finds_the_account_screen_in_the_menu(desktop):
     expect(page.get_by_role("button", name="Delete my account")).to_have_count(0)
     expect(page.get_by_role("link", name="Set reminders")).to_have_count(0)
     screenshot(page, "account-therapist-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "account-therapist-390")
 
 
 def test_change_the_password_then_sign_out_everywhere(phone, desktop, new_patient):

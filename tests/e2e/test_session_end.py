@@ -115,6 +115,8 @@ def test_the_questionnaire_result_leads_back_to_today(phone, live_server, new_pa
     result = page.locator("section.result")
     expect(result).to_contain_text("PEG-3 score: 4")
     screenshot(page, "questionnaire-result-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "questionnaire-result-1280")
     result.get_by_role("link", name="Back to Today").click()
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     expect(page.locator("section.due")).to_be_hidden()
