@@ -1,8 +1,113 @@
-// The Account screen, for both roles: change the password (every other device is
-// signed out, this one stays) and sign out everywhere.
-import { api } from './api.js';
+// The Account screen, for both roles: name and time zone, change the password
+// (every other device is signed out, this one stays), sign out everywhere and
+// download my data; for a patient also the reminder link and deleting the account.
+import { api, apiBlob, auth, saveBlob } from './api.js';
 import { leave } from './app.js';
-import { clearErrors, field, h, heading, say, showError, statusLine } from './ui.js';
+import { clearErrors, field, h, heading, isoDay, say, showError, statusLine } from './ui.js';
+
+function zoneControl(current) {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  if (!zones.length) return h('input', { name: 'timezone', value: current, autocomplete: 'off' });
+  const all = zones.includes(current) ? zones : [current, ...zones];
+  return h('select', { name: 'timezone' }, all.map((zone) => h('option', { value: zone, selected: zone === current }, zone.replaceAll('_', ' '))));
+}
+
+function profileForm(user) {
+  const name = h('input', { name: 'name', autocomplete: 'name', required: true, value: user.name });
+  // Only a patient's days follow the account's zone; a therapist's screens show
+  // times in the device's own zone, so they are not asked for one.
+  const zone = user.role === 'patient' ? zoneControl(user.timezone) : null;
+  const status = statusLine();
+  const button = h('button', { type: 'submit' }, 'Save');
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const form = h('form', { class: 'card narrow', novalidate: true },
+    h('h2', {}, zone ? 'Name and time zone' : 'Your name'),
+    field('Your name', name),
+    zone ? field('Time zone', zone, `Your days (Today, reminders, the pain diary) follow this zone. This phone is set to ${here}.`) : null,
+    status, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    button.disabled = true;
+    try {
+      const body = { name: name.value.trim(), ...(zone ? { timezone: zone.value } : {}) };
+      const updated = await api('/me', { method: 'PATCH', body });
+      auth.setUser(updated);
+      document.getElementById('who').textContent = `Signed in as ${updated.name} (${updated.email})`;
+      say(status, 'Saved.', 'ok');
+    } catch (error) {
+      showError(form, status, error);
+    }
+    button.disabled = false;
+  });
+  return form;
+}
+
+function dataCard(user) {
+  const status = statusLine();
+  const download = h('button', { type: 'button', class: 'secondary' }, 'Download my data');
+  download.addEventListener('click', async () => {
+    download.disabled = true;
+    say(status, 'Preparing your file…');
+    try {
+      saveBlob(await apiBlob('/me/export'), `kinetic-chain-my-data-${isoDay()}.json`);
+      say(status, 'Downloaded: a JSON file with everything stored about you.', 'ok');
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+    download.disabled = false;
+  });
+  return h('section', { class: 'card narrow' },
+    h('h2', {}, 'Your data'),
+    h('p', {}, user.role === 'patient'
+      ? 'One file with everything stored about you: your pain diary, sessions, plans, questionnaire answers, messages and settings.'
+      : 'One file with everything stored about you: your invites, the plans you assigned, your messages and your own exercises and programs.'),
+    download, status);
+}
+
+/** What DELETE /me erases (kinetic/services/privacy.py, erase_patient). */
+const ERASED = [
+  'your pain diary and everything you noted in it',
+  'your exercise plans, sessions and how each went',
+  'your questionnaire answers',
+  'your messages with your therapist, in both directions, and any alerts they had about you',
+  'your reminders, notifications and calendar link',
+  'your sign-in on every device',
+];
+
+function deleteCard(user) {
+  const therapist = user.therapist_name || 'your therapist';
+  const status = statusLine();
+  const ask = h('button', { type: 'button', class: 'danger' }, 'Delete my account');
+  const yes = h('button', { type: 'button', class: 'danger' }, 'Yes, delete everything');
+  const confirm = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': 'delete-confirm-title' },
+    h('p', { id: 'delete-confirm-title' }, h('strong', {}, 'Delete your account for good?'), ' This erases, at once and for good:'),
+    h('ul', {}, ERASED.map((text) => h('li', {}, text))),
+    h('p', {}, `What ${therapist} sees: you disappear from their list of patients, with everything above. They are not sent a message about it, so you may want to write to them first. To keep a copy, download your data before you delete.`),
+    h('div', { class: 'actions' }, yes,
+      h('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, 'Cancel, keep my account')));
+  ask.addEventListener('click', () => {
+    ask.hidden = true;
+    confirm.hidden = false;
+    yes.focus();
+  });
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    say(status, 'Deleting…');
+    try {
+      await api('/me', { method: 'DELETE' });
+    } catch (error) {
+      say(status, error.message, 'error');
+      yes.disabled = false;
+      return;
+    }
+    await leave('Your account and everything stored about you have been deleted.');
+  });
+  return h('section', { class: 'card narrow' },
+    h('h2', {}, 'Delete my account'),
+    h('p', {}, 'Stop using Kinetic Chain and erase everything stored about you.'),
+    ask, confirm, status);
+}
 
 function passwordForm() {
   const current = h('input', { type: 'password', name: 'current_password', autocomplete: 'current-password', required: true });
@@ -64,10 +169,23 @@ async function signOutAll(status) {
   await leave('You have been signed out on every device.');
 }
 
-export function render(screen, params, { user }) {
-  screen.append(
+export async function render(screen, params, { user: saved }) {
+  let user = saved;
+  try {
+    user = await api('/me');
+    auth.setUser(user);
+  } catch { /* offline: the saved copy */ }
+  const patient = user.role === 'patient';
+  screen.append(...[
     heading('Account'),
-    h('p', { class: 'lead' }, `${user.name}, signed in as ${user.email}.`),
-    h('div', { class: 'columns even' }, passwordForm(), everywhere()),
-  );
+    h('p', { class: 'lead' }, `${user.name}, signed in as ${user.email}.`,
+      patient && user.therapist_name ? ` Your therapist is ${user.therapist_name}.` : ''),
+    h('div', { class: 'columns even' },
+      h('div', {}, profileForm(user),
+        patient ? h('section', { class: 'card narrow' }, h('h2', {}, 'Reminders'),
+          h('p', {}, 'A daily reminder on this phone to do your exercises and log your pain.'),
+          h('a', { class: 'button secondary', href: '#/reminders' }, 'Set reminders')) : null,
+        dataCard(user)),
+      h('div', {}, passwordForm(), everywhere(), patient ? deleteCard(user) : null)),
+  ].filter(Boolean));
 }

@@ -1,10 +1,13 @@
+// Enrolment: a patient makes an account with the therapist's invite code. The
+// invite link carries the code, and the name and email the therapist typed, to
+// fill the form in; after sign-up a welcome says who the therapist is.
 import { api, auth } from './api.js';
 import { clearErrors, field, h, heading, say, showError, statusLine } from './ui.js';
 
-export function render(screen, params, { go }) {
+export function render(screen, params) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  const name = h('input', { name: 'name', autocomplete: 'name', required: true });
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true });
+  const name = h('input', { name: 'name', autocomplete: 'name', required: true, value: params.name || '' });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true, value: params.email || '' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: '10', required: true });
   const code = h('input', { name: 'invite_code', autocomplete: 'off', required: true, value: params.code || '' });
   const status = statusLine();
@@ -31,18 +34,37 @@ export function render(screen, params, { go }) {
         },
       });
       auth.set(token, user);
-      go('today');
+      screen.replaceChildren(...welcome(user));
+      screen.querySelector('h1').focus();
     } catch (error) {
       showError(form, status, error);
       button.disabled = false;
     }
   });
   const signedIn = auth.token && auth.user;
-  screen.append(
+  screen.append(...[
     heading('Join Kinetic Chain'),
     h('p', { class: 'lead' }, 'Your therapist invited you. Create your account to see your exercises and keep your pain diary.'),
     signedIn ? h('p', { class: 'status info' }, `You are signed in as ${auth.user.email}; creating an account here signs you in as the new one.`) : null,
     form,
     h('p', { class: 'narrow' }, 'Already have an account? ', h('a', { href: '#/signin' }, 'Sign in'), '.'),
-  );
+  ].filter(Boolean));
+}
+
+/** The first screen of a new account: who the therapist is and what comes next. */
+function welcome(user) {
+  const therapist = user.therapist_name || 'your therapist';
+  return [
+    heading(`Welcome, ${user.name}`),
+    h('section', { class: 'card narrow welcome' },
+      h('p', { class: 'lead' }, `Your account is ready. Your therapist is ${therapist}.`),
+      h('h2', {}, 'What happens next'),
+      h('ol', { class: 'next-steps' },
+        h('li', {}, `${user.therapist_name || 'Your therapist'} sets up your exercise plan. Your exercises for the day then appear on Today, with a guide that shows each move.`),
+        h('li', {}, 'Log your pain once a day, even on good days: it takes a few seconds, and it shows you and your therapist how things change.'),
+        h('li', {}, `If you have a question, write to ${therapist} under Messages.`)),
+      h('div', { class: 'actions' },
+        h('a', { class: 'button', href: '#/today' }, 'Go to Today'),
+        h('a', { class: 'button secondary', href: '#/reminders' }, 'Set a daily reminder'))),
+  ];
 }

@@ -36,7 +36,11 @@ export function render(screen) {
 }
 
 function inviteCard(invite) {
-  const link = `${location.origin}/#/enrol?code=${encodeURIComponent(invite.code)}`;
+  // The name and email the therapist typed ride along to fill the patient's form in.
+  const query = new URLSearchParams({ code: invite.code });
+  if (invite.name) query.set('name', invite.name);
+  if (invite.email) query.set('email', invite.email);
+  const link = `${location.origin}/#/enrol?${query}`;
   const qr = qrcode(0, 'M');
   qr.addData(link);
   qr.make();

@@ -22,9 +22,8 @@ export function render(screen) {
       REGIONS.map(([name]) => scores[name].group)),
     signs.box,
     field('Notes (optional)', notes),
-    status,
-    button,
-    cancel,
+    // Always in reach on a phone, however far down the scores go.
+    h('div', { class: 'action-bar' }, status, button, cancel),
   );
   let editing = null; // the entry being corrected
   const reset = () => {

@@ -5,7 +5,7 @@
 import { api, submit, uuid } from './api.js';
 import { at, shape } from './dose.js';
 import { mountFigure, mountStills } from './figure.js';
-import { choiceButtons, dosage, h, heading, say, scoreButtons, statusLine } from './ui.js';
+import { addDays, choiceButtons, dosage, formatDay, h, heading, isoDay, say, scoreButtons, statusLine } from './ui.js';
 import { cues } from './cues.js';
 
 const stateKey = (id) => `kc.player.${id}`;
@@ -254,15 +254,20 @@ class Player {
     this.whereEl = h('p', { class: 'where' });
     const art = h('div', { class: 'art' });
     this.controls = h('div', { class: 'controls' });
+    // Cautions to confirm come before the figure, so they and their button are
+    // on the first screen of a phone; the controls stick to its bottom.
+    const panel = this.stagePanel(stage);
+    const cautions = panel?.classList.contains('caution');
     this.root.replaceChildren(...[
       h('p', { class: 'lead' }, `Exercise ${this.state.index + 1} of ${total} · ${this.session.program_title || this.session.program}`),
       h('progress', { max: String(total), value: String(this.state.index), 'aria-label': 'Exercises done' }),
       heading(exercise.name),
       h('p', { class: 'dose' }, dosage(exercise.dosage)),
       exercise.note ? h('p', { class: 'note' }, h('strong', {}, 'From your therapist: '), exercise.note) : null,
+      cautions ? panel : null,
       art,
       h('div', { class: 'clock' }, this.phaseEl, this.countEl, this.whereEl),
-      this.stagePanel(stage),
+      cautions ? null : panel,
       this.controls,
       stage === 'feedback' ? null : h('button', { type: 'button', class: 'hurt', onclick: () => this.hurt() }, 'Stop: this hurts'),
       this.howTo(exercise),
@@ -416,21 +421,65 @@ class Player {
     return { exercises, ...(pains.length ? { pain_during: Math.max(...pains) } : {}) };
   }
 
+  /** "About 6 minutes of exercise": the seconds counted in sets, rests left out. */
+  minutes() {
+    const seconds = this.exercises.reduce((sum, e) => sum + (this.state.results[e.slug]?.seconds || 0), 0);
+    if (seconds < 60) return 'Under a minute of exercise';
+    const n = Math.round(seconds / 60);
+    return `About ${n} ${n === 1 ? 'minute' : 'minutes'} of exercise`;
+  }
+
+  /** The pain reported in this session, or that none was. */
+  painLine() {
+    const reports = this.exercises.flatMap((e) => {
+      const r = this.state.results[e.slug] || {};
+      const worst = Math.max(r.pain ?? -1, r.hurt ?? -1);
+      return worst >= 0 ? [`${e.name} ${worst}/10${r.hurt != null ? ' (you stopped it)' : ''}`] : [];
+    });
+    return h('p', {}, reports.length
+      ? `Pain you reported: ${reports.join(', ')}. Your therapist sees this.`
+      : 'You reported no pain during the exercises.');
+  }
+
+  /** The next pending session after this one, from the schedule (two weeks ahead). */
+  async showNext(el) {
+    const from = isoDay();
+    try {
+      const sessions = await api(`/me/sessions?from=${from}&to=${addDays(from, 14)}`);
+      const next = sessions
+        .filter((s) => s.status === 'pending' && s.id !== this.session.id)
+        .sort((a, b) => a.date.localeCompare(b.date) || a.slot - b.slot)[0];
+      el.replaceChildren(next
+        ? `Your next session: ${next.date === from ? 'later today' : next.date === addDays(from, 1) ? 'tomorrow' : `on ${formatDay(next.date)}`} (${next.program_title || next.program}).`
+        : 'No more sessions are planned in the next two weeks; your therapist will set the next ones.');
+    } catch {
+      el.remove(); // offline: Today shows it when back online
+    }
+  }
+
   async finish(button, status) {
     button.disabled = true;
     const tally = this.tally();
     try {
       const result = await submit(`session-${this.session.id}`, `/sessions/${this.session.id}/complete`, this.body(), 'Session');
       localStorage.removeItem(stateKey(this.session.id));
+      const next = h('p', { class: 'next-session' });
       this.root.replaceChildren(heading(tally.all ? 'Well done!' : 'Thank you'),
         h('section', { class: 'card summary' },
-          h('p', { class: 'lead' }, `${tally.text}.`),
-          tally.all ? null : h('p', {}, `${THANKS} Your therapist sees which exercises were skipped or stopped early, and can adjust your plan.`),
+          h('p', { class: 'lead' }, tally.all
+            ? 'You did every exercise. Moving a little, often, is what helps most: be proud of this one.'
+            : `${THANKS} Your therapist sees which exercises were skipped or stopped early, and can adjust your plan.`),
           h('p', { class: 'status ok', role: 'status' }, result.queued
             ? 'Saved on this phone; it will be sent when you are back online.'
-            : 'Saved. Your therapist can see how it went.')),
+            : 'Saved. Your therapist can see how it went.'),
+          h('h2', {}, 'What you did'),
+          h('p', {}, `${tally.text}. ${this.minutes()}.`),
+          h('ul', { class: 'done-list' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name), h('span', { class: 'when' }, this.outcome(e).text)))),
+          this.painLine(),
+          next),
         h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
       this.focusTop();
+      this.showNext(next);
     } catch (error) {
       if (error.status === 409 && error.session) { // another device finished it first
         localStorage.removeItem(stateKey(this.session.id));
@@ -474,6 +523,8 @@ class Player {
       };
       try {
         const result = await submit(body.client_id, '/me/pain', body, 'Pain entry');
+        this.result.hurt = Math.max(score, this.result.hurt ?? 0); // for the end screen
+        this.save();
         this.afterHurt(dialog, result.data?.advice || this.offlineAdvice(score));
       } catch (error) {
         say(status, error.message, 'error');

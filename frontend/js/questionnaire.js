@@ -59,7 +59,7 @@ function answerForm(due, screen) {
   const clientId = uuid();
   const form = h('form', { class: 'card questionnaire', novalidate: true },
     h('p', { class: 'lead' }, due.instructions),
-    due.items.map(scaleItem), status, button);
+    due.items.map(scaleItem), h('div', { class: 'action-bar' }, status, button));
   form.addEventListener('change', (event) => {
     const question = event.target.closest('.question');
     question?.querySelector('[aria-invalid]')?.removeAttribute('aria-invalid');
@@ -101,7 +101,7 @@ function resultCard(due, result) {
   if (result.queued) {
     return h('section', { class: 'card result' }, h('h2', { tabindex: '-1' }, 'Saved on this phone'),
       h('p', {}, 'Your answers will be sent and scored when you are back online.'),
-      h('p', {}, h('a', { href: '#/today' }, 'Back to Today')));
+      h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
   }
   const r = result.data;
   const ofTen = due.score_range ? ` (scale ${due.score_range[0]} to ${due.score_range[1]})` : '';
@@ -110,5 +110,6 @@ function resultCard(due, result) {
     h('p', { class: 'big-score' }, `${due.title} score: `, h('strong', {}, String(r.score)), ` · ${r.band || ''}`),
     h('p', { class: 'hint' }, `${due.better === 'lower' ? 'Lower' : 'Higher'} is better${ofTen}.`),
     h('p', {}, changeLine(r)),
-    h('p', {}, 'Your therapist sees your answers too. See them over time on ', h('a', { href: '#/trends' }, 'Trends'), '.'));
+    h('p', {}, 'Your therapist sees your answers too. See them over time on ', h('a', { href: '#/trends' }, 'Trends'), '.'),
+    h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
 }

@@ -119,6 +119,7 @@ def test_a_therapist_registers_and_the_token_signs_them_in(client):
         "name": "Ada Physio",
         "role": "therapist",
         "timezone": "UTC",
+        "therapist_name": None,
     }
     assert_no_secrets(response, PASSWORD)
 
@@ -144,6 +145,7 @@ def test_a_patient_registers_with_an_invite_and_joins_that_therapist(
         "name": "Paul Patient",
         "role": "patient",
         "timezone": "Europe/Berlin",
+        "therapist_name": "Therapist 1",
     }
     assert_no_secrets(response, PASSWORD, code)
     assert me(client, response.json["token"]).json == user
@@ -402,6 +404,7 @@ def test_login_answers_a_fresh_token_and_the_user(client, make_patient):
         "name": body["user"]["name"],
         "role": "patient",
         "timezone": "Europe/Berlin",
+        "therapist_name": body["user"]["therapist_name"],
     }
     assert_no_secrets(response, patient.password)
     assert me(client, body["token"]).json == body["user"]
@@ -526,6 +529,7 @@ def test_get_me_answers_the_signed_in_user(client, make_therapist, make_patient)
         "name": response.json["name"],
         "role": "patient",
         "timezone": "America/New_York",
+        "therapist_name": "Therapist 1",
     }
     assert_no_secrets(response, patient.password)
     assert me(client, therapist.token).json["role"] == "therapist"
@@ -547,6 +551,7 @@ def test_patch_me_changes_name_and_timezone(client, make_patient):
         "name": "Paula P.",
         "role": "patient",
         "timezone": "Australia/Sydney",
+        "therapist_name": "Therapist 1",
     }
     assert response.json == expected
     assert me(client, patient.token).json == expected

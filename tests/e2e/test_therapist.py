@@ -25,7 +25,7 @@ def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
     expect(qr).to_be_visible()
     code = page.locator(".code").inner_text()
     enrol_url = link.get_attribute("href")
-    assert enrol_url.endswith(f"/#/enrol?code={code}")
+    assert enrol_url.endswith(f"/#/enrol?code={code}&name=Robin+Example")
     screenshot(page, "invite")
 
     mobile = phone.new_page()
@@ -35,6 +35,7 @@ def test_therapist_invites_a_patient_and_assigns_a_program(desktop, phone):
     mobile.get_by_label("Email").fill(f"robin-{uuid.uuid4().hex[:8]}@example.org")
     mobile.get_by_label("Password").fill("robin-is-here")
     mobile.get_by_role("button", name="Create account").click()
+    mobile.get_by_role("link", name="Go to Today").click()
     expect(mobile.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     expect(mobile.get_by_text("No exercise session today")).to_be_visible()
 

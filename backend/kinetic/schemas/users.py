@@ -22,6 +22,12 @@ class UserSchema(Schema):
     name = fields.Str(required=True)
     role = fields.Str(required=True, validate=validate.OneOf(["therapist", "patient"]))
     timezone = fields.Str(required=True)
+    therapist_name = fields.Function(
+        lambda user: user.therapist.name if user.therapist else None,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "a patient's therapist; null for a therapist"},
+    )
 
 
 class RegisterSchema(Schema):
