@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from kinetic.extensions import db
@@ -89,3 +90,71 @@ def test_load_stores_the_instruments_once(runner, ctx):
     assert "Questionnaires: 3 added or updated." in first.output
     assert "Questionnaires: 0 added or updated." in second.output
     assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 3
+
+
+def peg3_with(bands: dict) -> dict:
+    data = yaml.safe_load((ROOT / "questionnaires" / "peg-3.yaml").read_text())
+    return {**data, "bands": bands}
+
+
+SINGLE_RATING_BANDS = [
+    {"min": 0, "max": 3.9, "label": "low"},
+    {"min": 4, "max": 10, "label": "high"},
+]
+NOTE = "Where the cut-points come from."
+CITATION = {"citation": "Somebody et al. 2030, a validation of PEG bands."}
+
+
+def test_peg3_has_no_bands_single_rating_cut_points_do_not_fit_its_mean():
+    path = ROOT / "questionnaires" / "peg-3.yaml"
+    bands = QuestionnaireFileSchema().load(yaml.safe_load(path.read_text()))["bands"]
+
+    assert bands["basis"] == "none" and bands["ranges"] == []
+    assert "Krebs" in bands["note"]
+
+
+@pytest.mark.parametrize(
+    ("bands", "field", "message"),
+    [
+        (
+            {"basis": "none", "note": NOTE, "ranges": SINGLE_RATING_BANDS},
+            "ranges",
+            "basis none gives no ranges.",
+        ),
+        (
+            {"basis": "literature", "note": NOTE, "ranges": []},
+            "ranges",
+            "Give at least one range, or basis none for no bands.",
+        ),
+        (
+            {"basis": "starting_value", "note": NOTE, "ranges": SINGLE_RATING_BANDS},
+            "source",
+            "Say where these cut-points come from (citation).",
+        ),
+        (
+            {"basis": "guess", "note": NOTE, "ranges": SINGLE_RATING_BANDS},
+            "basis",
+            "Must be one of",
+        ),
+    ],
+    ids=["none-with-ranges", "no-ranges", "no-source", "bad-basis"],
+)
+def test_bands_come_with_their_source_or_are_none(bands, field, message):
+    with pytest.raises(ValidationError) as raised:
+        QuestionnaireFileSchema().load(peg3_with(bands))
+
+    [problem] = raised.value.messages["bands"][field]
+    assert problem.startswith(message)
+
+
+def test_sourced_bands_are_taken():
+    bands = {
+        "basis": "literature",
+        "note": NOTE,
+        "source": CITATION,
+        "ranges": SINGLE_RATING_BANDS,
+    }
+
+    loaded = QuestionnaireFileSchema().load(peg3_with(bands))
+
+    assert loaded["bands"]["source"] == CITATION

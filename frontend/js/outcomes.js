@@ -8,6 +8,8 @@ import { clearErrors, field, formatDay, h, isoDay, nextId, say, showError, statu
 const points = (n) => `${n} ${n === 1 ? 'point' : 'points'}`;
 const CAUTION = 'This shows what happened together, not what caused it.';
 const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${Math.abs(n)}` : '0');
+// An instrument may have no bands (PEG-3): then the score stands alone.
+const banded = (r) => (r.band ? ` (${r.band})` : '');
 
 /** One sentence on where the scores stand, for the card and for screen readers. */
 export function changeText(schedule, whose = 'your') {
@@ -19,13 +21,13 @@ export function changeText(schedule, whose = 'your') {
     return `${own} latest answer (${formatDay(latest.date)}): ${latest.band}. ${latest.meaningful ? 'This counts as a meaningful improvement.' : 'This is not yet counted as a meaningful improvement.'}`;
   }
   const base = responses.find((r) => r.baseline);
-  if (!base || latest.change_from_baseline == null) return `${own} latest score: ${latest.score} (${latest.band}).`;
-  if (latest === base) return `${own} first score, the baseline: ${base.score} (${base.band}). Later answers are compared with it.`;
+  if (!base || latest.change_from_baseline == null) return `${own} latest score: ${latest.score}${banded(latest)}.`;
+  if (latest === base) return `${own} first score, the baseline: ${base.score}${banded(base)}. Later answers are compared with it.`;
   const way = better === 'lower' ? 'lower' : 'higher';
   const verdict = latest.meaningful
     ? `That passes the minimal important change of ${points(mic.value)}.`
     : `The minimal important change is ${points(mic.value)} ${way} than the baseline.`;
-  return `${own} latest score: ${latest.score} (${latest.band}) on ${formatDay(latest.date)}, ${signed(latest.change_from_baseline)} since the baseline of ${base.score} on ${formatDay(base.date)}. ${verdict}`;
+  return `${own} latest score: ${latest.score}${banded(latest)} on ${formatDay(latest.date)}, ${signed(latest.change_from_baseline)} since the baseline of ${base.score} on ${formatDay(base.date)}. ${verdict}`;
 }
 
 function scoreCard(schedule, whose) {

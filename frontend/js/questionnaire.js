@@ -107,7 +107,7 @@ function resultCard(due, result) {
   const ofTen = due.score_range ? ` (scale ${due.score_range[0]} to ${due.score_range[1]})` : '';
   return h('section', { class: 'card result', role: 'status' },
     h('h2', { tabindex: '-1' }, 'Thank you'),
-    h('p', { class: 'big-score' }, `${due.title} score: `, h('strong', {}, String(r.score)), ` · ${r.band || ''}`),
+    h('p', { class: 'big-score' }, `${due.title} score: `, h('strong', {}, String(r.score)), r.band ? ` · ${r.band}` : ''),
     h('p', { class: 'hint' }, `${due.better === 'lower' ? 'Lower' : 'Higher'} is better${ofTen}.`),
     h('p', {}, changeLine(r)),
     h('p', {}, 'Your therapist sees your answers too. See them over time on ', h('a', { href: '#/trends' }, 'Trends'), '.'),

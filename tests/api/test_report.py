@@ -195,8 +195,9 @@ def test_questionnaires_have_baseline_change_band_and_important_change(client, h
     found = table(section)
     assert found["columns"][-2:] == ["Change", "Important change"]
     assert found["rows"] == [
-        ["PEG-3", "3 Mar 2026", "5.0", "moderate", "6.0 (24 Feb 2026)", "-1.0", "Yes"],
-        ["PEG-3", "9 Mar 2026", "5.3", "moderate", "6.0 (24 Feb 2026)", "-0.7", "No"],
+        # PEG-3 has no bands (see its file).
+        ["PEG-3", "3 Mar 2026", "5.0", "–", "6.0 (24 Feb 2026)", "-1.0", "Yes"],
+        ["PEG-3", "9 Mar 2026", "5.3", "–", "6.0 (24 Feb 2026)", "-0.7", "No"],
         ["PGIC", "9 Mar 2026", "2", "much improved", "–", "–", "Yes"],
     ]
     texts = " ".join(b["text"] for b in section["blocks"] if b["type"] == "text")

@@ -70,12 +70,36 @@ class BandSchema(Schema):
     label = Short
 
 
+class SourceSchema(Schema):
+    citation = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
+    url = fields.Url()
+
+
 class BandsSchema(Schema):
-    basis = fields.Str(required=True, validate=validate.OneOf(BASES))
+    """Labels for ranges of the score, each set with where its cut-points come
+    from; or none (`basis: none`, no ranges) where no source gives cut-points for
+    this score: a PEG-3 mean is not a single 0-10 pain rating, whose cut-points
+    would call a mean of 3.7 "low"."""
+
+    basis = fields.Str(required=True, validate=validate.OneOf((*BASES, "none")))
     note = Long
-    ranges = fields.List(
-        fields.Nested(BandSchema), required=True, validate=validate.Length(min=1)
-    )
+    source = fields.Nested(SourceSchema)
+    ranges = fields.List(fields.Nested(BandSchema), required=True)
+
+    @validates_schema
+    def _sourced_or_none(self, data, **kwargs):
+        if data.get("basis") == "none":
+            if data.get("ranges"):
+                raise ValidationError("basis none gives no ranges.", "ranges")
+            return
+        if not data.get("ranges"):
+            raise ValidationError(
+                "Give at least one range, or basis none for no bands.", "ranges"
+            )
+        if "source" not in data:
+            raise ValidationError(
+                "Say where these cut-points come from (citation).", "source"
+            )
 
 
 class ChangeSchema(Schema):
@@ -85,11 +109,6 @@ class ChangeSchema(Schema):
     value = fields.Float(required=True, validate=validate.Range(0, 100))
     basis = fields.Str(required=True, validate=validate.OneOf(BASES))
     note = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
-
-
-class SourceSchema(Schema):
-    citation = fields.Str(required=True, validate=validate.Length(min=5, max=2000))
-    url = fields.Url()
 
 
 class LicenceSchema(Schema):

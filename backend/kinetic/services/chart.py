@@ -8,6 +8,9 @@ from xml.sax.saxutils import escape
 COLOURS = {"low_back": "#d55e00", "neck": "#0072b2", "headache": "#009e73"}
 LABELS = {"low_back": "Low back", "neck": "Neck", "headache": "Headache"}
 WIDTH, HEIGHT = 640, 250
+# The PDF embeds DejaVu Sans under this first name (report_pdf.FAMILY), so the
+# chart's text is drawn with it; a browser falls back to the others.
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 48
 
 
@@ -22,7 +25,7 @@ def _y(score: float) -> float:
 
 def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-family="Helvetica, Arial, sans-serif" '
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" '
         f'font-size="10" fill="#333" text-anchor="{anchor}">{escape(text)}</text>'
     )
 

@@ -57,7 +57,8 @@ def _read_file(
 
     lines: dict[Path_, int] = {}
     try:
-        node, raw = safe_yaml.compose_and_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        node, raw = safe_yaml.compose_and_load(text, schema)
     except UnicodeDecodeError as exc:
         problem((), f"not readable YAML: {exc}", 1)
         return None

@@ -31,17 +31,21 @@ def _scored(schedule_, row, baseline, difference, meaningful) -> dict:
 
 def scored(schedule_: QuestionnaireSchedule) -> list[dict]:
     """Each response with its change from the baseline: the first answer to the
-    items as they are now. Answers to earlier goals have no change."""
+    items as they are now, worked out from the scores before rounding. Answers to
+    earlier goals have no change."""
     content = schedule_.questionnaire.content
     rows = questionnaires.responses_in(schedule_)
     asked = _asked(schedule_)
     since = [r for r in rows if r.items == asked]
     baseline = since[0] if since else None
     out = []
+    base = questionnaires.exact_score_of(content, baseline.answers) if since else None
     for row in rows:
         current = baseline is not None and row in since
         difference, meaningful = questionnaires.change(
-            content, baseline.score if current else None, row.score
+            content,
+            base if current else None,
+            questionnaires.exact_score_of(content, row.answers),
         )
         out.append(_scored(schedule_, row, baseline, difference, meaningful))
     return out
@@ -54,10 +58,13 @@ def outcome(response: QuestionnaireResponse) -> dict:
     asked = _asked(schedule_)
     current = response.items == asked
     baseline = questionnaires.first_answer_to(schedule_, asked) if current else None
+    content = schedule_.questionnaire.content
     difference, meaningful = questionnaires.change(
-        schedule_.questionnaire.content,
-        baseline.score if baseline is not None else None,
-        response.score,
+        content,
+        None
+        if baseline is None
+        else questionnaires.exact_score_of(content, baseline.answers),
+        questionnaires.exact_score_of(content, response.answers),
     )
     return _scored(schedule_, response, baseline, difference, meaningful)
 

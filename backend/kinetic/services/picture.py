@@ -326,7 +326,7 @@ _ANSWERS = (
     select(
         QuestionnaireResponse.schedule_id,
         QuestionnaireResponse.items,
-        QuestionnaireResponse.score,
+        QuestionnaireResponse.answers,
         QuestionnaireResponse.local_date,
     )
     .where(QuestionnaireResponse.patient_id == bindparam("patient"))
@@ -340,22 +340,26 @@ _ANSWERS = (
 
 def questionnaire_changes(patient: User) -> list[dict]:
     """Per schedule: the baseline (the first answer to the items as they are
-    now) and the latest answer, judged by `questionnaire_change`."""
+    now) and the latest answer, unrounded, judged by `questionnaire_change`."""
     from kinetic.services import questionnaires
 
     answers = defaultdict(list)
-    for schedule_id, items, score, day in db.session.execute(
+    for schedule_id, items, given, day in db.session.execute(
         _ANSWERS, {"patient": patient.id}
     ):
-        answers[schedule_id].append((items, score, day))
+        answers[schedule_id].append((items, given, day))
     out = []
     for schedule in questionnaires.schedules_of(patient):
         content = schedule.questionnaire.content
+        # Each score before rounding: the change is worked out from these.
+        rows = [
+            (items, questionnaires.exact_score_of(content, given), day)
+            for items, given, day in answers.get(schedule.id, [])
+        ]
         asked = [
             {"code": i["code"], "text": i["text"]}
             for i in questionnaires.items_of(content, schedule.goals)
         ]
-        rows = answers.get(schedule.id, [])
         current = [score for items, score, _ in rows if items == asked]
         # One answer to the current items is a baseline, not yet a change.
         base = current[0] if len(current) > 1 else None

@@ -86,11 +86,20 @@ def check_answers(items: list[dict], answers: dict[str, Any]) -> list[int]:
     return [answers[item["code"]] for item in items]
 
 
-def score(content: dict, values: list[int]) -> float:
-    method = content["scoring"]["method"]
+def exact_score(content: dict, values: list[int]) -> float:
+    """The score before rounding: what every change is worked out from."""
     total = float(sum(values))
-    raw = total / len(values) if method == "mean" else total
-    return round(raw, content["scoring"]["decimals"])
+    return total / len(values) if content["scoring"]["method"] == "mean" else total
+
+
+def score(content: dict, values: list[int]) -> float:
+    """The score as shown and stored, rounded once to the file's decimals."""
+    return round(exact_score(content, values), content["scoring"]["decimals"])
+
+
+def exact_score_of(content: dict, answers: dict[str, int]) -> float:
+    """A stored response's score before rounding, from its answers."""
+    return exact_score(content, list(answers.values()))
 
 
 def band(content: dict, value: float) -> str | None:
@@ -103,16 +112,20 @@ def band(content: dict, value: float) -> str | None:
 
 def change(content: dict, baseline: float | None, value: float) -> tuple:
     """(change from the baseline, whether it passed the minimal important change
-    the better way). An instrument that rates change itself (PGIC) is read as it
-    stands and has no baseline."""
+    the better way), from the scores before rounding (`exact_score`): PEG-3 from
+    5.33 to 3.67 is a change of -1.7, where the rounded scores 5.3 and 3.7 would
+    make it -1.6. The change is rounded once, for display; whether it passed is
+    judged on the exact change. An instrument that rates change itself (PGIC) is
+    read as it stands and has no baseline."""
     mic = content["minimal_important_change"]
     lower = content["better"] == "lower"
     if mic["type"] == "rating":
         return None, value <= mic["value"] if lower else value >= mic["value"]
     if baseline is None:
         return None, None
-    difference = round(value - baseline, content["scoring"]["decimals"] or 1)
-    better_by = -difference if lower else difference
+    exact = value - baseline
+    better_by = -exact if lower else exact
+    difference = round(exact, content["scoring"]["decimals"] or 1) + 0.0  # not -0.0
     return difference, better_by >= mic["value"] - 1e-9
 
 
@@ -229,16 +242,18 @@ BASELINE_PAGE = 20
 
 
 def first_answer_to(schedule_: QuestionnaireSchedule, asked: list[dict]):
-    """The first response (id, score) to the items as `asked`: the baseline. The
-    rows are read in order, a page at a time, only until it is found; usually it
-    is the first. (The ORM reads a whole result before the first row, so one
-    statement over the history cost 40% of an answer once it held thousands.)"""
+    """The first response (id, score, answers) to the items as `asked`: the
+    baseline. The rows are read in order, a page at a time, only until it is
+    found; usually it is the first. (The ORM reads a whole result before the
+    first row, so one statement over the history cost 40% of an answer once it
+    held thousands.)"""
     query = (
         select(
             QuestionnaireResponse.id,
             QuestionnaireResponse.score,
             QuestionnaireResponse.answered_at,
             QuestionnaireResponse.items,
+            QuestionnaireResponse.answers,
         )
         .where(QuestionnaireResponse.schedule_id == schedule_.id)
         .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id)

@@ -1,6 +1,7 @@
 """Exercise and program files as text: one canonical way to write them, and reading
 them back with the line of every problem."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,7 +118,7 @@ def _key(part: Any) -> str | int:
 def read_upload(text: str, schema: Schema) -> Upload:
     upload = Upload()
     try:
-        node, raw = safe_yaml.compose_and_load(text)
+        node, raw = safe_yaml.compose_and_load(text, schema)
     except yaml.YAMLError as exc:
         line, message = safe_yaml.problem_of(exc)
         upload.problem((), message, line)
@@ -138,6 +139,28 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
         # Lists under a key are indented, as in the hand-written files.
         return super().increase_indent(flow, False)
+
+
+# Plain scalars that some YAML reader takes for a number or a boolean, beyond
+# those PyYAML's own YAML 1.1 rules already quote (yes, on, null, ~, 0123, 0x1F,
+# 1_000, 12:30, .inf, 2026-12-05, ...): YAML 1.2's core schema numbers (1e3,
+# 1.5e3, 0o17, 089: https://yaml.org/spec/1.2.2/#1032-tag-resolution), as
+# ruamel.yaml reads them (with _ after the sign: +_1); YAML 1.1's y and n
+# (https://yaml.org/type/bool.html) and its floats as that type defines them
+# (https://yaml.org/type/float.html: 1.2.3, -.5). A string whose text matches
+# is written quoted.
+NOT_A_STRING = re.compile(
+    r"""^(?:[-+]?(?:\.[0-9_]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9_]+)?
+    |[-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |[yYnN])$""",
+    re.X,
+)
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float", NOT_A_STRING, list("-+.0123456789yYnN")
+)
 
 
 def _ordered(data: dict, keys: tuple[str, ...]) -> dict:
