@@ -26,7 +26,10 @@ class UserSchema(Schema):
         lambda user: user.therapist.name if user.therapist else None,
         dump_only=True,
         allow_none=True,
-        metadata={"description": "a patient's therapist; null for a therapist"},
+        metadata={
+            "type": "string",
+            "description": "a patient's therapist; null for a therapist",
+        },
     )
 
 
