@@ -70,10 +70,12 @@ class ExerciseSchema(Schema):
     )
     drawing = fields.Function(
         lambda exercise: figure_scene.drawing(exercise.get("figure")),
+        allow_none=True,
         metadata={
+            "type": "object",
             "description": "the figure placed for drawing (frontend/js/figure.js): "
             "shapes, the points of each frame, props, close-up and arrows; null "
-            "without a figure"
+            "without a figure",
         },
     )
     source = fields.List(fields.Str())
