@@ -288,3 +288,34 @@ def test_the_care_plan_follows_the_tailored_prescription(client, clock, record):
     [note] = care["note"]
     assert note["text"] == "More this week: it went well."
     assert note["authorString"].startswith("Dr Fhir")
+
+
+# -- PUBLIC_URL ------------------------------------------------------------------------
+
+
+def test_the_host_header_changes_nothing_in_the_bundle(client, answered):
+    """Identifier systems, questionnaire URLs and full URLs come from PUBLIC_URL:
+    a request naming another host gets the same record, so a hospital matches
+    the patient whichever address the export was fetched through."""
+    therapist, patient = answered
+    path = f"{API}/patients/{patient.id}/fhir"
+
+    plain = client.get(path, headers=therapist.headers)
+    elsewhere = client.get(
+        path,
+        headers={**therapist.headers, "Host": "kinetic.example.org"},
+        base_url="https://kinetic.example.org",
+    )
+
+    assert plain.status_code == elsewhere.status_code == 200
+    first, second = json.loads(plain.data), json.loads(elsewhere.data)
+    assert first.pop("id") != second.pop("id")  # a bundle's own id is new each time
+    assert first == second
+    assert b"kinetic.example.org" not in elsewhere.data
+    found = resources(plain)
+    [person] = of(found, "Patient")
+    assert person["identifier"] == [
+        {"system": "http://127.0.0.1:8000/api/v1/users", "value": str(patient.id)}
+    ]
+    urls = {r["contained"][0]["url"] for r in of(found, "QuestionnaireResponse")}
+    assert "http://127.0.0.1:8000/api/v1/questionnaires/peg-3" in urls

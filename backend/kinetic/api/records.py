@@ -4,7 +4,7 @@ the PWA's print page, and a PDF) and the FHIR R4 bundle."""
 import json
 from datetime import timedelta
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint, abort
 
 from kinetic.api.auth import current_user, login_required
@@ -80,7 +80,7 @@ def patient_report_pdf(args, patient_id):
 
 
 def _fhir(patient: User) -> Response:
-    body = fhir.bundle(patient, request.url_root)
+    body = fhir.bundle(patient)
     return Response(json.dumps(body), mimetype=FHIR_JSON)
 
 

@@ -16,7 +16,8 @@ from kinetic.extensions import db
 from kinetic.models import REGIONS, Assignment, PainEntry, Prescription, User
 from kinetic.services import fhir_outcomes
 from kinetic.services.clock import now, today_in
-from kinetic.services.fhir_context import LOINC, SNOMED, SURVEY, FhirContext, urn
+from kinetic.services.fhir_context import LOINC, SNOMED, SURVEY, FhirContext
+from kinetic.services.links import public_url
 
 PAIN_CODE = {
     "system": LOINC,
@@ -39,11 +40,12 @@ CAREPLAN_STATUS = {"active": "active", "paused": "on-hold", "stopped": "revoked"
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _person(kind: str, user: User, base_url: str) -> dict:
+def _person(kind: str, user: User, ctx: FhirContext) -> dict:
+    system = f"{ctx.public_url}/api/v1/users"
     return {
         "resourceType": kind,
         "id": str(user.id),
-        "identifier": [{"system": f"{base_url}api/v1/users", "value": str(user.id)}],
+        "identifier": [{"system": system, "value": str(user.id)}],
         "active": True,
         "name": [{"text": user.name}],
         "telecom": [{"system": "email", "value": user.email}],
@@ -51,17 +53,17 @@ def _person(kind: str, user: User, base_url: str) -> dict:
 
 
 def patient_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
-    resource = _person("Patient", ctx.patient, ctx.base_url)
+    resource = _person("Patient", ctx.patient, ctx)
     if ctx.therapist_ref:
         resource["generalPractitioner"] = [ctx.therapist_ref]
-    return [(urn("Patient", ctx.patient.id), resource)]
+    return [(ctx.urn("Patient", ctx.patient.id), resource)]
 
 
 def practitioner_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
     if ctx.therapist is None:
         return []
-    resource = _person("Practitioner", ctx.therapist, ctx.base_url)
-    return [(urn("Practitioner", ctx.therapist.id), resource)]
+    resource = _person("Practitioner", ctx.therapist, ctx)
+    return [(ctx.urn("Practitioner", ctx.therapist.id), resource)]
 
 
 def _pain_observation(entry: PainEntry, region: str, ctx: FhirContext) -> dict:
@@ -91,7 +93,7 @@ def pain_observations(ctx: FhirContext) -> list[tuple[str, dict]]:
         .order_by(PainEntry.recorded_at, PainEntry.id)
     )
     return [
-        (urn("Observation", f"pain/{e.id}/{r}"), _pain_observation(e, r, ctx))
+        (ctx.urn("Observation", f"pain/{e.id}/{r}"), _pain_observation(e, r, ctx))
         for e in entries
         for r in REGIONS
         if getattr(e, r) is not None
@@ -209,7 +211,7 @@ def care_plans(ctx: FhirContext) -> list[tuple[str, dict]]:
             resource["author"] = ctx.therapist_ref
         if a.prescription is not None and a.prescription.note:
             resource["note"] = [_note(a.prescription)]
-        out.append((urn("CarePlan", a.id), resource))
+        out.append((ctx.urn("CarePlan", a.id), resource))
     return out
 
 
@@ -222,11 +224,11 @@ RESOURCES: list[Callable[[FhirContext], list[tuple[str, dict]]]] = [
 ]
 
 
-def bundle(patient: User, base_url: str) -> dict:
+def bundle(patient: User) -> dict:
     therapist = (
         db.session.get(User, patient.therapist_id) if patient.therapist_id else None
     )
-    ctx = FhirContext(patient, therapist, base_url)
+    ctx = FhirContext(patient, therapist, public_url())
     entries = [
         {"fullUrl": full_url, "resource": resource}
         for make in RESOURCES

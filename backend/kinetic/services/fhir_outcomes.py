@@ -8,7 +8,7 @@ and always with a local code: the system is this server's list of instruments
 code resolves to the instrument's definition at `<system>/<slug>`."""
 
 from kinetic.services import outcomes, questionnaires
-from kinetic.services.fhir_context import LOINC, SURVEY, FhirContext, urn
+from kinetic.services.fhir_context import LOINC, SURVEY, FhirContext
 
 # LOINC codes for PEG-3 (Krebs et al. 2009): the panel and its mean score, as
 # published at https://loinc.org/91148-7/ and https://loinc.org/91147-9/ and used
@@ -27,7 +27,7 @@ SCORE_UNIT = {
 
 
 def _local_system(ctx: FhirContext) -> str:
-    return f"{ctx.base_url}api/v1/questionnaires"
+    return f"{ctx.public_url}/api/v1/questionnaires"
 
 
 def _question(item: dict, asked: dict, system: str) -> dict:
@@ -129,7 +129,7 @@ def _score(schedule, row: dict, ctx: FhirContext) -> dict:
         "effectiveDateTime": row["answered_at"].isoformat(),
         "performer": [ctx.patient_ref],
         "valueQuantity": {"value": row["score"], **SCORE_UNIT},
-        "derivedFrom": [{"reference": urn("QuestionnaireResponse", row["id"])}],
+        "derivedFrom": [{"reference": ctx.urn("QuestionnaireResponse", row["id"])}],
     }
     if row["band"]:
         observation["interpretation"] = [{"text": row["band"]}]
@@ -143,9 +143,15 @@ def questionnaire_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
     for schedule in questionnaires.schedules_of(ctx.patient):
         for row in outcomes.scored(schedule):
             out.append(
-                (urn("QuestionnaireResponse", row["id"]), _response(schedule, row, ctx))
+                (
+                    ctx.urn("QuestionnaireResponse", row["id"]),
+                    _response(schedule, row, ctx),
+                )
             )
             out.append(
-                (urn("Observation", f"score/{row['id']}"), _score(schedule, row, ctx))
+                (
+                    ctx.urn("Observation", f"score/{row['id']}"),
+                    _score(schedule, row, ctx),
+                )
             )
     return out
