@@ -1,9 +1,10 @@
 """The Account screen (issue 23): change the password, then sign in with the new
-one elsewhere; sign out everywhere signs the other browser out too."""
+one elsewhere; sign out everywhere signs the other browser out too. Issue 24: the
+optional details for health-record exports."""
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, screenshot, sign_in
+from conftest import DEMO, call, screenshot, sign_in
 
 NEW_PASSWORD = "violet tractor umbrella"
 
@@ -73,3 +74,43 @@ def test_change_the_password_then_sign_out_everywhere(phone, desktop, new_patien
     other.reload()
     expect(other.get_by_role("button", name="Sign in")).to_be_visible()
     assert other.evaluate("localStorage.getItem('kc.token')") is None
+
+
+def test_a_patient_gives_details_for_health_records(phone, live_server, new_patient):
+    patient = new_patient("Ngozi Okafor")
+    page = phone.new_page()
+    sign_in(page, patient["email"], patient["password"])
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    open_account(page)
+    details = page.get_by_role("form", name="Details for health records")
+    expect(details.get_by_label("Include my email address")).not_to_be_checked()
+
+    details.get_by_label("Given name(s)").fill("Ngozi Ada")
+    details.get_by_label("Family name").fill("Okafor")
+    details.get_by_label("Date of birth").fill("2199-01-01")
+    details.get_by_label("Sex").select_option("female")
+    details.get_by_label("Include my email address").check()
+    details.get_by_role("button", name="Save details").click()
+    # The server's 422 is shown on its field.
+    expect(details.get_by_text("Must not be in the future.")).to_be_visible()
+    expect(details.get_by_label("Date of birth")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    details.get_by_label("Date of birth").fill("1984-02-29")
+    details.get_by_role("button", name="Save details").click()
+    expect(details.get_by_text("Saved.")).to_be_visible()
+    screenshot(page, "account-details")
+
+    page.reload()
+    details = page.get_by_role("form", name="Details for health records")
+    expect(details.get_by_label("Family name")).to_have_value("Okafor")
+    expect(details.get_by_label("Date of birth")).to_have_value("1984-02-29")
+    expect(details.get_by_label("Include my email address")).to_be_checked()
+    me = call(live_server, "GET", "/me", token=patient["token"])
+    assert {k: me[k] for k in ("given_name", "family_name", "birth_date", "sex")} == {
+        "given_name": "Ngozi Ada",
+        "family_name": "Okafor",
+        "birth_date": "1984-02-29",
+        "sex": "female",
+    }
+    assert me["share_email_in_exports"] is True and me["name"] == "Ngozi Okafor"
