@@ -1,9 +1,10 @@
-"""What every FHIR resource maker shares: the patient and therapist as
-references, this server's public address, and stable `urn:uuid:` full URLs for
-this installation's objects."""
+"""What every FHIR resource maker shares: the patient, their therapist and care
+team as references, the patient's today, this server's public address, and
+stable `urn:uuid:` full URLs for this installation's objects."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from kinetic.models import User
 
@@ -26,6 +27,7 @@ class FhirContext:
     therapist: User | None
     # PUBLIC_URL: the namespace of identifiers and full URLs, never the Host header.
     public_url: str
+    today: date  # the day asked on, in the patient's timezone (the app's clock)
 
     def urn(self, kind: str, key) -> str:
         """A stable urn:uuid for one object of this installation: the same in
@@ -48,3 +50,10 @@ class FhirContext:
             "reference": self.urn("Practitioner", self.therapist.id),
             "display": self.therapist.name,
         }
+
+    @property
+    def care_team_ref(self) -> dict | None:
+        """The patient's care team (their therapist), which every CarePlan names."""
+        if self.therapist is None:
+            return None
+        return {"reference": self.urn("CareTeam", self.patient.id)}
