@@ -6,6 +6,9 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 WORKERS ?= 2
 PYTHON  ?= python3
+# The address the app's links and FHIR identifiers are built from (config.py);
+# set it when the app is opened elsewhere, e.g. through a tunnel.
+PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install run test test-sqlite test-postgres lint lint-openapi format bench clean
 
@@ -30,10 +33,11 @@ install: $(STAMP) $(NODE_STAMP)
 ## PORT with the reminder scheduler running beside the web server. The app answers
 ## a URL over MAX_URL_LENGTH (8000) with a JSON 414; gunicorn keeps its own cut at
 ## its maximum (8190), since its parser slows quadratically on longer lines.
+run: export PUBLIC_URL := $(PUBLIC_URL)
 run: install
 	$(BIN)/kinetic db upgrade
 	$(BIN)/kinetic programs load
-	$(BIN)/kinetic demo --url http://127.0.0.1:$(PORT)
+	$(BIN)/kinetic demo --url $(PUBLIC_URL)
 	@$(BIN)/kinetic scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \

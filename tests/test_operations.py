@@ -202,8 +202,11 @@ def test_compose_runs_the_services_a_practice_needs():
     # One scheduler, the same image and settings as web, after web has migrated.
     assert scheduler["command"] == ["kinetic", "scheduler"]
     assert scheduler["deploy"]["replicas"] == 1 and "ports" not in scheduler
-    for name in ("DATABASE_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "SECRET_KEY"):
+    shared = ("DATABASE_URL", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "SECRET_KEY")
+    for name in (*shared, "PUBLIC_URL"):
         assert scheduler["environment"][name] == web["environment"][name]
+    # Links and FHIR identifiers: the address Caddy serves, never the Host header.
+    assert web["environment"]["PUBLIC_URL"].startswith("https://${DOMAIN:?")
     assert scheduler["depends_on"]["web"]["condition"] == "service_healthy"
     # Caddy: HTTPS for the configured domain, in front of web.
     assert proxy["image"].startswith("caddy")

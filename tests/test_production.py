@@ -17,6 +17,7 @@ from kinetic.logs import RequestIdFilter, json_formatter, text_formatter
 
 GOOD = {
     "KINETIC_ENV": "production",
+    "PUBLIC_URL": "https://kinetic.example.org",
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://kinetic:pw@db:5432/kinetic",
     "VAPID_PRIVATE_KEY": "W_nYRyrydnnTZcWB1mzvq4WZKyhC4exmK6Hyieet61k",
@@ -36,6 +37,7 @@ def test_no_secret_has_a_working_default_in_production():
     problems = settings({"KINETIC_ENV": "production"})["CONFIG_PROBLEMS"]
     named = {p.split(":")[0] for p in problems}
     assert named == {
+        "PUBLIC_URL",
         "SECRET_KEY",
         "DATABASE_URL",
         "VAPID_PRIVATE_KEY",
@@ -49,6 +51,58 @@ def test_the_embedded_default_needs_nothing():
     assert values["CONFIG_PROBLEMS"] == []
     assert values["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert values["THERAPIST_SIGNUP"] is True
+    assert values["PUBLIC_URL"] == "http://127.0.0.1:8000"  # where `make run` serves
+
+
+def test_production_without_a_public_url_refuses_to_start_and_says_why():
+    environ = {k: v for k, v in GOOD.items() if k != "PUBLIC_URL"}
+    values = settings(environ)
+
+    assert values["CONFIG_PROBLEMS"] == [
+        "PUBLIC_URL: the address patients open, such as "
+        "https://kinetic.example.org; FHIR identifiers and calendar links are built "
+        "from it"
+    ]
+    config = type("Production", (), values)
+    with pytest.raises(ConfigError, match="PUBLIC_URL: the address patients open"):
+        create_app(config)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("https://kinetic.example.org/", "https://kinetic.example.org"),
+        (
+            "https://clinic.example.org:8443/kinetic/",
+            "https://clinic.example.org:8443/kinetic",
+        ),
+    ],
+)
+def test_the_public_url_is_kept_without_its_last_slash(value, kept):
+    values = settings({**GOOD, "PUBLIC_URL": value})
+    assert values["CONFIG_PROBLEMS"] == [] and values["PUBLIC_URL"] == kept
+
+
+@pytest.mark.parametrize(
+    ("value", "production", "message"),
+    [
+        ("kinetic.example.org", False, "PUBLIC_URL: an http(s) address"),
+        ("ftp://kinetic.example.org", False, "PUBLIC_URL: an http(s) address"),
+        ("https://user@kinetic.example.org", False, "PUBLIC_URL: an http(s) address"),
+        ("https://kinetic.example.org/?x=1", False, "PUBLIC_URL: an http(s) address"),
+        ("https://kinetic.example.org/#/", False, "PUBLIC_URL: an http(s) address"),
+        ("https://kinetic.example.org:port", False, "PUBLIC_URL: an http(s) address"),
+        ("http://kinetic.example.org", True, "PUBLIC_URL: production is served over"),
+    ],
+)
+def test_a_bad_public_url_is_named(value, production, message):
+    environ = {**GOOD, "PUBLIC_URL": value} if production else {"PUBLIC_URL": value}
+
+    problems = settings(environ)["CONFIG_PROBLEMS"]
+
+    assert [p for p in problems if p.startswith("PUBLIC_URL")] == [
+        next(p for p in problems if p.startswith(message))
+    ], problems
 
 
 @pytest.mark.parametrize(

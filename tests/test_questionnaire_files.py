@@ -158,3 +158,36 @@ def test_sourced_bands_are_taken():
     loaded = QuestionnaireFileSchema().load(peg3_with(bands))
 
     assert loaded["bands"]["source"] == CITATION
+
+
+def peg3() -> dict:
+    return yaml.safe_load((ROOT / "questionnaires" / "peg-3.yaml").read_text())
+
+
+def test_peg3_carries_loincs_panel_score_and_item_codes():
+    data = QuestionnaireFileSchema().load(peg3())
+    assert data["loinc"]["panel"]["code"] == "91148-7"
+    assert data["loinc"]["score"]["code"] == "91147-9"
+    assert [i["loinc"] for i in data["items"]] == ["75893-8", "91145-3", "91146-1"]
+    assert data["loinc"]["sources"][0] == "https://loinc.org/91148-7/"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (lambda d: d["items"][1].update(loinc="91145-4"), "items", "check digit"),
+        (lambda d: d["items"][2].update(loinc="LA6111-4"), "items", "A LOINC code"),
+        (lambda d: d["loinc"]["panel"].update(code="91148-1"), "loinc", "check digit"),
+        (lambda d: d["loinc"].update(sources=[]), "loinc", "Shorter than minimum"),
+        (lambda d: d.pop("loinc"), "loinc", "Items with LOINC codes need"),
+    ],
+    ids=["wrong-check-digit", "answer-code", "panel-check-digit", "no-source", "none"],
+)
+def test_a_wrong_loinc_code_or_a_missing_source_is_named(change, field, message):
+    data = peg3()
+    change(data)
+
+    with pytest.raises(ValidationError) as refused:
+        QuestionnaireFileSchema().load(data)
+
+    assert message in str(refused.value.messages[field]), refused.value.messages

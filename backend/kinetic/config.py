@@ -9,8 +9,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET = "embedded-development-only"
+# Where `make run` serves; the embedded default's public address.
+DEV_PUBLIC_URL = "http://127.0.0.1:8000"
 ENVIRONMENTS = ("development", "production")
 
 
@@ -93,6 +96,39 @@ class Env:
         return value
 
 
+def _public_url(env: Env, production: bool) -> str | None:
+    """The address people open, without a trailing slash: an http(s) origin,
+    perhaps with a path, and nothing after it; https and set by hand in
+    production."""
+    value = env.str("PUBLIC_URL", None if production else DEV_PUBLIC_URL)
+    example = "such as https://kinetic.example.org"
+    if value is None:
+        env.problems.append(
+            f"PUBLIC_URL: the address patients open, {example}; FHIR identifiers "
+            "and calendar links are built from it"
+        )
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        host = None
+    if (
+        not host
+        or parts.scheme not in ("http", "https")
+        or parts.username is not None
+        or "?" in value
+        or "#" in value
+    ):
+        env.problems.append(f"PUBLIC_URL: an http(s) address {example}, not {value!r}")
+        return None
+    if production and parts.scheme != "https":
+        env.problems.append(f"PUBLIC_URL: production is served over https, {example}")
+        return None
+    return value.rstrip("/")
+
+
 def settings(environ: Mapping[str, str]) -> dict[str, Any]:
     """All settings from `environ`, with CONFIG_PROBLEMS listing what is wrong."""
     env = Env(environ)
@@ -103,6 +139,10 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
     s: dict[str, Any] = {
         "KINETIC_ENV": environment,
         "INSTANCE_PATH": instance,
+        # The one source of this server's absolute URLs and identifiers (FHIR
+        # identifier systems and questionnaire URLs, the calendar's links and
+        # feed URL): never the request's Host header, which a client chooses.
+        "PUBLIC_URL": _public_url(env, production),
         "SECRET_KEY": env.str("SECRET_KEY", None if production else DEV_SECRET),
         "SQLALCHEMY_DATABASE_URI": _database_url(database),
         # A server's connections can go stale (a restart, a proxy's idle timeout):
@@ -273,6 +313,7 @@ class TestConfig(Config):
     KINETIC_ENV = "development"
     CONFIG_PROBLEMS: list[str] = []  # the suite ignores the shell's settings
     SECRET_KEY = DEV_SECRET
+    PUBLIC_URL = DEV_PUBLIC_URL
     VAPID_SUBJECT = "mailto:admin@localhost"
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite://")

@@ -88,12 +88,14 @@ def live_server(
     """Yields the base URL of a running server (on a scratch SQLite file unless
     `database_url` says otherwise, with any other `settings`) and stops it
     afterwards."""
-    env = live_env(workdir, database_url) | (settings or {})
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    # Links the server hands out (a calendar feed's URL) point at itself.
+    env = live_env(workdir, database_url) | {"PUBLIC_URL": url} | (settings or {})
     for args in (["db", "upgrade"], ["programs", "load"], ["demo"]):
         subprocess.run(
             [BIN / "kinetic", *args], env=env, check=True, capture_output=True
         )
-    port = _free_port()
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
@@ -111,7 +113,6 @@ def live_server(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:

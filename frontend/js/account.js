@@ -1,6 +1,7 @@
-// The Account screen, for both roles: name and time zone, change the password
-// (every other device is signed out, this one stays), sign out everywhere and
-// download my data; for a patient also the reminder link and deleting the account.
+// The Account screen, for both roles: name and time zone, the details that go
+// into health-record exports, change the password (every other device is signed
+// out, this one stays), sign out everywhere and download my data; for a patient
+// also the reminder link and deleting the account.
 import { api, apiBlob, auth, saveBlob } from './api.js';
 import { leave } from './app.js';
 import { clearErrors, field, h, heading, isoDay, say, showError, statusLine } from './ui.js';
@@ -109,6 +110,48 @@ function deleteCard(user) {
     ask, confirm, status);
 }
 
+// FHIR's administrative gender codes (PATCH /me takes these and null).
+const SEXES = [['', 'Not given'], ['female', 'Female'], ['male', 'Male'], ['other', 'Other'], ['unknown', 'Unknown']];
+
+/** Names, birth date, sex and the email choice for FHIR exports; all optional. */
+function detailsForm(user) {
+  const patient = user.role === 'patient';
+  const given = h('input', { name: 'given_name', autocomplete: 'given-name', maxlength: '120', value: user.given_name || '' });
+  const family = h('input', { name: 'family_name', autocomplete: 'family-name', maxlength: '120', value: user.family_name || '' });
+  const born = h('input', { type: 'date', name: 'birth_date', autocomplete: 'bday', min: '1900-01-01', value: user.birth_date || '' });
+  const sex = h('select', { name: 'sex' }, ...SEXES.map(([value, label]) => h('option', { value, selected: (user.sex || '') === value }, label)));
+  const share = h('input', { type: 'checkbox', name: 'share_email_in_exports', id: 'share-email', class: 'tick', checked: Boolean(user.share_email_in_exports) });
+  const status = statusLine();
+  const button = h('button', { type: 'submit' }, 'Save details');
+  const whom = patient ? 'your therapist exports your record' : 'a patient\'s record is exported';
+  const form = h('form', { class: 'card narrow', novalidate: true, 'aria-labelledby': 'details-h' },
+    h('h2', { id: 'details-h' }, 'Details for health records'),
+    h('p', { class: 'hint' }, `Optional. When ${whom} for a hospital or doctor (FHIR), these help them match it to the right person. Leave out what you do not want to give.`),
+    field('Given name(s)', given),
+    field('Family name', family),
+    patient ? field('Date of birth', born) : null,
+    patient ? field('Sex', sex, 'As recorded by your doctor or hospital.') : null,
+    h('div', { class: 'tick-row' }, share, h('label', { for: 'share-email' }, `Include my email address (${user.email})`)),
+    h('p', { class: 'field-error', id: 'share-email-err', hidden: true }),
+    status, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    button.disabled = true;
+    const orNull = (input) => input.value.trim() || null;
+    const body = { given_name: orNull(given), family_name: orNull(family), share_email_in_exports: share.checked };
+    if (patient) Object.assign(body, { birth_date: born.value || null, sex: sex.value || null });
+    try {
+      auth.setUser(await api('/me', { method: 'PATCH', body }));
+      say(status, 'Saved.', 'ok');
+    } catch (error) {
+      showError(form, status, error);
+    }
+    button.disabled = false;
+  });
+  return form;
+}
+
 function passwordForm() {
   const current = h('input', { type: 'password', name: 'current_password', autocomplete: 'current-password', required: true });
   const next = h('input', { type: 'password', name: 'new_password', autocomplete: 'new-password', required: true, minlength: '10' });
@@ -185,7 +228,7 @@ export async function render(screen, params, { user: saved }) {
         patient ? h('section', { class: 'card narrow' }, h('h2', {}, 'Reminders'),
           h('p', {}, 'A daily reminder on this phone to do your exercises and log your pain.'),
           h('a', { class: 'button secondary', href: '#/reminders' }, 'Set reminders')) : null,
-        dataCard(user)),
+        detailsForm(user), dataCard(user)),
       h('div', {}, passwordForm(), everywhere(), patient ? deleteCard(user) : null)),
   ].filter(Boolean));
 }

@@ -17,6 +17,14 @@ from kinetic.models import (
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
+# A new account's details for health-record exports: none given, email not shared.
+NO_DETAILS = {
+    "family_name": None,
+    "given_name": None,
+    "birth_date": None,
+    "sex": None,
+    "share_email_in_exports": False,
+}
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -120,6 +128,7 @@ def test_a_therapist_registers_and_the_token_signs_them_in(client):
         "role": "therapist",
         "timezone": "UTC",
         "therapist_name": None,
+        **NO_DETAILS,
     }
     assert_no_secrets(response, PASSWORD)
 
@@ -146,6 +155,7 @@ def test_a_patient_registers_with_an_invite_and_joins_that_therapist(
         "role": "patient",
         "timezone": "Europe/Berlin",
         "therapist_name": "Therapist 1",
+        **NO_DETAILS,
     }
     assert_no_secrets(response, PASSWORD, code)
     assert me(client, response.json["token"]).json == user
@@ -405,6 +415,7 @@ def test_login_answers_a_fresh_token_and_the_user(client, make_patient):
         "role": "patient",
         "timezone": "Europe/Berlin",
         "therapist_name": body["user"]["therapist_name"],
+        **NO_DETAILS,
     }
     assert_no_secrets(response, patient.password)
     assert me(client, body["token"]).json == body["user"]
@@ -530,6 +541,7 @@ def test_get_me_answers_the_signed_in_user(client, make_therapist, make_patient)
         "role": "patient",
         "timezone": "America/New_York",
         "therapist_name": "Therapist 1",
+        **NO_DETAILS,
     }
     assert_no_secrets(response, patient.password)
     assert me(client, therapist.token).json["role"] == "therapist"
@@ -552,6 +564,7 @@ def test_patch_me_changes_name_and_timezone(client, make_patient):
         "role": "patient",
         "timezone": "Australia/Sydney",
         "therapist_name": "Therapist 1",
+        **NO_DETAILS,
     }
     assert response.json == expected
     assert me(client, patient.token).json == expected
@@ -606,6 +619,76 @@ def test_patch_me_refuses_a_bad_field_and_changes_nothing(
 
     assert me(client, patient.token).json == before
     assert login(client, patient.email, patient.password).status_code == 200
+
+
+def test_patch_me_sets_and_clears_the_details_for_exports(client, make_patient):
+    patient = make_patient()
+    details = {
+        "family_name": "Okafor",
+        "given_name": "Ngozi Ada",
+        "birth_date": "1984-02-29",
+        "sex": "female",
+        "share_email_in_exports": True,
+    }
+
+    response = client.patch(f"{API}/me", json=details, headers=patient.headers)
+
+    assert response.status_code == 200, response.json
+    assert {k: response.json[k] for k in details} == details
+    assert response.json["name"] == me(client, patient.token).json["name"]  # kept
+    assert me(client, patient.token).json == response.json
+    cleared = client.patch(
+        f"{API}/me",
+        json={"family_name": None, "birth_date": None, "sex": None},
+        headers=patient.headers,
+    )
+    assert cleared.status_code == 200, cleared.json
+    assert {k: cleared.json[k] for k in details} == {
+        **details,
+        "family_name": None,
+        "birth_date": None,
+        "sex": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"family_name": ""}, "family_name"),
+        ({"family_name": "f" * 121}, "family_name"),
+        ({"given_name": 7}, "given_name"),
+        ({"birth_date": "1984-02-30"}, "birth_date"),
+        ({"birth_date": "2026-03-12"}, "birth_date"),  # the fake clock: 10 March
+        ({"birth_date": "1899-12-31"}, "birth_date"),
+        ({"sex": "f"}, "sex"),
+        ({"sex": "Female"}, "sex"),
+        ({"share_email_in_exports": "yes"}, "share_email_in_exports"),
+        ({"share_email_in_exports": None}, "share_email_in_exports"),
+    ],
+    ids=[
+        "empty-family-name",
+        "long-family-name",
+        "number-given-name",
+        "no-such-day",
+        "born-in-the-future",
+        "born-before-1900",
+        "sex-not-a-code",
+        "sex-code-in-capitals",
+        "share-as-text",
+        "share-null",
+    ],
+)
+def test_patch_me_refuses_a_bad_detail_and_names_it(
+    client, clock, make_patient, body, field
+):
+    patient = make_patient()
+    before = me(client, patient.token).json
+
+    assert_error(
+        client.patch(f"{API}/me", json=body, headers=patient.headers), 422, field
+    )
+
+    assert me(client, patient.token).json == before
 
 
 # -- erasure ---------------------------------------------------------------------------

@@ -4,11 +4,13 @@ timezone, with an alarm each, following the plan as it changes."""
 
 import threading
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
 
 API = "/api/v1"
+PUBLIC_URL = "http://127.0.0.1:8000"  # TestConfig's
 
 
 @pytest.fixture
@@ -35,8 +37,9 @@ def link(client, patient) -> str:
     return answer.json["url"]
 
 
-def fetch(client, url: str):
-    return client.get(url.removeprefix("http://localhost"))
+def fetch(client, url: str, **kwargs):
+    assert url.startswith(f"{PUBLIC_URL}/api/v1/calendar/"), url
+    return client.get(urlsplit(url).path, **kwargs)
 
 
 def events(response) -> list:
@@ -73,6 +76,29 @@ def test_the_feed_lists_four_weeks_of_sessions_at_the_reminder_time(client, pati
         assert event["description"].startswith("Test plan:\n- Test bracing")
         assert event["summary"] == "Exercises"
     assert len({e["uid"] for e in found}) == len(found)
+    assert {str(e["url"]) for e in found} == {f"{PUBLIC_URL}/#/today"}
+    assert f"Open Kinetic Chain: {PUBLIC_URL}/#/today" in found[0]["description"]
+
+
+def test_the_host_header_changes_neither_the_link_nor_the_feed(client, patient):
+    """Every URL comes from PUBLIC_URL: a client naming another host (or a proxy
+    passing one through) gets the same link and the same file."""
+    answer = client.post(
+        f"{API}/me/calendar",
+        headers={**patient.headers, "Host": "kinetic.example.org"},
+        base_url="https://kinetic.example.org",
+    )
+    assert answer.status_code == 201, answer.json
+    url = answer.json["url"]
+    assert url.startswith(f"{PUBLIC_URL}/api/v1/calendar/")
+    assert answer.json["webcal_url"] == "webcal://" + url.split("://", 1)[1]
+
+    plain = fetch(client, url)
+    elsewhere = fetch(client, url, headers={"Host": "evil.example"})
+
+    assert plain.status_code == elsewhere.status_code == 200
+    assert elsewhere.data == plain.data
+    assert b"evil.example" not in plain.data and b"localhost" not in plain.data
 
 
 def test_the_feed_follows_the_plan_as_it_changes(client, patient):

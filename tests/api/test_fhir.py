@@ -1,28 +1,19 @@
-"""The FHIR R4 bundle: every resource validates against the R4B models of
-fhir.resources, pain scores carry LOINC 72514-3 and SNOMED CT body sites, each
-assignment is a CarePlan with the exercises as prescribed now, and each answered
-questionnaire is a QuestionnaireResponse with an Observation of its score."""
+"""The FHIR R4 bundle: every bundle validates against the official FHIR R4 JSON
+schema and the R4B models of fhir.resources (fhir_checks.py), pain scores carry
+LOINC 72514-3 and SNOMED CT body sites, each assignment is a CarePlan with the
+exercises as prescribed now, and each answered questionnaire is a
+QuestionnaireResponse with an Observation of its score. Issue 24's defects each
+have a test here or in test_fhir_record.py: identifiers from PUBLIC_URL, PEG-3's
+LOINC item codes, 406 for XML."""
 
 import json
 from uuid import uuid4
 
 import pytest
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.careplan import CarePlan
-from fhir.resources.R4B.observation import Observation
-from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.questionnaire import Questionnaire
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir_checks import of, r4_errors, resources
 
 API = "/api/v1"
-MODELS = {
-    "Patient": Patient,
-    "Practitioner": Practitioner,
-    "Observation": Observation,
-    "CarePlan": CarePlan,
-    "QuestionnaireResponse": QuestionnaireResponse,
-}
 LOINC = "http://loinc.org"
 SITES = {"37822005": "low back", "45048000": "neck", "69536005": "head"}
 
@@ -37,25 +28,6 @@ def record(client, clock, make_therapist, make_patient, make_assignment):
         assert answer.status_code == 201
         clock.advance(hours=2)
     return therapist, patient
-
-
-def resources(answer) -> list[dict]:
-    assert answer.status_code == 200, answer.get_data(as_text=True)
-    assert answer.mimetype == "application/fhir+json"
-    data = json.loads(answer.data)
-    Bundle.model_validate(data)  # the bundle as a whole, with every entry
-    assert data["type"] == "collection"
-    for entry in data["entry"]:
-        assert entry["fullUrl"].startswith("urn:uuid:")
-        MODELS[entry["resource"]["resourceType"]].model_validate(entry["resource"])
-        # The full URL travels with the resource here, so references can be checked.
-        entry["resource"]["fullUrl"] = entry["fullUrl"]
-    assert len({e["fullUrl"] for e in data["entry"]}) == len(data["entry"])
-    return [entry["resource"] for entry in data["entry"]]
-
-
-def of(found: list[dict], kind: str) -> list[dict]:
-    return [r for r in found if r["resourceType"] == kind]
 
 
 def test_the_therapists_bundle_validates_and_carries_the_codes(client, record):
@@ -106,7 +78,7 @@ def test_the_patients_own_bundle_is_the_same_record(client, record):
     )
     mine = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
 
-    assert mine == theirs and len(mine) == 6
+    assert mine == theirs and len(mine) == 7  # with the care team
 
 
 def test_a_paused_plan_is_on_hold(client, record):
@@ -127,12 +99,13 @@ def test_a_paused_plan_is_on_hold(client, record):
     assert {a["detail"]["status"] for a in plan["activity"]} == {"on-hold"}
 
 
-def test_a_new_patient_has_a_bundle_of_two(client, make_therapist, make_patient):
+def test_a_new_patient_has_a_bundle_of_three(client, make_therapist, make_patient):
     patient = make_patient(make_therapist())
 
     found = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
 
-    assert [r["resourceType"] for r in found] == ["Patient", "Practitioner"]
+    kinds = [r["resourceType"] for r in found]
+    assert kinds == ["Patient", "Practitioner", "CareTeam"]
 
 
 # -- questionnaires --------------------------------------------------------------------
@@ -203,7 +176,12 @@ def test_each_answer_is_a_questionnaire_response_with_its_questions(client, answ
     assert first_peg["questionnaire"] == f"#{questionnaire['id']}"
     assert questionnaire["url"].endswith("/api/v1/questionnaires/peg-3")
     assert questionnaire["code"] == [
-        {"system": LOINC, "code": "91148-7", "display": "PEG 3 item pain scale"}
+        {
+            "system": LOINC,
+            "code": "91148-7",
+            "display": "Pain intensity, Enjoyment of life, General activity (PEG) "
+            "3 item pain scale",
+        }
     ]
     assert [(i["linkId"], i["answer"]) for i in first_peg["item"]] == [
         ("pain", [{"valueInteger": 7}]),
@@ -288,3 +266,153 @@ def test_the_care_plan_follows_the_tailored_prescription(client, clock, record):
     [note] = care["note"]
     assert note["text"] == "More this week: it went well."
     assert note["authorString"].startswith("Dr Fhir")
+
+
+# -- PUBLIC_URL ------------------------------------------------------------------------
+
+
+def test_the_host_header_changes_nothing_in_the_bundle(client, answered):
+    """Identifier systems, questionnaire URLs and full URLs come from PUBLIC_URL:
+    a request naming another host gets the same record, so a hospital matches
+    the patient whichever address the export was fetched through."""
+    therapist, patient = answered
+    path = f"{API}/patients/{patient.id}/fhir"
+
+    plain = client.get(path, headers=therapist.headers)
+    elsewhere = client.get(
+        path,
+        headers={**therapist.headers, "Host": "kinetic.example.org"},
+        base_url="https://kinetic.example.org",
+    )
+
+    assert plain.status_code == elsewhere.status_code == 200
+    first, second = json.loads(plain.data), json.loads(elsewhere.data)
+    assert first.pop("id") != second.pop("id")  # a bundle's own id is new each time
+    assert first == second
+    assert b"kinetic.example.org" not in elsewhere.data
+    found = resources(plain)
+    [person] = of(found, "Patient")
+    assert person["identifier"] == [
+        {"system": "http://127.0.0.1:8000/api/v1/users", "value": str(patient.id)}
+    ]
+    urls = {r["contained"][0]["url"] for r in of(found, "QuestionnaireResponse")}
+    assert "http://127.0.0.1:8000/api/v1/questionnaires/peg-3" in urls
+
+
+# -- the official R4 schema ------------------------------------------------------------
+
+
+def test_the_official_r4_schema_refuses_what_r4_does_not_allow(client, record):
+    """The schema check can fail: a code outside its value set, an element R4
+    does not have, a reference of the wrong shape, each named."""
+    therapist, patient = record
+    answer = client.get(f"{API}/patients/{patient.id}/fhir", headers=therapist.headers)
+    bundle = json.loads(answer.data)
+    assert r4_errors(bundle) == []
+    patient_entry = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Patient"
+    )
+    patient_entry["gender"] = "f"
+    patient_entry["generalPractitioner"] = "Dr Fhir"
+    plan = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "CarePlan"
+    )
+    plan["activity"][0]["detail"]["status"] = "done"
+    plan["careTeamMember"] = []
+
+    errors = r4_errors(bundle)
+
+    assert any(
+        e.startswith(f"Patient/{patient.id} gender: 'f' is not one of") for e in errors
+    )
+    assert any(
+        e.startswith(f"Patient/{patient.id} generalPractitioner:") for e in errors
+    )
+    assert any("activity.0.detail.status: 'done' is not one of" in e for e in errors)
+    assert any("'careTeamMember' was unexpected" in e for e in errors), errors
+
+
+# -- PEG-3's LOINC item codes ----------------------------------------------------------
+
+
+def test_peg3_items_carry_their_loinc_codes(client, answered):
+    """Issue 24, 5: the panel 91148-7 and each item's own code (75893-8 pain,
+    91145-3 enjoyment, 91146-1 activity), from programs/questionnaires/peg-3.yaml;
+    instruments LOINC has no codes for carry none."""
+    therapist, patient = answered
+
+    found = resources(client.get(f"{API}/me/fhir", headers=patient.headers))
+
+    responses = of(found, "QuestionnaireResponse")
+    pegs = [r for r in responses if r["contained"][0]["title"] == "PEG-3"]
+    assert len(pegs) == 2
+    for response in pegs:
+        [questionnaire] = response["contained"]
+        codes = {i["linkId"]: i["code"] for i in questionnaire["item"]}
+        assert codes == {
+            "pain": [{"system": LOINC, "code": "75893-8"}],
+            "enjoyment": [{"system": LOINC, "code": "91145-3"}],
+            "activity": [{"system": LOINC, "code": "91146-1"}],
+        }
+        # Each answer is tied to its coded question by linkId.
+        assert [i["linkId"] for i in response["item"]] == list(codes)
+    others = [r for r in responses if r["contained"][0]["title"] != "PEG-3"]
+    assert others and all(
+        "code" not in i and "code" not in r["contained"][0]
+        for r in others
+        for i in r["contained"][0]["item"]
+    )
+
+
+# -- JSON only -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/fhir+xml",
+        "application/xml",
+        "application/fhir+xml, text/xml;q=0.5",
+        "text/html",
+    ],
+)
+def test_an_xml_only_client_gets_406_in_the_apis_error_shape(client, record, accept):
+    therapist, patient = record
+
+    theirs = client.get(
+        f"{API}/patients/{patient.id}/fhir",
+        headers={**therapist.headers, "Accept": accept},
+    )
+    mine = client.get(f"{API}/me/fhir", headers={**patient.headers, "Accept": accept})
+
+    for answer in (theirs, mine):
+        assert answer.status_code == 406
+        assert answer.mimetype == "application/json"
+        assert answer.json["code"] == 406
+        assert answer.json["status"] == "Not Acceptable"
+        assert "application/fhir+json" in answer.json["message"]
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "application/fhir+json",
+        "application/json",
+        "*/*",
+        "application/*",
+        "application/fhir+xml, application/fhir+json;q=0.5",
+        "application/fhir+json; fhirVersion=4.0",
+    ],
+)
+def test_a_json_client_gets_fhir_json(client, record, accept):
+    therapist, patient = record
+    headers = {**patient.headers, **({"Accept": accept} if accept else {})}
+
+    found = resources(client.get(f"{API}/me/fhir", headers=headers))
+
+    assert of(found, "Patient")

@@ -1,6 +1,7 @@
-"""The Account screen (issues 23 and 25): name and time zone, change the password,
-then sign in with the new one elsewhere; sign out everywhere signs the other
-browser out too; download my data; delete my account (a patient's only)."""
+"""The Account screen (issues 23, 24 and 25): name and time zone, change the
+password, then sign in with the new one elsewhere; sign out everywhere signs the
+other browser out too; download my data; delete my account (a patient's only);
+the optional details for health-record exports."""
 
 import json
 import re
@@ -169,3 +170,43 @@ def test_a_patient_edits_the_profile_downloads_the_data_and_deletes_the_account(
     assert refused.value.code == 401
     wide.reload()
     expect(wide.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_a_patient_gives_details_for_health_records(phone, live_server, new_patient):
+    patient = new_patient("Ngozi Okafor")
+    page = phone.new_page()
+    sign_in(page, patient["email"], patient["password"])
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    open_account(page)
+    details = page.get_by_role("form", name="Details for health records")
+    expect(details.get_by_label("Include my email address")).not_to_be_checked()
+
+    details.get_by_label("Given name(s)").fill("Ngozi Ada")
+    details.get_by_label("Family name").fill("Okafor")
+    details.get_by_label("Date of birth").fill("2199-01-01")
+    details.get_by_label("Sex").select_option("female")
+    details.get_by_label("Include my email address").check()
+    details.get_by_role("button", name="Save details").click()
+    # The server's 422 is shown on its field.
+    expect(details.get_by_text("Must not be in the future.")).to_be_visible()
+    expect(details.get_by_label("Date of birth")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    details.get_by_label("Date of birth").fill("1984-02-29")
+    details.get_by_role("button", name="Save details").click()
+    expect(details.get_by_text("Saved.")).to_be_visible()
+    screenshot(page, "account-details")
+
+    page.reload()
+    details = page.get_by_role("form", name="Details for health records")
+    expect(details.get_by_label("Family name")).to_have_value("Okafor")
+    expect(details.get_by_label("Date of birth")).to_have_value("1984-02-29")
+    expect(details.get_by_label("Include my email address")).to_be_checked()
+    me = call(live_server, "GET", "/me", token=patient["token"])
+    assert {k: me[k] for k in ("given_name", "family_name", "birth_date", "sex")} == {
+        "given_name": "Ngozi Ada",
+        "family_name": "Okafor",
+        "birth_date": "1984-02-29",
+        "sex": "female",
+    }
+    assert me["share_email_in_exports"] is True and me["name"] == "Ngozi Okafor"

@@ -131,7 +131,16 @@ class Me(MethodView):
     @blp.arguments(UserPatchSchema, required=False)
     @blp.response(200, UserSchema)
     def patch(self, data):
-        """Change the name or the timezone; a field left out stays as it is."""
+        """Change the name, the timezone or the details for health-record exports;
+        a field left out stays as it is.
+
+        The details are all optional: `family_name`, `given_name`, `birth_date`
+        and `sex` (FHIR administrative gender: female, male, other or unknown)
+        go into the FHIR Patient (a therapist's names into their Practitioner),
+        and null clears one; the email goes into an export only with
+        `share_email_in_exports` true (false by default). 422 naming the field
+        for a bad value (a birth date in the future or before 1900, say).
+        """
         user = current_user()
         for key, value in data.items():
             setattr(user, key, value)

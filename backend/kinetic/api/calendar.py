@@ -2,7 +2,7 @@
 needs no bearer token, since calendar apps cannot send one (the URL is the
 secret)."""
 
-from flask import Response, request, url_for
+from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -10,6 +10,7 @@ from kinetic.api.auth import current_user, login_required, public
 from kinetic.extensions import db
 from kinetic.schemas.calendar import CalendarLinkSchema, CalendarStateSchema
 from kinetic.services import calendar
+from kinetic.services.links import public_url
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="Calendar")
 
@@ -39,7 +40,7 @@ class MyCalendar(MethodView):
         replace a link at once."""
         token = calendar.create_feed(current_user())
         db.session.commit()
-        url = url_for("calendar.feed", token=token, _external=True)
+        url = public_url(url_for("calendar.feed", token=token))
         webcal = "webcal://" + url.split("://", 1)[1]
         return {"url": url, "webcal_url": webcal}
 
@@ -69,7 +70,7 @@ def feed(token):
     patient = calendar.patient_for_token(token) if len(token) <= 100 else None
     if patient is None:
         abort(404, message="No such calendar.")
-    body = calendar.feed(patient, request.url_root)
+    body = calendar.feed(patient)
     return Response(
         body,
         mimetype="text/calendar",

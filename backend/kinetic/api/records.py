@@ -22,6 +22,8 @@ therapist_only = login_required(blp, role="therapist")
 FHIR_JSON = "application/fhir+json"
 FHIR_BUNDLE = {"$ref": FHIR_BUNDLE_REF}
 PDF_FILE = {"type": "string", "format": "binary"}
+# What the FHIR answers can be sent as: JSON only (no application/fhir+xml).
+FHIR_FORMATS = (FHIR_JSON, "application/json")
 
 
 def _own_patient(patient_id: int) -> User:
@@ -86,8 +88,22 @@ def patient_report_pdf(args, patient_id):
     )
 
 
+def _acceptable() -> None:
+    """406, in the API's error shape, when the Accept header takes no JSON (only
+    application/fhir+xml, say); no Accept header, or */*, is JSON. Parameters
+    (FHIR's `fhirVersion=4.0`) do not matter."""
+    accept = request.accept_mimetypes
+    taken = {value.split(";")[0].strip().lower() for value, q in accept if q > 0}
+    if accept and not taken & {*FHIR_FORMATS, "application/*", "*/*"}:
+        abort(
+            406,
+            message="This record is served as application/fhir+json only "
+            "(no XML); accept that, application/json or */*.",
+        )
+
+
 def _fhir(patient: User) -> Response:
-    body = fhir.bundle(patient, request.url_root)
+    body = fhir.bundle(patient)
     return Response(json.dumps(body), mimetype=FHIR_JSON)
 
 
@@ -96,8 +112,13 @@ def _fhir(patient: User) -> Response:
 @therapist_only
 @blp.response(200, FHIR_BUNDLE, content_type=FHIR_JSON)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def patient_fhir(patient_id):
-    """The patient's record as a FHIR R4 Bundle (collection)."""
+    """The patient's record as a FHIR R4 Bundle (collection).
+
+    JSON only: 406 when the Accept header takes no JSON (application/fhir+xml).
+    """
+    _acceptable()
     return _fhir(_own_patient(patient_id))
 
 
@@ -105,6 +126,11 @@ def patient_fhir(patient_id):
 @blp.doc(operationId="me_fhir_get")
 @login_required(blp, role="patient")
 @blp.response(200, FHIR_BUNDLE, content_type=FHIR_JSON)
+@blp.alt_response(406, response="NOT_ACCEPTABLE")
 def my_fhir():
-    """The patient's own record as a FHIR R4 Bundle (collection)."""
+    """The patient's own record as a FHIR R4 Bundle (collection).
+
+    JSON only: 406 when the Accept header takes no JSON (application/fhir+xml).
+    """
+    _acceptable()
     return _fhir(current_user())

@@ -1,12 +1,15 @@
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinetic.extensions import db
 from kinetic.models.types import UTCDateTime, utcnow
 
 ROLES = ("therapist", "patient")
+# FHIR R4's administrative gender codes, as Patient.gender takes them:
+# http://hl7.org/fhir/R4/valueset-administrative-gender.html
+SEXES = ("female", "male", "other", "unknown")
 
 
 class User(db.Model):
@@ -22,6 +25,16 @@ class User(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Details for health-record exports (FHIR), each optional and given by the
+    # user; `name` stays the display name. The email goes into an export only
+    # when the user allows it.
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    birth_date: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(16))
+    share_email_in_exports: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
 
     therapist: Mapped["User | None"] = relationship(remote_side=[id])
 

@@ -1,9 +1,12 @@
 """The shape of an instrument in programs/questionnaires/: its items, scoring,
-bands, minimal important change, source and licence."""
+bands, minimal important change, source and licence, and its LOINC codes where
+LOINC has them."""
+
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from kinetic.schemas.common import SLUG, SLUG_CODE, StrictInteger
+from kinetic.schemas.common import SLUG, SLUG_CODE, Pattern, StrictInteger
 
 Short = fields.Str(required=True, validate=validate.Length(min=1, max=120))
 Long = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
@@ -13,6 +16,33 @@ Number = fields.Float(required=True, validate=validate.Range(-100, 100))
 # the note), or a starting value that a clinician must own.
 BASES = ("instrument", "literature", "starting_value")
 LICENCES = ("public_domain", "open", "no_restriction_found", "own_work")
+
+
+def _loinc_check_digit(number: str) -> int:
+    """LOINC's Mod 10 check digit of a code's number part (LOINC Users' Guide,
+    appendix C, https://loinc.org/kb/users-guide/calculating-mod-10-check-digits/):
+    the Luhn digit. The 14 codes it lists as exceptions are all deprecated."""
+    total = 0
+    for place, digit in enumerate(reversed(number)):
+        value = int(digit) * (2 if place % 2 == 0 else 1)
+        total += value // 10 + value % 10
+    return -total % 10
+
+
+def _loinc_code(value: str) -> None:
+    if not re.fullmatch(r"[0-9]+-[0-9]", value):
+        return  # the pattern names it
+    number, _, check = value.partition("-")
+    if _loinc_check_digit(number) != int(check):
+        raise ValidationError(f"{value} is not a LOINC code: its check digit is wrong.")
+
+
+LoincCode = fields.Str(
+    validate=[
+        Pattern(r"^[1-9][0-9]{0,6}-[0-9]$", error="A LOINC code, such as 91148-7."),
+        _loinc_code,
+    ]
+)
 
 
 class AnchorsSchema(Schema):
@@ -32,6 +62,8 @@ class ItemSchema(Schema):
     max = StrictInteger(validate=validate.Range(-100, 100))
     anchors = fields.Nested(AnchorsSchema)
     options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(2, 11))
+    # The item's own LOINC code, as the instrument's LOINC panel lists it.
+    loinc = LoincCode
 
     @validates_schema
     def _range_or_options(self, data, **kwargs):
@@ -122,6 +154,21 @@ class LicenceSchema(Schema):
             raise ValidationError("Say where the licence was read.", "read_at")
 
 
+class LoincCodingSchema(Schema):
+    code = fields.Str(required=True, validate=LoincCode.validators)
+    display = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class LoincSchema(Schema):
+    """The instrument's LOINC panel, its score's code, and where the codes (these
+    and the items') are published and were confirmed."""
+
+    panel = fields.Nested(LoincCodingSchema, required=True)
+    score = fields.Nested(LoincCodingSchema)
+    sources = fields.List(fields.Url(), required=True, validate=validate.Length(min=1))
+    note = fields.Str(validate=validate.Length(min=1, max=2000))
+
+
 class QuestionnaireFileSchema(Schema):
     slug = fields.Str(required=True, validate=SLUG)
     title = Short
@@ -137,6 +184,7 @@ class QuestionnaireFileSchema(Schema):
     minimal_important_change = fields.Nested(ChangeSchema, required=True)
     source = fields.Nested(SourceSchema, required=True)
     licence = fields.Nested(LicenceSchema, required=True)
+    loinc = fields.Nested(LoincSchema)
 
     @validates_schema
     def _items_or_goals(self, data, **kwargs):
@@ -147,6 +195,13 @@ class QuestionnaireFileSchema(Schema):
             raise ValidationError("Item codes must not repeat.", "items")
         if data.get("scoring", {}).get("method") == "single" and len(codes) != 1:
             raise ValidationError("single scoring needs exactly one item.", "scoring")
+        coded = any("loinc" in item for item in data.get("items", []))
+        if coded and "loinc" not in data:
+            raise ValidationError(
+                "Items with LOINC codes need the instrument's loinc: its panel and "
+                "the codes' sources.",
+                "loinc",
+            )
 
     @validates_schema
     def _bands_in_range(self, data, **kwargs):

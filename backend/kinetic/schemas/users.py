@@ -1,6 +1,10 @@
-from marshmallow import Schema, fields, validate
+from datetime import date, timedelta
 
-from kinetic.schemas.common import Email, Timezone
+from marshmallow import Schema, ValidationError, fields, validate
+
+from kinetic.models.users import SEXES
+from kinetic.schemas.common import Email, StrictBoolean, Timezone
+from kinetic.services.clock import now
 
 
 def NewPassword(**kwargs) -> fields.Str:
@@ -13,6 +17,9 @@ def NewPassword(**kwargs) -> fields.Str:
         ),
         **kwargs,
     )
+
+
+EXPORTS = "in health-record exports (FHIR)"
 
 
 class UserSchema(Schema):
@@ -31,6 +38,11 @@ class UserSchema(Schema):
             "description": "a patient's therapist; null for a therapist",
         },
     )
+    family_name = fields.Str(required=True, allow_none=True)
+    given_name = fields.Str(required=True, allow_none=True)
+    birth_date = fields.Date(required=True, allow_none=True)
+    sex = fields.Str(required=True, allow_none=True, validate=validate.OneOf(SEXES))
+    share_email_in_exports = fields.Bool(required=True)
 
 
 class RegisterSchema(Schema):
@@ -69,9 +81,39 @@ class TokenSchema(Schema):
     user = fields.Nested(UserSchema, required=True)
 
 
+def _born(value: date) -> None:
+    # A day of slack: the user's today may already be tomorrow in UTC.
+    if value > now().date() + timedelta(days=1):
+        raise ValidationError("Must not be in the future.")
+
+
+def PersonName(**kwargs) -> fields.Str:  # noqa: N802 - reads like a field class
+    return fields.Str(
+        allow_none=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": f"{kwargs.pop('what')} {EXPORTS}; null clears it"},
+        **kwargs,
+    )
+
+
 class UserPatchSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=120))
     timezone = Timezone()
+    family_name = PersonName(what="Family name (surname)")
+    given_name = PersonName(what="Given name(s)")
+    birth_date = fields.Date(
+        allow_none=True,
+        validate=[validate.Range(min=date(1900, 1, 1)), _born],
+        metadata={"description": f"{EXPORTS}; null clears it"},
+    )
+    sex = fields.Str(
+        allow_none=True,
+        validate=validate.OneOf(SEXES),
+        metadata={"description": f"FHIR administrative gender {EXPORTS}"},
+    )
+    share_email_in_exports = StrictBoolean(
+        metadata={"description": f"whether the email goes {EXPORTS} (default false)"}
+    )
 
 
 class InviteCreateSchema(Schema):

@@ -20,6 +20,7 @@ from kinetic.models.plans import session_exercises
 from kinetic.services import plans
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now, today_in
+from kinetic.services.links import public_url
 from kinetic.services.locks import lock_row
 from kinetic.services.reminders import reminder_settings
 
@@ -115,9 +116,11 @@ def _event(patient: User, day: date, sessions: list, at: time, app_url: str) -> 
     return event
 
 
-def feed(patient: User, app_url: str) -> bytes:
+def feed(patient: User) -> bytes:
     """The next four weeks of days with a session still to do, one event a day at
-    the reminder time, in the patient's own timezone (with its VTIMEZONE)."""
+    the reminder time, in the patient's own timezone (with its VTIMEZONE); each
+    links to the app at PUBLIC_URL."""
+    app_url = public_url("/")
     today = today_in(patient.timezone)
     end = today + timedelta(days=WEEKS * 7 - 1)
     by_day: dict[date, list] = defaultdict(list)

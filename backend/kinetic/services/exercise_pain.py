@@ -49,3 +49,18 @@ def reports_between(patient_id: int, start: date, end: date) -> list[dict]:
                 }
             )
     return items
+
+
+def named_reports(patient_id: int) -> list[tuple[PainEntry, int | None, str]]:
+    """Every report of the patient, oldest first, with its plan (assignment id, if
+    its session is still there) and its exercise's name as prescribed then (the
+    slug once the session is gone)."""
+    rows = db.session.execute(_REPORTS.where(PainEntry.patient_id == patient_id))
+    return [
+        (
+            entry,
+            session.assignment_id if session else None,
+            exercise_name(session, entry.exercise) if session else entry.exercise,
+        )
+        for entry, session in rows
+    ]

@@ -1,10 +1,11 @@
 """A patient's record as a FHIR R4 Bundle (type `collection`): the patient, their
-therapist, one Observation per pain score, a CarePlan per assignment (as it is
-prescribed now) and the questionnaires answered with their scores.
+therapist and care team, the pain diary and, apart from it, the exercise-pain
+reports, a CarePlan per assignment (as it is prescribed now) and the
+questionnaires answered with their scores.
 
 Each resource kind is made by one function in RESOURCES from the bundle's
 context; a new kind is one more function there. Resources refer to each other by
-`urn:uuid:` full URLs, stable per object."""
+`urn:uuid:` full URLs, stable per object and per installation (PUBLIC_URL)."""
 
 import uuid
 from collections.abc import Callable
@@ -13,89 +14,21 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import REGIONS, Assignment, PainEntry, Prescription, User
-from kinetic.services import fhir_outcomes
+from kinetic.models import Assignment, Prescription, User
+from kinetic.services import fhir_outcomes, fhir_pain, fhir_people
 from kinetic.services.clock import now, today_in
-from kinetic.services.fhir_context import LOINC, SNOMED, SURVEY, FhirContext, urn
+from kinetic.services.fhir_context import SNOMED, FhirContext
+from kinetic.services.links import public_url
 
-PAIN_CODE = {
-    "system": LOINC,
-    "code": "72514-3",
-    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
-}
-# SNOMED CT body structures (concept ids checked against published FHIR value sets
-# and SNOMED's own modelling notes): the site of each diary region.
-BODY_SITES = {
-    "low_back": ("37822005", "Lower back structure (body structure)", "Low back"),
-    "neck": ("45048000", "Neck structure (body structure)", "Neck"),
-    "headache": ("69536005", "Head structure (body structure)", "Head"),
-}
 EXERCISE_THERAPY = {
     "system": SNOMED,
     "code": "229065009",
     "display": "Exercise therapy (regime/therapy)",
 }
 CAREPLAN_STATUS = {"active": "active", "paused": "on-hold", "stopped": "revoked"}
+# Every activity of a paused or stopped plan has the plan's state, whatever its dates.
+HELD = {"paused": "on-hold", "stopped": "stopped"}
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _person(kind: str, user: User, base_url: str) -> dict:
-    return {
-        "resourceType": kind,
-        "id": str(user.id),
-        "identifier": [{"system": f"{base_url}api/v1/users", "value": str(user.id)}],
-        "active": True,
-        "name": [{"text": user.name}],
-        "telecom": [{"system": "email", "value": user.email}],
-    }
-
-
-def patient_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
-    resource = _person("Patient", ctx.patient, ctx.base_url)
-    if ctx.therapist_ref:
-        resource["generalPractitioner"] = [ctx.therapist_ref]
-    return [(urn("Patient", ctx.patient.id), resource)]
-
-
-def practitioner_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
-    if ctx.therapist is None:
-        return []
-    resource = _person("Practitioner", ctx.therapist, ctx.base_url)
-    return [(urn("Practitioner", ctx.therapist.id), resource)]
-
-
-def _pain_observation(entry: PainEntry, region: str, ctx: FhirContext) -> dict:
-    code, display, text = BODY_SITES[region]
-    return {
-        "resourceType": "Observation",
-        "id": f"pain-{entry.id}-{region.replace('_', '-')}",
-        "status": "final",
-        "category": [SURVEY],
-        "code": {"coding": [PAIN_CODE], "text": "Pain severity 0-10"},
-        "subject": ctx.patient_ref,
-        "effectiveDateTime": entry.recorded_at.isoformat(),
-        "issued": entry.created_at.isoformat(),
-        "performer": [ctx.patient_ref],
-        "valueInteger": getattr(entry, region),
-        "bodySite": {
-            "coding": [{"system": SNOMED, "code": code, "display": display}],
-            "text": text,
-        },
-    }
-
-
-def pain_observations(ctx: FhirContext) -> list[tuple[str, dict]]:
-    entries = db.session.scalars(
-        select(PainEntry)
-        .where(PainEntry.patient_id == ctx.patient.id)
-        .order_by(PainEntry.recorded_at, PainEntry.id)
-    )
-    return [
-        (urn("Observation", f"pain/{e.id}/{r}"), _pain_observation(e, r, ctx))
-        for e in entries
-        for r in REGIONS
-        if getattr(e, r) is not None
-    ]
 
 
 def _dosage(dosage: dict) -> str:
@@ -126,14 +59,20 @@ def _phases(a: Assignment) -> list[dict]:
     return a.program_version.content["sessions"]
 
 
+def activity_status(a: Assignment, start: date, end: date, today: date) -> str:
+    """A phase's activities on `today`: from its dates for a running plan
+    (ended: completed, under way: in-progress, to come: not-started), the plan's
+    own state for a paused or stopped one."""
+    if a.status in HELD:
+        return HELD[a.status]
+    if end < today:
+        return "completed"
+    return "in-progress" if start <= today else "not-started"
+
+
 def _activities(a: Assignment, today: date) -> list[dict]:
     """One activity per exercise of each phase of the current prescription,
     scheduled on the plan's days within the phase's weeks."""
-    status = "on-hold" if a.status == "paused" else "in-progress"
-    if a.status == "stopped":
-        status = "stopped"
-    elif a.end_date < today:
-        status = "completed"
     activities = []
     for phase in _phases(a):
         first, last = phase["weeks"]
@@ -150,6 +89,7 @@ def _activities(a: Assignment, today: date) -> list[dict]:
                 "dayOfWeek": [DAY_CODES[d] for d in a.days_of_week],
             }
         }
+        status = activity_status(a, start, end, today)
         for exercise in phase["exercises"]:
             detail = {
                 "kind": "ServiceRequest",
@@ -177,56 +117,56 @@ def _note(prescription: Prescription) -> dict:
     return note
 
 
+def _care_plan(a: Assignment, ctx: FhirContext) -> dict:
+    status = CAREPLAN_STATUS.get(a.status, "unknown")
+    if status == "active" and a.end_date < ctx.today:
+        status = "completed"
+    resource = {
+        "resourceType": "CarePlan",
+        "id": f"assignment-{a.id}",
+        "status": status,
+        "intent": "plan",
+        "title": _title(a),
+        "description": a.program_version.content.get("summary", "")[:1000]
+        or a.program_title,
+        "subject": ctx.patient_ref,
+        "period": {"start": a.start_date.isoformat(), "end": a.end_date.isoformat()},
+        "created": a.created_at.isoformat(),
+        "activity": _activities(a, ctx.today),
+    }
+    if ctx.therapist_ref:
+        resource["author"] = ctx.therapist_ref
+        resource["careTeam"] = [ctx.care_team_ref]
+    if a.prescription is not None and a.prescription.note:
+        resource["note"] = [_note(a.prescription)]
+    return resource
+
+
 def care_plans(ctx: FhirContext) -> list[tuple[str, dict]]:
-    today = today_in(ctx.patient.timezone)
     plans = db.session.scalars(
         select(Assignment)
         .where(Assignment.patient_id == ctx.patient.id)
         .order_by(Assignment.start_date, Assignment.id)
     )
-    out = []
-    for a in plans:
-        status = CAREPLAN_STATUS.get(a.status, "unknown")
-        if status == "active" and a.end_date < today:
-            status = "completed"
-        resource = {
-            "resourceType": "CarePlan",
-            "id": f"assignment-{a.id}",
-            "status": status,
-            "intent": "plan",
-            "title": _title(a),
-            "description": a.program_version.content.get("summary", "")[:1000]
-            or a.program_title,
-            "subject": ctx.patient_ref,
-            "period": {
-                "start": a.start_date.isoformat(),
-                "end": a.end_date.isoformat(),
-            },
-            "created": a.created_at.isoformat(),
-            "activity": _activities(a, today),
-        }
-        if ctx.therapist_ref:
-            resource["author"] = ctx.therapist_ref
-        if a.prescription is not None and a.prescription.note:
-            resource["note"] = [_note(a.prescription)]
-        out.append((urn("CarePlan", a.id), resource))
-    return out
+    return [(ctx.urn("CarePlan", a.id), _care_plan(a, ctx)) for a in plans]
 
 
 RESOURCES: list[Callable[[FhirContext], list[tuple[str, dict]]]] = [
-    patient_resources,
-    practitioner_resources,
-    pain_observations,
+    fhir_people.patient_resources,
+    fhir_people.practitioner_resources,
+    fhir_people.care_team_resources,
+    fhir_pain.pain_observations,
+    fhir_pain.exercise_pain_observations,
     care_plans,
     fhir_outcomes.questionnaire_resources,
 ]
 
 
-def bundle(patient: User, base_url: str) -> dict:
+def bundle(patient: User) -> dict:
     therapist = (
         db.session.get(User, patient.therapist_id) if patient.therapist_id else None
     )
-    ctx = FhirContext(patient, therapist, base_url)
+    ctx = FhirContext(patient, therapist, public_url(), today_in(patient.timezone))
     entries = [
         {"fullUrl": full_url, "resource": resource}
         for make in RESOURCES

@@ -1,8 +1,10 @@
-"""What every FHIR resource maker shares: the patient and therapist as
-references, and stable `urn:uuid:` full URLs for this installation's objects."""
+"""What every FHIR resource maker shares: the patient, their therapist and care
+team as references, the patient's today, this server's public address, and
+stable `urn:uuid:` full URLs for this installation's objects."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from kinetic.models import User
 
@@ -17,24 +19,26 @@ SURVEY = {
         }
     ]
 }
-_NAMESPACE = uuid.UUID("6f1c2a52-8d3e-4c55-9a41-1f0d7b9e2c10")
-
-
-def urn(kind: str, key) -> str:
-    """A stable urn:uuid for one object of this installation."""
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{kind}/{key}')}"
 
 
 @dataclass(frozen=True)
 class FhirContext:
     patient: User
     therapist: User | None
-    base_url: str  # identifiers' namespace: this server
+    # PUBLIC_URL: the namespace of identifiers and full URLs, never the Host header.
+    public_url: str
+    today: date  # the day asked on, in the patient's timezone (the app's clock)
+
+    def urn(self, kind: str, key) -> str:
+        """A stable urn:uuid for one object of this installation: the same in
+        every export, and unlike another installation's object of the same id."""
+        namespace = uuid.uuid5(uuid.NAMESPACE_URL, self.public_url)
+        return f"urn:uuid:{uuid.uuid5(namespace, f'{kind}/{key}')}"
 
     @property
     def patient_ref(self) -> dict:
         return {
-            "reference": urn("Patient", self.patient.id),
+            "reference": self.urn("Patient", self.patient.id),
             "display": self.patient.name,
         }
 
@@ -43,6 +47,13 @@ class FhirContext:
         if self.therapist is None:
             return None
         return {
-            "reference": urn("Practitioner", self.therapist.id),
+            "reference": self.urn("Practitioner", self.therapist.id),
             "display": self.therapist.name,
         }
+
+    @property
+    def care_team_ref(self) -> dict | None:
+        """The patient's care team (their therapist), which every CarePlan names."""
+        if self.therapist is None:
+            return None
+        return {"reference": self.urn("CareTeam", self.patient.id)}

@@ -2,23 +2,19 @@
 questionnaire as it was asked contained in it, and an Observation of its score
 derived from it.
 
-A score is coded in LOINC where LOINC has a code for that instrument's score,
+A score is coded in LOINC where LOINC has a code for that instrument's score
+(and the contained questionnaire, and each of its items, where LOINC has those),
 and always with a local code: the system is this server's list of instruments
 (`<server>/api/v1/questionnaires`) and the code the instrument's slug, so the
 code resolves to the instrument's definition at `<system>/<slug>`."""
 
 from kinetic.services import outcomes, questionnaires
-from kinetic.services.fhir_context import LOINC, SURVEY, FhirContext, urn
+from kinetic.services.fhir_context import LOINC, SURVEY, FhirContext
 
-# LOINC codes for PEG-3 (Krebs et al. 2009): the panel and its mean score, as
-# published at https://loinc.org/91148-7/ and https://loinc.org/91147-9/ and used
-# by AHRQ CDS Connect's Pain Management Summary ("Mean score [PEG]"). No LOINC
-# code was found for the PGIC as worded here, nor can one exist for the
+# LOINC codes come from the instrument's file (its `loinc` block and each item's
+# `loinc`, with their sources there): PEG-3 has its panel, score and item codes.
+# No LOINC code was found for the PGIC as worded here, nor can one exist for the
 # therapist-written function goals: those carry the local code alone.
-PANELS = {
-    "peg-3": {"system": LOINC, "code": "91148-7", "display": "PEG 3 item pain scale"}
-}
-SCORES = {"peg-3": {"system": LOINC, "code": "91147-9", "display": "Mean score [PEG]"}}
 SCORE_UNIT = {
     "system": "http://unitsofmeasure.org",
     "code": "{score}",
@@ -27,13 +23,19 @@ SCORE_UNIT = {
 
 
 def _local_system(ctx: FhirContext) -> str:
-    return f"{ctx.base_url}api/v1/questionnaires"
+    return f"{ctx.public_url}/api/v1/questionnaires"
+
+
+def _coding(loinc: dict) -> dict:
+    return {"system": LOINC, "code": loinc["code"], "display": loinc["display"]}
 
 
 def _question(item: dict, asked: dict, system: str) -> dict:
     """One question of the contained Questionnaire: a 0-n scale as an integer,
-    a list of answers as a choice."""
+    a list of answers as a choice; with its LOINC code where it has one."""
     question = {"linkId": asked["code"], "text": asked["text"], "required": True}
+    if "loinc" in item:
+        question["code"] = [{"system": LOINC, "code": item["loinc"]}]
     if "options" not in item:
         return {**question, "type": "integer"}
     return {
@@ -64,8 +66,8 @@ def _contained(schedule, row: dict, ctx: FhirContext) -> dict:
             _question(items.get(a["code"], scale), a, system) for a in row["items"]
         ],
     }
-    if slug in PANELS:
-        questionnaire["code"] = [PANELS[slug]]
+    if "loinc" in content:
+        questionnaire["code"] = [_coding(content["loinc"]["panel"])]
     return questionnaire
 
 
@@ -119,17 +121,21 @@ def _score(schedule, row: dict, ctx: FhirContext) -> dict:
     slug = schedule.questionnaire.slug
     text = f"{content['title']} score"
     local = {"system": _local_system(ctx), "code": slug, "display": text}
+    score = (content.get("loinc") or {}).get("score")
     observation = {
         "resourceType": "Observation",
         "id": f"questionnaire-score-{row['id']}",
         "status": "final",
         "category": [SURVEY],
-        "code": {"coding": [c for c in (SCORES.get(slug), local) if c], "text": text},
+        "code": {
+            "coding": [_coding(score), local] if score else [local],
+            "text": text,
+        },
         "subject": ctx.patient_ref,
         "effectiveDateTime": row["answered_at"].isoformat(),
         "performer": [ctx.patient_ref],
         "valueQuantity": {"value": row["score"], **SCORE_UNIT},
-        "derivedFrom": [{"reference": urn("QuestionnaireResponse", row["id"])}],
+        "derivedFrom": [{"reference": ctx.urn("QuestionnaireResponse", row["id"])}],
     }
     if row["band"]:
         observation["interpretation"] = [{"text": row["band"]}]
@@ -143,9 +149,15 @@ def questionnaire_resources(ctx: FhirContext) -> list[tuple[str, dict]]:
     for schedule in questionnaires.schedules_of(ctx.patient):
         for row in outcomes.scored(schedule):
             out.append(
-                (urn("QuestionnaireResponse", row["id"]), _response(schedule, row, ctx))
+                (
+                    ctx.urn("QuestionnaireResponse", row["id"]),
+                    _response(schedule, row, ctx),
+                )
             )
             out.append(
-                (urn("Observation", f"score/{row['id']}"), _score(schedule, row, ctx))
+                (
+                    ctx.urn("Observation", f"score/{row['id']}"),
+                    _score(schedule, row, ctx),
+                )
             )
     return out
