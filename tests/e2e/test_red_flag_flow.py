@@ -3,7 +3,7 @@ advice at once, the plan paused, the alert acknowledged and the plan resumed."""
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, open_section, screenshot, sign_in
 
 
 def test_a_red_flag_reaches_the_therapist(phone, desktop, live_server, new_patient):
@@ -48,6 +48,7 @@ def test_a_red_flag_reaches_the_therapist(phone, desktop, live_server, new_patie
 
     page.get_by_role("link", name="Flagged Patient").first.click()
     expect(page.get_by_role("heading", name="Flagged Patient")).to_be_visible()
+    open_section(page, "Plan")
     page.get_by_role("button", name="Resume").first.click()
     expect(page.get_by_role("button", name="Pause").first).to_be_visible()
     today = call(live_server, "GET", "/me/today", token=patient["token"])
