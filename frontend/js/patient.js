@@ -56,7 +56,8 @@ export async function render(screen, { id }) {
 /** The printable report, and the record as FHIR R4 for another system. */
 function records(patient, status) {
   const fhir = h('button', { type: 'button', class: 'secondary' }, 'FHIR record');
-  fhir.setAttribute('aria-label', `Download ${patient.name}'s record as FHIR R4 JSON`);
+  // The spoken name starts with the visible words (WCAG 2.5.3, label in name).
+  fhir.setAttribute('aria-label', `FHIR record: download ${patient.name}'s record as FHIR R4 JSON`);
   fhir.addEventListener('click', async () => {
     try {
       saveBlob(await apiBlob(`/patients/${patient.id}/fhir`), `${patient.name} FHIR R4.json`);
