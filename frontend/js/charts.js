@@ -5,18 +5,22 @@ let loading = null;
 
 export function loadUPlot() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
+  // Resolves once the script and its stylesheet are both in: a chart drawn
+  // before its CSS arrives would change size under the reader (layout shift).
   loading ||= new Promise((resolve, reject) => {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = '/vendor/uPlot.min.css';
-    document.head.append(css);
-    const script = document.createElement('script');
-    script.src = '/vendor/uPlot.iife.min.js';
-    script.onload = () => resolve(window.uPlot);
-    script.onerror = () => {
+    const fail = () => {
       loading = null;
       reject(new Error('The chart library could not be loaded.'));
     };
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = '/vendor/uPlot.min.css';
+    const styled = new Promise((done) => { css.onload = done; css.onerror = done; });
+    document.head.append(css);
+    const script = document.createElement('script');
+    script.src = '/vendor/uPlot.iife.min.js';
+    script.onload = () => styled.then(() => resolve(window.uPlot));
+    script.onerror = fail;
     document.head.append(script);
   });
   return loading;

@@ -8,10 +8,17 @@ const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Heada
 const RANGES = [7, 30, 90];
 
 export async function render(screen) {
-  const progress = h('div', { class: 'progress-slot' });
-  screen.append(heading('Trends'), progress, trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
-  api('/me/summary?days=28').then((summary) => progress.replaceChildren(progressCard(summary)), () => {});
-  screen.append(insightPanel(() => api('/me/insights'), { plain: true }), await myOutcomes());
+  screen.append(heading('Trends'));
+  const summary = api('/me/summary?days=28').catch(() => null);
+  const panel = trendPanel((days) => api(`/me/trends?days=${days}`), 'your');
+  const insights = insightPanel(() => api('/me/insights'), { plain: true });
+  const outcomes = myOutcomes();
+  // Shown together once the progress card's figures and the chart are in, so
+  // nothing above the fold moves when they arrive (layout shift).
+  const progress = await summary;
+  await panel.ready;
+  screen.append(h('div', { class: 'progress-slot' }, progress ? progressCard(progress) : null), panel, insights);
+  screen.append(await outcomes);
 }
 
 /** The 7/30/90-day switch, the chart, its text summary and adherence. */
@@ -51,7 +58,7 @@ export function trendPanel(load, whose = 'your') {
       say(status, `${error.message} The summary above still holds the figures.`, 'error');
     }
   }
-  show(30);
+  panel.ready = show(30);
   return panel;
 }
 
