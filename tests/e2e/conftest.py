@@ -160,6 +160,8 @@ def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.2 AA violations on the page as it is now, one line each
     (rule, impact, element, what to fix). The script is evaluated over the
     DevTools protocol, so the app's Content-Security-Policy does not block it."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed ({AXE}): run `cd frontend && npm ci`")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text() + "\n;0")
     found = page.evaluate(
