@@ -1,7 +1,7 @@
 """Bytes the patient app costs on a phone: the first load, a repeat visit and
 opening the session player, as Chromium counts them on the wire (gzip), the
 service worker's precached shell, plus Lighthouse's mobile scores on the sign-in
-page and on the player.
+page and, signed in, on Today, Trends, the player and Log pain.
 
     python bench/frontend.py [--lighthouse]
 
@@ -126,11 +126,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def lighthouse_player(url: str) -> dict:
-    """Lighthouse on the player screen: a Chromium signed in as the demo patient
-    (the token lives in localStorage), kept as it is (--disable-storage-reset)."""
+SIGNED_IN = {"Today": "#/today", "Trends": "#/trends", "Log pain": "#/pain"}
+
+
+def lighthouse_signed_in(url: str) -> dict[str, dict]:
+    """Lighthouse (mobile) on Today, Trends, the player and Log pain: a Chromium
+    signed in as the demo patient (the token lives in localStorage), kept as it
+    is between audits (--disable-storage-reset)."""
     cli = _lighthouse_cli()
     port = _free_port()
+    scores = {}
     with tempfile.TemporaryDirectory() as profile:
         chrome = subprocess.Popen(
             [
@@ -145,33 +150,15 @@ def lighthouse_player(url: str) -> dict:
             stderr=subprocess.DEVNULL,
         )
         try:
-            target = _sign_in_over_cdp(port, url)
-            out = Path(profile) / "player.json"
-            subprocess.run(
-                [
-                    cli,
-                    target,
-                    "--quiet",
-                    "--output=json",
-                    f"--output-path={out}",
-                    f"--port={port}",
-                    "--disable-storage-reset",
-                    "--only-categories=performance,accessibility,best-practices",
-                ],
-                check=True,
-            )
-            report = json.loads(out.read_text())
+            player = _sign_in_over_cdp(port, url)
+            targets = {**SIGNED_IN, "session player": None}
+            for name, route in targets.items():
+                target = f"{url}/{route}" if route else player
+                scores[name] = _audit(cli, target, port, Path(profile) / "lh.json")
         finally:
             chrome.terminate()
             chrome.wait()
-    failed = [
-        audit["id"]
-        for audit in report["audits"].values()
-        if audit.get("scoreDisplayMode") == "binary" and audit.get("score") == 0
-    ]
-    if failed:
-        print("Lighthouse audits failed on the player:", ", ".join(failed))
-    return {k: v["score"] for k, v in report["categories"].items()}
+    return scores
 
 
 def _sign_in_over_cdp(port: int, url: str) -> str:
@@ -192,6 +179,38 @@ def _sign_in_over_cdp(port: int, url: str) -> str:
         _player_shown(page)
         page.close()
     return target
+
+
+def _audit(cli: Path, target: str, port: int, out: Path) -> dict:
+    subprocess.run(
+        [
+            cli,
+            target,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--port={port}",
+            "--disable-storage-reset",
+            "--only-categories=performance,accessibility,best-practices",
+        ],
+        check=True,
+    )
+    report = json.loads(out.read_text())
+    failed = [
+        audit["id"]
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") == "binary" and audit.get("score") == 0
+    ]
+    if failed:
+        print(f"Lighthouse audits failed on {target}:", ", ".join(failed))
+    found = {k: v["score"] for k, v in report["categories"].items()}
+    for metric in (
+        "cumulative-layout-shift",
+        "largest-contentful-paint",
+        "total-blocking-time",
+    ):
+        found[metric] = report["audits"][metric]["numericValue"]
+    return found
 
 
 def lighthouse(url: str) -> dict | None:
@@ -224,20 +243,34 @@ def main() -> None:
         figures = measure_bytes(url)
         shell = shell_bytes(url)
         scores = lighthouse(url) if args.lighthouse else None
-        player = lighthouse_player(url) if args.lighthouse else None
+        signed_in = lighthouse_signed_in(url) if args.lighthouse else {}
     print("## Patient app on a phone (390 px), bytes on the wire")
     print("| visit | KB transferred | requests |")
     print("|---|---:|---:|")
     figures["the service worker's precached shell (gzip, files)"] = shell
     for name, (size, count) in figures.items():
         print(f"| {name} | {size / 1024:.1f} | {count} |")
-    for title, found in (("sign-in page", scores), ("session player", player)):
-        if found:
-            print(f"\n## Lighthouse, mobile profile, {title}")
-            print("| category | score |")
-            print("|---|---:|")
-            for name, score in found.items():
-                print(f"| {name} | {score:.2f} |")
+    if scores:
+        signed_in = {"sign-in page": scores, **signed_in}
+    if signed_in:
+        print("\n## Lighthouse, mobile profile (signed in as the demo patient)")
+        print(
+            "| page | performance | accessibility | best practices | CLS | LCP s"
+            " | TBT ms |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, found in signed_in.items():
+            metrics = (
+                f"{found['cumulative-layout-shift']:.3f}"
+                f" | {found['largest-contentful-paint'] / 1000:.1f}"
+                f" | {found['total-blocking-time']:.0f}"
+                if "cumulative-layout-shift" in found
+                else " | | "
+            )
+            print(
+                f"| {name} | {found['performance']:.2f} | {found['accessibility']:.2f}"
+                f" | {found['best-practices']:.2f} | {metrics} |"
+            )
 
 
 if __name__ == "__main__":

@@ -5,18 +5,22 @@ let loading = null;
 
 export function loadUPlot() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
+  // Resolves once the script and its stylesheet are both in: a chart drawn
+  // before its CSS arrives would change size under the reader (layout shift).
   loading ||= new Promise((resolve, reject) => {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = '/vendor/uPlot.min.css';
-    document.head.append(css);
-    const script = document.createElement('script');
-    script.src = '/vendor/uPlot.iife.min.js';
-    script.onload = () => resolve(window.uPlot);
-    script.onerror = () => {
+    const fail = () => {
       loading = null;
       reject(new Error('The chart library could not be loaded.'));
     };
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = '/vendor/uPlot.min.css';
+    const styled = new Promise((done) => { css.onload = done; css.onerror = done; });
+    document.head.append(css);
+    const script = document.createElement('script');
+    script.src = '/vendor/uPlot.iife.min.js';
+    script.onload = () => styled.then(() => resolve(window.uPlot));
+    script.onerror = fail;
     document.head.append(script);
   });
   return loading;
@@ -45,16 +49,7 @@ function painSeries(uPlot) {
     points: { show: false },
     value: (u, v) => (v == null ? '–' : v.toFixed(1)),
   }));
-  const sessions = {
-    label: 'Sessions done',
-    scale: 'n',
-    fill: '#0f5f5c33',
-    stroke: '#0f5f5c88',
-    width: 1,
-    paths: uPlot.paths.bars({ size: [0.6, 28] }),
-    points: { show: false },
-  };
-  return [{ label: 'Day' }, ...daily, ...rolling, sessions];
+  return [{ label: 'Day' }, ...daily, ...rolling];
 }
 
 // Pain reported during an exercise ("Stop: this hurts"): a hollow triangle in the
@@ -83,11 +78,47 @@ function drawMarks(marks, ratio) {
   };
 }
 
-function legend(marks) {
+// Sessions: a strip of marks under the pain scale (at STRIP on the pain scale,
+// below 0), one a day a session was due: filled = done, half = partly done,
+// hollow = missed. Shapes as well as shading, so they are told apart without colour.
+const STRIP = -1.1;
+const TEAL = '#0f5f5c';
+
+function drawStrip(sessions, ratio) {
+  return (u) => {
+    const { ctx } = u;
+    const xs = u.data[0];
+    const step = xs.length > 1 ? Math.abs(u.valToPos(xs[1], 'x', true) - u.valToPos(xs[0], 'x', true)) : 20;
+    const r = Math.max(1.5 * ratio, Math.min(5 * ratio, step / 2.4));
+    const y = u.valToPos(STRIP, 'pain', true);
+    ctx.save();
+    ctx.lineWidth = Math.max(1, 1.5 * ratio);
+    sessions.forEach((state, i) => {
+      if (!state) return;
+      const x = u.valToPos(xs[i], 'x', true);
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = '#fff';
+      ctx.fill();
+      ctx.strokeStyle = state === 'missed' ? '#6b6b6b' : TEAL;
+      ctx.stroke();
+      if (state === 'missed') return;
+      ctx.beginPath();
+      if (state === 'done') ctx.arc(x, y, r, 0, 2 * Math.PI);
+      else ctx.arc(x, y, r, Math.PI / 2, (3 * Math.PI) / 2);
+      ctx.fillStyle = TEAL;
+      ctx.fill();
+    });
+    ctx.restore();
+  };
+}
+
+function legend(marks, sessions) {
   const item = (cls, colour, text) => {
     const mark = document.createElement('span');
     mark.className = `mark ${cls}`;
     if (cls === 'triangle') mark.textContent = '△';
+    else if (cls.startsWith('session')) mark.setAttribute('aria-hidden', 'true');
     else mark.style.background = colour;
     const li = document.createElement('li');
     li.append(mark, text);
@@ -98,8 +129,11 @@ function legend(marks) {
   list.append(
     ...Object.keys(COLOURS).map((key) => item('dot', COLOURS[key], LABELS[key])),
     item('line', '#555', '7-day mean'),
-    item('bar', '#0f5f5c55', 'Sessions done (right axis)'),
   );
+  if (sessions.some(Boolean)) {
+    list.append(item('session done', '', 'Session done'), item('session partly', '', 'Partly done'),
+      item('session missed', '', 'Missed'));
+  }
   if (marks.length) list.append(item('triangle', '', 'Pain during an exercise'));
   return list;
 }
@@ -107,12 +141,14 @@ function legend(marks) {
 /**
  * Draws the pain-trend chart into `el`. `columns` is uPlot's columnar data:
  * [days as unix seconds (UTC midnight), low back, neck, headache, the three
- * 7-day means, sessions done]. `marks`: pain during an exercise, {x: the day
- * as unix seconds, score, region}, drawn apart. Resolves with the uPlot instance.
+ * 7-day means]. `marks`: pain during an exercise, {x: the day as unix seconds,
+ * score, region}, drawn apart. `sessions`: each day's 'done', 'partly', 'missed'
+ * or null (none due), drawn as a strip under the pain scale. Resolves with the
+ * uPlot instance.
  */
-export async function makeChart(el, columns, marks = []) {
+export async function makeChart(el, columns, marks = [], sessions = []) {
   const uPlot = await loadUPlot();
-  const maxSessions = Math.max(2, ...columns[7].map((n) => n || 0));
+  const strip = sessions.some(Boolean);
   const size = () => ({ width: Math.max(280, el.clientWidth || 340), height: el.clientWidth > 700 ? 320 : 260 });
   const options = {
     ...size(),
@@ -120,21 +156,25 @@ export async function makeChart(el, columns, marks = []) {
     series: painSeries(uPlot),
     scales: {
       x: { time: true },
-      pain: { range: [0, 10] },
-      n: { range: [0, maxSessions * 2.5] },
+      pain: { range: [strip ? STRIP - 0.9 : 0, 10] },
     },
     axes: [
       { stroke: '#333', grid: { stroke: '#0001' } },
-      { scale: 'pain', stroke: '#333', label: 'Pain 0–10', grid: { stroke: '#0001' }, splits: () => [0, 2, 4, 6, 8, 10] },
-      { scale: 'n', side: 1, size: 30, stroke: '#0f5f5c', grid: { show: false }, incrs: [1], values: (u, ticks) => ticks.map((t) => (t <= maxSessions ? t : '')) },
+      {
+        scale: 'pain', stroke: '#333', label: 'Pain 0–10', size: strip ? 62 : 50,
+        grid: { stroke: '#0001', filter: (u, splits) => splits.map((v) => (v >= 0 ? v : null)) },
+        ticks: { filter: (u, splits) => splits.map((v) => (v >= 0 ? v : null)) },
+        splits: () => (strip ? [STRIP, 0, 2, 4, 6, 8, 10] : [0, 2, 4, 6, 8, 10]),
+        values: (u, splits) => splits.map((v) => (v < 0 ? 'Sessions' : v)),
+      },
     ],
     legend: { show: false },
     cursor: { points: { size: 8 } },
-    hooks: { draw: [drawMarks(marks, uPlot.pxRatio || 1)] },
+    hooks: { draw: [drawStrip(sessions, uPlot.pxRatio || 1), drawMarks(marks, uPlot.pxRatio || 1)] },
   };
   el.replaceChildren();
   const chart = new uPlot(options, columns, el);
-  el.append(legend(marks));
+  el.append(legend(marks, sessions));
   const observer = new ResizeObserver(() => {
     if (!el.isConnected) return observer.disconnect();
     const next = size();

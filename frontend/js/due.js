@@ -3,9 +3,9 @@
 import { api } from './api.js';
 import { h } from './ui.js';
 
-export function dueCard() {
+export function dueCard(pending = api('/me/questionnaires/due')) {
   const card = h('section', { class: 'card due', hidden: true, 'aria-labelledby': 'due-h' });
-  api('/me/questionnaires/due').then((due) => {
+  pending.then((due) => {
     if (!due.length) return;
     card.append(h('h2', { id: 'due-h' }, due.length > 1 ? 'Short questionnaires' : 'A short questionnaire'),
       ...due.map((q) => h('div', { class: 'due-row' },

@@ -66,14 +66,18 @@ function bubble(message, { mine, otherName }) {
  */
 export function threadPanel({ path, isMine, otherName, label, checkRedFlags = false }) {
   const status = statusLine();
-  const list = h('ol', { class: 'thread', role: 'log', 'aria-live': 'polite', 'aria-label': label });
+  // The live log around the list, not on it: an <ol> given role="log" is no
+  // longer a list, and its items would be orphans (axe: listitem).
+  // Focusable, so the thread scrolls from the keyboard too (WCAG 2.1.1).
+  const list = h('ol', { class: 'thread', tabindex: '0' });
+  const log = h('div', { role: 'log', 'aria-live': 'polite', 'aria-label': label }, list);
   const advice = h('div', { class: 'advice' });
   const body = h('textarea', { name: 'body', id: `msg-${uuid().slice(0, 8)}`, rows: '3', maxlength: String(MAX), required: true });
   const count = h('p', { class: 'hint', 'aria-live': 'polite' }, `0 / ${MAX}`);
   const button = h('button', { type: 'submit' }, 'Send');
   const form = h('form', { class: 'msg-form', novalidate: true },
     h('label', { for: body.id }, 'Message'), body, count, status, button);
-  const panel = h('section', { class: 'card thread-card' }, list, advice, form);
+  const panel = h('section', { class: 'card thread-card' }, log, advice, form);
   let shown = [];
 
   async function draw() {

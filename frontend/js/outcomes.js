@@ -74,17 +74,25 @@ export async function myOutcomes() {
   return section;
 }
 
-/** Insights as plain sentences, or why there are none yet. */
-export function insightPanel(load) {
+/** Insights, or why there are none yet. For the patient (`plain`), each in plain
+ * words with its figures behind "How we worked this out"; for the therapist, the figures. */
+export function insightPanel(load, { plain = false } = {}) {
   const list = h('ul', { class: 'insights' }, h('li', { class: 'loading' }, 'Loading…'));
   const caution = h('p', { class: 'note', hidden: true }, `${CAUTION} Pain changes for many reasons; talk it over with your therapist.`);
   const panel = h('section', { class: 'card', 'aria-labelledby': 'insights-h' },
     h('h2', { id: 'insights-h' }, 'What went together with less pain'), caution, list);
+  // Each sentence ends with the caution; it is shown once, above the list.
+  const figures = (f) => f.sentence.replace(` ${CAUTION}`, '');
+  const item = (f) => (plain && f.plain
+    ? h('li', { class: 'insight' }, h('p', {}, f.plain), h('details', { class: 'how' },
+      h('summary', {}, 'How we worked this out'),
+      h('p', {}, figures(f)),
+      h('p', {}, 'We took the average of your daily pain scores on each side. Days or weeks without a pain entry are left out.')))
+    : h('li', { class: 'insight' }, figures(f)));
   load().then((found) => {
     caution.hidden = !found.length;
-    // Each sentence ends with the caution; it is shown once, above the list.
     list.replaceChildren(...(found.length
-      ? found.map((f) => h('li', { class: 'insight' }, f.sentence.replace(` ${CAUTION}`, '')))
+      ? found.map(item)
       : [h('li', {}, 'Not enough data yet. After about four weeks of pain entries and sessions, this shows how pain went on days after sessions and after each exercise.')]));
   }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
   return panel;

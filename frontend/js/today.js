@@ -15,6 +15,9 @@ export async function render(screen, params = {}) {
   }
   const status = statusLine();
   screen.append(heading('Today'), status);
+  // Asked for alongside today's sessions and awaited before drawing, so the card
+  // does not push the session cards down when it arrives (layout shift).
+  const due = api('/me/questionnaires/due').catch(() => []);
   let today;
   try {
     today = await api('/me/today');
@@ -24,7 +27,7 @@ export async function render(screen, params = {}) {
   }
   const waiting = new Set((await queued().catch(() => [])).map((item) => item.id));
   screen.querySelector('h1').after(h('p', { class: 'lead' }, formatDay(today.date)));
-  screen.append(dueCard());
+  screen.append(dueCard(Promise.resolve(await due)));
   for (const change of today.plan_changes || []) {
     screen.append(h('div', { class: 'card plan-change', role: 'status' },
       h('p', {}, h('strong', {}, 'Your plan changed'), ` · ${formatDay(change.applied_at.slice(0, 10))}`),

@@ -8,10 +8,17 @@ const REGIONS = [['low_back', 'Low back'], ['neck', 'Neck'], ['headache', 'Heada
 const RANGES = [7, 30, 90];
 
 export async function render(screen) {
-  const progress = h('div', { class: 'progress-slot' });
-  screen.append(heading('Trends'), progress, trendPanel((days) => api(`/me/trends?days=${days}`), 'your'));
-  api('/me/summary?days=28').then((summary) => progress.replaceChildren(progressCard(summary)), () => {});
-  screen.append(insightPanel(() => api('/me/insights')), await myOutcomes());
+  screen.append(heading('Trends'));
+  const summary = api('/me/summary?days=28').catch(() => null);
+  const panel = trendPanel((days) => api(`/me/trends?days=${days}`), 'your');
+  const insights = insightPanel(() => api('/me/insights'), { plain: true });
+  const outcomes = myOutcomes();
+  // Shown together once the progress card's figures and the chart are in, so
+  // nothing above the fold moves when they arrive (layout shift).
+  const progress = await summary;
+  await panel.ready;
+  screen.append(h('div', { class: 'progress-slot' }, progress ? progressCard(progress) : null), panel, insights);
+  screen.append(await outcomes);
 }
 
 /** The 7/30/90-day switch, the chart, its text summary and adherence. */
@@ -27,7 +34,7 @@ export function trendPanel(load, whose = 'your') {
   const panel = h('section', { class: 'card trends' },
     h('div', { class: 'segments', role: 'group', 'aria-label': 'Period' }, buttons),
     adherence, chart, summary, status,
-    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days. Triangles: pain during an exercise, not part of the day\'s average.'));
+    h('p', { class: 'hint' }, 'Dots: the day\'s average score, 0 = no pain, 10 = worst imaginable. Lines: the mean of the last 7 days. Triangles: pain during an exercise, not part of the day\'s average. Along the bottom, one circle for each day a session was due: filled = done, half = partly done, empty = missed.'));
 
   let latest = 0;
   async function show(days) {
@@ -46,12 +53,12 @@ export function trendPanel(load, whose = 'your') {
     adherence.replaceChildren(...adherenceText(data));
     summary.textContent = describe(data, days, whose);
     try {
-      await makeChart(chart, columns(data), marks(data));
+      await makeChart(chart, columns(data), marks(data), sessionMarks(data));
     } catch (error) {
       say(status, `${error.message} The summary above still holds the figures.`, 'error');
     }
   }
-  show(30);
+  panel.ready = show(30);
   return panel;
 }
 
@@ -61,8 +68,20 @@ export function columns(data) {
     x,
     ...REGIONS.map(([key]) => data.days.map((d) => d[key])),
     ...REGIONS.map(([key]) => data.rolling_7[key]),
-    data.days.map((d) => d.sessions_done),
   ];
+}
+
+/** Each day's sessions as one mark: all done, partly done (some, or a part), or
+ * missed (a past day's due session with nothing done); null when none was due. */
+export function sessionMarks(data) {
+  return data.days.map((d) => {
+    const done = d.sessions_done;
+    const partly = d.sessions_partly_done || 0;
+    if (!d.sessions_scheduled) return null;
+    if (done === d.sessions_scheduled) return 'done';
+    if (done || partly) return 'partly';
+    return d.date < data.to ? 'missed' : null;
+  });
 }
 
 /** Pain during an exercise, apart from the daily values: uPlot marks. */
@@ -95,6 +114,7 @@ function describe(data, days, whose) {
     const last7 = data.rolling_7[key].filter((v) => v != null).at(-1);
     return `${label}: average ${score(mean)}, from ${score(values[0])} on the first entry to ${score(values.at(-1))} on the last; 7-day mean now ${score(last7)}.`;
   });
-  const sessions = data.days.reduce((n, d) => n + d.sessions_done, 0);
-  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} Sessions done: ${sessions}.${exercisePainText(data)}`;
+  const count = (state) => sessionMarks(data).filter((s) => s === state).length;
+  const sessions = `Days with sessions done: ${count('done')}, partly done: ${count('partly')}, missed: ${count('missed')}.`;
+  return `Pain trends, ${whose === 'your' ? 'your' : `${whose}'s`} last ${days} days, from ${data.from} to ${data.to}, on a scale of 0 (no pain) to 10 (worst imaginable). ${parts.join(' ')} ${sessions}${exercisePainText(data)}`;
 }

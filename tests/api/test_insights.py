@@ -110,9 +110,15 @@ def test_pain_after_sessions_and_per_exercise_with_enough_data(
     assert (low_back["n_with"], low_back["n_without"]) == (12, 17)
     assert low_back["sentence"].startswith("On days after a session, low back pain")
     assert low_back["sentence"].endswith(insights.CAUTION)
+    assert low_back["plain"] == (
+        "On days after your exercises, your low back pain was lower by about 2 points."
+    )
     chin = found[("exercise", "neck", "test-chin-tuck")]
     assert (chin["n_with"], chin["mean_with"], chin["mean_without"]) == (6, 2.0, 4.0)
     assert "Test chin tuck" in chin["sentence"]
+    assert chin["plain"] == (
+        "On days after Test chin tuck, your neck pain was lower by about 2 points."
+    )
     bracing = found[("exercise", "low_back", "test-bracing")]
     assert bracing["difference"] == -2.0
     assert all(f["sentence"].endswith(insights.CAUTION) for f in found.values())
@@ -151,6 +157,10 @@ def test_weekly_adherence_against_the_weekly_change_in_pain(
     assert (neck["mean_with"], neck["mean_without"]) == (-1.5, 0.5)
     assert neck["difference"] == -2.0
     assert "at least 80% of sessions done" in neck["sentence"]
+    assert neck["plain"] == (
+        "In weeks when you did most of your sessions, your neck pain eased about 2 "
+        "points more than in other weeks."
+    )
 
 
 def test_the_therapist_sees_their_patients_insights(
@@ -166,3 +176,36 @@ def test_the_therapist_sees_their_patients_insights(
     assert response.status_code == 200
     assert response.json == mine(client, patient)
     assert response.json[0]["kind"] == "after_session"
+
+
+@pytest.mark.parametrize(
+    ("difference", "plain"),
+    [
+        (-1.2, "your neck pain was lower by about 1 point."),
+        (-0.6, "your neck pain was lower by about 1 point."),
+        (-0.4, "your neck pain was about the same as on other days."),
+        (0.0, "your neck pain was about the same as on other days."),
+        (0.4, "your neck pain was about the same as on other days."),
+        (1.5, "your neck pain was higher by about 2 points."),
+        (-3.4, "your neck pain was lower by about 3 points."),
+    ],
+)
+def test_the_plain_sentence_rounds_to_whole_points(difference, plain):
+    sentence = insights._plain_day("your exercises", "neck", difference)
+
+    assert sentence == f"On days after your exercises, {plain}"
+
+
+@pytest.mark.parametrize(
+    ("difference", "plain"),
+    [
+        (-2.0, "eased about 2 points more than in other weeks."),
+        (0.8, "eased about 1 point less than in other weeks."),
+        (0.2, "changed about as much as in other weeks."),
+    ],
+)
+def test_the_weekly_plain_sentence_says_which_way(difference, plain):
+    sentence = insights._plain_weekly("headache", difference)
+
+    weeks = "In weeks when you did most of your sessions"
+    assert sentence == f"{weeks}, your headache {plain}"

@@ -24,6 +24,13 @@ SCREENSHOTS = (
     else Path(tempfile.gettempdir()) / "kinetic-screenshots"
 )
 PHONE = {"width": 390, "height": 844}
+# axe-core (npm, a dev dependency of frontend/; KINETIC_AXE names another copy)
+# and the WCAG 2.2 AA rule tags.
+AXE = Path(
+    os.environ.get("KINETIC_AXE")
+    or Path(__file__).resolve().parents[2] / "frontend/node_modules/axe-core/axe.min.js"
+)
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DEMO = {
     "therapist": ("therapist@demo.kinetic", "demo-therapist"),
     "patient": ("patient@demo.kinetic", "demo-patient"),
@@ -164,3 +171,25 @@ def no_developer_words(page) -> None:
     the library and the editors speak of exercises, programs, doses and sources."""
     text = page.locator("main").inner_text()
     assert not DEVELOPER_WORDS.search(text), DEVELOPER_WORDS.findall(text)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now, one line each
+    (rule, impact, element, what to fix). The script is evaluated over the
+    DevTools protocol, so the app's Content-Security-Policy does not block it."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed ({AXE}): run `cd frontend && npm ci`")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text() + "\n;0")
+    found = page.evaluate(
+        """async (tags) => {
+          const only = {runOnly: {type: 'tag', values: tags}};
+          const result = await axe.run(document, only);
+          return result.violations.flatMap((v) => v.nodes.map((n) => {
+            const why = n.failureSummary.replace(/\\s+/g, ' ');
+            return `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${why}`;
+          }));
+        }""",
+        WCAG_AA,
+    )
+    return found

@@ -138,4 +138,13 @@ class InsightSchema(Schema):
     mean_with = fields.Float(required=True)
     mean_without = fields.Float(required=True)
     difference = fields.Float(required=True)
-    sentence = fields.Str(required=True)
+    sentence = fields.Str(
+        required=True, metadata={"description": "the figures, for the therapist"}
+    )
+    plain = fields.Str(
+        required=True,
+        metadata={
+            "description": "the same finding in plain words, for the patient: "
+            '"On days after your exercises, your neck pain was lower by about 1 point."'
+        },
+    )

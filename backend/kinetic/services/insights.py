@@ -37,6 +37,24 @@ REGION_WORDS = {
     "neck": "neck pain",
     "headache": "headache",
 }
+# The patient's sentence rounds the difference to whole points ("about 1 point"):
+# below half a point it says "about the same". A wording choice, not a clinical
+# judgement (the clinical picture's meaningful change is in programs/picture.yaml).
+SAME_BELOW = 0.5
+
+
+def _points(difference: float) -> str:
+    whole = max(1, int(abs(difference) + 0.5))
+    return f"about {whole} {'point' if whole == 1 else 'points'}"
+
+
+def _plain_day(after: str, region: str, difference: float) -> str:
+    """The patient's sentence for pain on the days after something."""
+    pain = f"your {REGION_WORDS[region]}"
+    if abs(difference) < SAME_BELOW:
+        return f"On days after {after}, {pain} was about the same as on other days."
+    way = "lower" if difference < 0 else "higher"
+    return f"On days after {after}, {pain} was {way} by {_points(difference)}."
 
 
 def _mean(values: list[float]) -> float:
@@ -79,6 +97,7 @@ def _after_sessions(pain, done_days) -> Iterable[dict]:
             f"{found['mean_with']} ({found['n_with']} days); on other days "
             f"{found['mean_without']} ({found['n_without']} days). {CAUTION}"
         )
+        found["plain"] = _plain_day("your exercises", region, found["difference"])
         yield found
 
 
@@ -111,7 +130,18 @@ def _weekly(pain, counts, today: date) -> Iterable[dict]:
             f"from the week before ({found['n_with']} weeks); in other weeks by "
             f"{found['mean_without']:+} ({found['n_without']} weeks). {CAUTION}"
         )
+        found["plain"] = _plain_weekly(region, found["difference"])
         yield found
+
+
+def _plain_weekly(region: str, difference: float) -> str:
+    """The patient's sentence for weeks with most sessions done against the rest."""
+    weeks = "In weeks when you did most of your sessions"
+    pain = f"your {REGION_WORDS[region]}"
+    if abs(difference) < SAME_BELOW:
+        return f"{weeks}, {pain} changed about as much as in other weeks."
+    way = "more" if difference < 0 else "less"
+    return f"{weeks}, {pain} eased {_points(difference)} {way} than in other weeks."
 
 
 def _by_exercise(pain, sessions) -> Iterable[dict]:
@@ -139,6 +169,7 @@ def _by_exercise(pain, sessions) -> Iterable[dict]:
                 f"{found['mean_with']} ({found['n_with']} days); on other days "
                 f"{found['mean_without']} ({found['n_without']} days). {CAUTION}"
             )
+            found["plain"] = _plain_day(name, region, found["difference"])
             yield found
 
 
