@@ -84,7 +84,7 @@ function deleteCard(user) {
   const confirm = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': 'delete-confirm-title' },
     h('p', { id: 'delete-confirm-title' }, h('strong', {}, 'Delete your account for good?'), ' This erases, at once and for good:'),
     h('ul', {}, ERASED.map((text) => h('li', {}, text))),
-    h('p', {}, `What ${therapist} sees: you disappear from their list of patients, with everything above. They are not sent a message about it, so you may want to write to them first. To keep a copy, download your data before you delete.`),
+    h('p', {}, `What ${therapist} sees: you disappear from their list of patients, with everything above. They are told that you deleted your account (your name and the day, nothing else), so you may want to write to them first. To keep a copy, download your data before you delete.`),
     h('div', { class: 'actions' }, yes,
       h('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, 'Cancel, keep my account')));
   ask.addEventListener('click', () => {

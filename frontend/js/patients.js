@@ -9,6 +9,9 @@ export async function render(screen) {
     h('div', { class: 'title-row' }, heading('Patients'), h('a', { class: 'button', href: '#/invite' }, 'Invite patient')),
     status,
   );
+  const notices = h('div');
+  screen.append(notices);
+  drawNotices(notices);
   let patients;
   try {
     patients = await api('/patients');
@@ -38,4 +41,21 @@ export async function render(screen) {
     h('thead', {}, h('tr', {},
       ['Patient', 'Low back', 'Neck', 'Headache', 'Adherence, 7 days', 'Open alerts', 'Unread messages'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, patients.map(row)))));
+}
+
+/** Notices for the therapist from the last 30 days: a patient who deleted their
+ * account (only their name and the day are kept). */
+async function drawNotices(box) {
+  let items;
+  try {
+    items = await api('/me/notifications?limit=20');
+  } catch {
+    return; // the list of patients is what matters here
+  }
+  const since = Date.now() - 30 * 24 * 3600 * 1000;
+  const recent = items.filter((n) => n.kind === 'account_gone' && Date.parse(n.created_at) >= since);
+  if (!recent.length) return;
+  box.replaceChildren(h('section', { class: 'card notices', 'aria-labelledby': 'notices-h' },
+    h('h2', { id: 'notices-h' }, 'Recent changes'),
+    h('ul', { class: 'plain' }, recent.map((n) => h('li', {}, n.body)))));
 }

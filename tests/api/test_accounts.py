@@ -1,6 +1,8 @@
 """Accounts: sign-up with and without invites, sign-in and its throttle, tokens,
 the caller's own profile, export, erasure and invites."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, or_, select
 
@@ -962,3 +964,27 @@ def test_failed_logins_are_also_limited_per_address(app, client, monkeypatch):
         f"{API}/auth/login", json={"email": "other@example.org", "password": "x"}
     )
     assert_error(blocked, 429)
+
+
+def test_the_therapist_is_told_a_patient_deleted_their_account(
+    client, clock, make_therapist, make_patient
+):
+    clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
+    therapist, stranger = make_therapist(), make_therapist()
+    patient = make_patient(therapist)
+    assert client.get(f"{API}/me/notifications", headers=therapist.headers).json == []
+
+    name = me(client, patient.token).json["name"]
+    assert client.delete(f"{API}/me", headers=patient.headers).status_code == 204
+
+    told = client.get(f"{API}/me/notifications", headers=therapist.headers)
+    assert told.status_code == 200
+    (notice,) = told.json
+    assert notice["kind"] == "account_gone"
+    assert notice["title"] == "A patient deleted their account"
+    assert notice["body"] == (
+        f"{name} deleted their account on 2026-12-05; "
+        "their records were erased with it."
+    )
+    assert patient.email not in str(notice)
+    assert client.get(f"{API}/me/notifications", headers=stranger.headers).json == []

@@ -323,7 +323,7 @@ MATRIX = [
         PATIENT,
         body={"enabled": True, "time": "07:30"},
     ),
-    Route("GET", "/api/v1/me/notifications", PATIENT),
+    Route("GET", "/api/v1/me/notifications", ANY),
     Route("GET", "/api/v1/me/questionnaires/due", PATIENT),
     Route("GET", "/api/v1/me/questionnaire-responses", PATIENT),
     Route(

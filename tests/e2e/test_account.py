@@ -148,7 +148,9 @@ def test_a_patient_edits_the_profile_downloads_the_data_and_deletes_the_account(
     expect(confirm).to_contain_text(
         f"What {therapist} sees: you disappear from their list of patients"
     )
-    expect(confirm).to_contain_text("They are not sent a message about it")
+    expect(confirm).to_contain_text(
+        "They are told that you deleted your account (your name and the day"
+    )
     confirm.get_by_role(
         "button", name="Yes, delete everything"
     ).scroll_into_view_if_needed()
@@ -170,6 +172,12 @@ def test_a_patient_edits_the_profile_downloads_the_data_and_deletes_the_account(
     assert refused.value.code == 401
     wide.reload()
     expect(wide.get_by_role("button", name="Sign in")).to_be_visible()
+
+    # The therapist is told, on their list of patients: the name and the day.
+    desk = desktop.new_page()
+    sign_in(desk, *DEMO["therapist"])
+    notices = desk.get_by_role("region", name="Recent changes")
+    expect(notices).to_contain_text(f"{me['name']} deleted their account on")
 
 
 def test_a_patient_gives_details_for_health_records(phone, live_server, new_patient):

@@ -82,9 +82,10 @@ class MyPushSubscriptions(MethodView):
 
 @blp.route("/me/notifications")
 @blp.doc(operationId="me_notifications_list")
-@patient_only
+@login_required(blp)
 @blp.arguments(NotificationArgsSchema, location="query")
 @blp.response(200, NotificationSchema(many=True))
 def my_notifications(args):
-    """In-app copies of reminders and messages, newest first."""
+    """In-app copies of reminders and messages, newest first; a therapist's are
+    notices such as a patient who deleted their account."""
     return reminders.notifications_of(current_user(), args["limit"])

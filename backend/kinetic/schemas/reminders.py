@@ -92,7 +92,12 @@ class PublicKeySchema(Schema):
 
 class NotificationSchema(Schema):
     id = fields.Int()
-    kind = fields.Str(metadata={"description": "`reminder` or `message`"})
+    kind = fields.Str(
+        metadata={
+            "description": "`reminder`, `message` or `advice` (a patient's); "
+            "`account_gone` (a therapist's: a patient deleted their account)"
+        }
+    )
     title = fields.Str()
     body = fields.Str()
     url = fields.Str()

@@ -75,8 +75,21 @@ def export_user(user: User) -> dict:
 
 def erase_patient(patient: User) -> None:
     """Deletes every record of the patient explicitly, so erasure does not depend on
-    the database enforcing ON DELETE rules."""
+    the database enforcing ON DELETE rules. The therapist is told, in their in-app
+    notices, the name and the date only: nothing of the record is kept."""
     pid = patient.id
+    if patient.therapist_id is not None:
+        day = now().date().isoformat()
+        db.session.add(
+            Notification(
+                user_id=patient.therapist_id,
+                kind="account_gone",
+                title="A patient deleted their account",
+                body=f"{patient.name[:200]} deleted their account on {day}; "
+                "their records were erased with it.",
+                url="/#/patients",
+            )
+        )
     db.session.execute(
         update(Invite)
         .where(Invite.used_by_id == pid)
