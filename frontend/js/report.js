@@ -75,7 +75,12 @@ export async function render(screen, { id, from, to, paper = 'a4' }) {
       name = report.patient.name;
       holder.replaceChildren(documentOf(report, size.value));
       say(status, '');
-      history.replaceState(null, '', `#/patients/${id}/report?${query()}&paper=${size.value}`);
+      // Keep the dates in the address, unless the therapist has already moved on
+      // to another screen while the report loaded.
+      const here = `#/patients/${id}/report`;
+      if (location.hash === here || location.hash.startsWith(`${here}?`)) {
+        history.replaceState(null, '', `${here}?${query()}&paper=${size.value}`);
+      }
     } catch (error) {
       say(status, error.errors?.to ? `To: ${error.errors.to.join(' ')}` : error.message, 'error');
     }
