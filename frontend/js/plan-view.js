@@ -42,7 +42,8 @@ export const doseLine = (ex) => dosage(ex);
 /** Scheduled, done and skipped per exercise over the last 14 or 30 days. */
 export function exerciseAdherence(patientId) {
   const status = statusLine();
-  const table = h('div', { class: 'table-wrap' });
+  // Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it too.
+  const table = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Exercises done and skipped' });
   const buttons = [14, 30].map((days) => h('button', { type: 'button', class: 'seg', 'aria-pressed': 'false', 'data-days': String(days) }, `${days} days`));
   const show = async (days) => {
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.days === String(days)));

@@ -12,7 +12,7 @@ const formatLong = (day) => longDay.format(new Date(`${day}T12:00:00`));
 const BLOCKS = {
   text: (b) => h('p', {}, b.text),
   figures: (b) => h('dl', { class: 'figures' }, b.figures.map((f) => h('div', {}, h('dt', {}, f.label), h('dd', {}, f.value)))),
-  table: (b) => h('div', { class: 'table-wrap' }, h('table', { class: 'report-table' },
+  table: (b) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `Table: ${b.columns.join(', ')}` }, h('table', { class: 'report-table' },
     h('thead', {}, h('tr', {}, b.columns.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, b.rows.map((row) => h('tr', {}, row.map((cell, i) => h('td', {
       'data-label': b.columns[i], class: String(cell).length > 28 ? 'long' : null,

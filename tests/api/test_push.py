@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kinetic import create_app
 from kinetic.config import Config
@@ -313,5 +313,7 @@ def test_erasure_removes_phones_and_notifications(app, client, make_patient):
         assert db.session.get(User, patient.id) is None
         owners = db.session.scalars(select(PushSubscription.user_id)).all()
         assert owners == [other.id]
-        left = db.session.scalar(select(func.count()).select_from(Notification))
-        assert left == 1
+        left = db.session.execute(select(Notification.user_id, Notification.kind)).all()
+        # The other patient's, and their therapist's notice of the deletion.
+        assert sorted(kind for _, kind in left) == ["account_gone", "message"]
+        assert [user for user, kind in left if kind == "message"] == [other.id]
