@@ -78,15 +78,27 @@ def call(base: str, method: str, path: str, body=None, token=None):
         return json.load(response) if response.status != 204 else None
 
 
+def therapist_token(base: str) -> str:
+    """A fresh token of the demo therapist."""
+    email, password = DEMO["therapist"]
+    credentials = {"email": email, "password": password}
+    return call(base, "POST", "/auth/login", credentials)["token"]
+
+
+def ask_peg3(base: str, patient: dict) -> None:
+    """The demo therapist asks the patient to answer PEG-3 every week (due now)."""
+    body = {"questionnaire": "peg-3", "every_days": 7}
+    path = f"/patients/{patient['id']}/questionnaires"
+    call(base, "POST", path, body, therapist_token(base))
+
+
 @pytest.fixture
 def new_patient(live_server):
     """Makes a new patient of the demo therapist with a program on every day,
     starting today; returns the user with its password and token."""
 
     def make(name: str, program: str = "neck-headache-relief") -> dict:
-        email, password = DEMO["therapist"]
-        credentials = {"email": email, "password": password}
-        therapist = call(live_server, "POST", "/auth/login", credentials)["token"]
+        therapist = therapist_token(live_server)
         code = call(live_server, "POST", "/invites", {}, therapist)["code"]
         password = f"pw-{uuid.uuid4().hex}"
         account = call(

@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, axe_violations, call, open_section, sign_in
+from conftest import (
+    DEMO,
+    ask_peg3,
+    axe_violations,
+    call,
+    open_section,
+    sign_in,
+)
 
 PROGRAM = "forward-head-posture-correction"  # three exercises, 2 sets each
 
@@ -41,12 +48,6 @@ def visit(page, hash_: str, name: str, found: dict) -> None:
     check(page, hash_, found)
 
 
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    login = {"email": email, "password": password}
-    return call(base, "POST", "/auth/login", login)["token"]
-
-
 def test_every_patient_screen_has_no_violations(phone, live_server, new_patient):
     found: dict[str, list[str]] = {}
     page = phone.new_page()
@@ -66,13 +67,7 @@ def test_every_patient_screen_has_no_violations(phone, live_server, new_patient)
         visit(page, hash_, name, found)
 
     patient = new_patient("Quinn Questions")
-    call(
-        live_server,
-        "POST",
-        f"/patients/{patient['id']}/questionnaires",
-        {"questionnaire": "peg-3", "every_days": 7},
-        therapist_token(live_server),
-    )
+    ask_peg3(live_server, patient)
     fresh = phone.new_page()
     fresh.goto("/")
     fresh.evaluate("localStorage.clear()")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, call, screenshot, sign_in, therapist_token
 
 
 def test_the_invite_fills_in_the_form_and_a_welcome_names_the_therapist(
@@ -69,10 +69,3 @@ def test_the_invite_fills_in_the_form_and_a_welcome_names_the_therapist(
     other.get_by_role("button", name="Create account").click()
     expect(other.get_by_role("heading", name="Welcome, Desk Top")).to_be_visible()
     screenshot(other, "enrol-welcome-1280")
-
-
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    return call(base, "POST", "/auth/login", {"email": email, "password": password})[
-        "token"
-    ]

@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, sign_in
+from conftest import DEMO, call, sign_in, therapist_token
 
 # For each tile: whether it holds the thumbnail SVG, how many shapes are drawn in
 # it, its size on screen, and whether it is hidden from screen readers.
@@ -79,13 +79,6 @@ def add_to_first_phase(base: str, token: str, patient: dict, exercise: dict) -> 
     rx["phases"][0]["exercises"].append({"exercise": exercise["slug"], "sets": 1})
     call(base, "PUT", path, rx, token)
     return plans[0]["id"]
-
-
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    return call(base, "POST", "/auth/login", {"email": email, "password": password})[
-        "token"
-    ]
 
 
 def test_the_patient_sees_a_still_beside_each_exercise_on_today(

@@ -8,17 +8,13 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import call, screenshot, sign_in, therapist_token
 
 SHOWN = ["chin-tuck", "glute-bridge", "bird-dog", "side-lying-clam"]
 
 
-def a_plan_of(live_server, slugs: list[str]) -> dict:
+def a_plan_of(live_server, new_patient, slugs: list[str]) -> dict:
     """A patient of the demo therapist whose plan today holds these exercises."""
-    email, password = DEMO["therapist"]
-    therapist = call(
-        live_server, "POST", "/auth/login", {"email": email, "password": password}
-    )["token"]
     slug = f"figures-{uuid.uuid4().hex[:6]}"
     program = {
         "slug": slug,
@@ -36,28 +32,8 @@ def a_plan_of(live_server, slugs: list[str]) -> dict:
             }
         ],
     }
-    call(live_server, "POST", "/programs", program, therapist)
-    code = call(live_server, "POST", "/invites", {}, therapist)["code"]
-    password = f"pw-{uuid.uuid4().hex}"
-    account = call(
-        live_server,
-        "POST",
-        "/auth/register",
-        {
-            "email": f"fig-{uuid.uuid4().hex[:8]}@example.org",
-            "password": password,
-            "name": "Figure Patient",
-            "invite_code": code,
-        },
-    )
-    call(
-        live_server,
-        "POST",
-        f"/patients/{account['user']['id']}/assignments",
-        {"program": slug, "days_of_week": list(range(7))},
-        therapist,
-    )
-    return {**account["user"], "password": password, "token": account["token"]}
+    call(live_server, "POST", "/programs", program, therapist_token(live_server))
+    return new_patient("Figure Patient", slug)
 
 
 FIGURE_FACTS = """(svg) => {
@@ -78,8 +54,10 @@ FIGURE_FACTS = """(svg) => {
 }"""
 
 
-def test_the_key_figures_are_framed_ghosted_and_arrowed_on_a_phone(phone, live_server):
-    patient = a_plan_of(live_server, SHOWN)
+def test_the_key_figures_are_framed_ghosted_and_arrowed_on_a_phone(
+    phone, live_server, new_patient
+):
+    patient = a_plan_of(live_server, new_patient, SHOWN)
     (session,) = call(live_server, "GET", "/me/today", token=patient["token"])[
         "sessions"
     ]

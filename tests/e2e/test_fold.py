@@ -4,16 +4,9 @@ confirm button and Start) and the questionnaire's Send answers."""
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, PHONE, call, screenshot, sign_in
+from conftest import PHONE, ask_peg3, call, screenshot, sign_in
 
 PROGRAM = "forward-head-posture-correction"  # its first exercise has cautions
-
-
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    return call(base, "POST", "/auth/login", {"email": email, "password": password})[
-        "token"
-    ]
 
 
 def assert_on_first_screen(page, locator) -> None:
@@ -83,13 +76,7 @@ def test_the_questionnaires_send_button_is_on_the_first_screen(
     phone, desktop, live_server, new_patient
 ):
     patient = new_patient("Fold Questions")
-    call(
-        live_server,
-        "POST",
-        f"/patients/{patient['id']}/questionnaires",
-        {"questionnaire": "peg-3", "every_days": 7},
-        therapist_token(live_server),
-    )
+    ask_peg3(live_server, patient)
     page = phone.new_page()
     sign_in(page, patient["email"], patient["password"])
     page.locator("section.due").get_by_role("link", name="Answer PEG-3").click()

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import DEMO, ask_peg3, screenshot, sign_in
 
 WATCH_SHIFTS = """
 window.__shifts = [];
@@ -68,18 +68,8 @@ def shifts_on_load(page, loaded) -> float:
 
 def test_today_loads_without_shifting(browser, live_server, new_patient):
     patient = new_patient("Stella Still")
-    email, password = DEMO["therapist"]
-    therapist = call(
-        live_server, "POST", "/auth/login", {"email": email, "password": password}
-    )["token"]
     # A questionnaire due: its card arrives from its own request.
-    call(
-        live_server,
-        "POST",
-        f"/patients/{patient['id']}/questionnaires",
-        {"questionnaire": "peg-3", "every_days": 7},
-        therapist,
-    )
+    ask_peg3(live_server, patient)
     with throttled_phone(browser, live_server) as page:
         sign_in(page, patient["email"], patient["password"])
         expect(page.locator("section.due")).to_be_visible()

@@ -3,14 +3,15 @@ it on a phone and sees the score; both see scores over time and insights."""
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, open_section, screenshot, sign_in
-
-
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    return call(base, "POST", "/auth/login", {"email": email, "password": password})[
-        "token"
-    ]
+from conftest import (
+    DEMO,
+    ask_peg3,
+    call,
+    open_section,
+    screenshot,
+    sign_in,
+    therapist_token,
+)
 
 
 def test_the_therapist_schedules_an_instrument(desktop, live_server, new_patient):
@@ -69,13 +70,7 @@ def test_a_patient_answers_peg3_on_a_phone_and_sees_the_score(
     phone, live_server, new_patient
 ):
     patient = new_patient("Pia Phone")
-    call(
-        live_server,
-        "POST",
-        f"/patients/{patient['id']}/questionnaires",
-        {"questionnaire": "peg-3", "every_days": 7},
-        therapist_token(live_server),
-    )
+    ask_peg3(live_server, patient)
     page = phone.new_page()
     sign_in(page, patient["email"], patient["password"])
 

@@ -6,16 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, call, screenshot, sign_in
+from conftest import ask_peg3, call, screenshot, sign_in
 
 PROGRAM = "forward-head-posture-correction"  # three exercises
-
-
-def therapist_token(base: str) -> str:
-    email, password = DEMO["therapist"]
-    return call(base, "POST", "/auth/login", {"email": email, "password": password})[
-        "token"
-    ]
 
 
 def test_the_end_of_a_session_says_what_was_done_and_when_the_next_is(
@@ -98,13 +91,7 @@ def test_a_full_session_ends_with_a_kind_word_and_no_pain(
 
 def test_the_questionnaire_result_leads_back_to_today(phone, live_server, new_patient):
     patient = new_patient("Quentin Back")
-    call(
-        live_server,
-        "POST",
-        f"/patients/{patient['id']}/questionnaires",
-        {"questionnaire": "peg-3", "every_days": 7},
-        therapist_token(live_server),
-    )
+    ask_peg3(live_server, patient)
     page = phone.new_page()
     sign_in(page, patient["email"], patient["password"])
     page.locator("section.due").get_by_role("link", name="Answer PEG-3").click()
