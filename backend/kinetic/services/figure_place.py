@@ -305,7 +305,7 @@ class Placer:
         if self.fam == "top":
             return Frame(body.top_points(angles), angles, [])
         if self.fam == "lying":
-            pillow = 4.0 if "pillow" in self.props else 0.0
+            pillow = PILLOW if "pillow" in self.props else 0.0
             knees = 6.0 if "knee_pillow" in self.props else 0.0
             pts, heights = body.lying_points(angles, pillow, knees)
             return Frame(pts, angles, contacts, heights)

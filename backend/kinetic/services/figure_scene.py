@@ -23,6 +23,7 @@ from kinetic.services import figure_body as body
 from kinetic.services.figure_body import Points, model
 from kinetic.services.figure_place import (
     LYING_CONTACTS,
+    PILLOW,
     TOLERANCE,
     Frame,
     Placer,
@@ -32,6 +33,8 @@ from kinetic.services.figure_place import (
 from kinetic.services.figure_shapes import extents, named_extents
 
 STEPS = 6  # in-between frames drawn (and checked) per step of the movement
+# Side-lying: how high above its support each contact's bone line sits.
+LYING_HEIGHTS = {point: height for point, _, height in LYING_CONTACTS}
 VISIBLE = 0.06  # the smallest movement seen at phone size, as a share of the frame
 CLOSEUPS = {
     "side": {
@@ -197,8 +200,8 @@ def _frame_problems(
     pts = frame.points
     for point, support in frame.contacts:
         if frame.heights is not None:
-            height = {p: h for p, _, h in LYING_CONTACTS}.get(point, 0.0)
-            level = 4.0 if support == "pillow" else 0.0
+            height = LYING_HEIGHTS.get(point, 0.0)
+            level = PILLOW if support == "pillow" else 0.0
             gap = frame.heights[point] - height - level
         else:
             gap = placer.gap(pts, point, support)
