@@ -375,11 +375,14 @@ class Player {
   outcome(exercise) {
     const result = this.state.results[exercise.slug];
     const started = result && (result.sets_done || result.reps_done || result.seconds);
-    if (!started || result.skipped) return { full: false, text: 'skipped' };
+    // Stopped with "Stop: this hurts" reads as that, not as skipped, so the list
+    // agrees with the pain line under it.
+    const ended = result?.hurt != null ? 'stopped: it hurt' : 'stopped early';
+    if (!started || result.skipped) return { full: false, text: result?.hurt != null ? ended : 'skipped' };
     const sets = shape(exercise.dosage).sets;
     const done = result.sets_done;
     if (done >= sets) return { full: true, text: `${done} ${done === 1 ? 'set' : 'sets'}` };
-    return { full: false, text: `${done} of ${sets} sets · stopped early` };
+    return { full: false, text: `${done} of ${sets} sets · ${ended}` };
   }
 
   /** "All 6 exercises done" or "4 of 6 exercises done". */
@@ -476,8 +479,10 @@ class Player {
           h('p', {}, `${tally.text}. ${this.minutes()}.`),
           h('ul', { class: 'done-list' }, this.exercises.map((e) => h('li', {}, h('span', {}, e.name), h('span', { class: 'when' }, this.outcome(e).text)))),
           this.painLine(),
-          next),
-        h('p', {}, h('a', { class: 'button', href: '#/today' }, 'Back to Today')));
+          next,
+          // Kept at the bottom of the screen while the summary is read: the way
+          // out is never below the fold.
+          h('div', { class: 'action-bar' }, h('a', { class: 'button', href: '#/today' }, 'Back to Today'))));
       this.focusTop();
       this.showNext(next);
     } catch (error) {

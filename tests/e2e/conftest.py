@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from kinetic import testing
 
@@ -83,6 +83,15 @@ def therapist_token(base: str) -> str:
     email, password = DEMO["therapist"]
     credentials = {"email": email, "password": password}
     return call(base, "POST", "/auth/login", credentials)["token"]
+
+
+def assert_on_first_screen(page, locator) -> None:
+    """The control is inside the viewport, and the page was not scrolled to it."""
+    expect(locator).to_be_visible()
+    assert page.evaluate("scrollY") == 0
+    box = locator.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
 
 
 def ask_peg3(base: str, patient: dict) -> None:

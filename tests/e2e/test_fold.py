@@ -4,18 +4,9 @@ confirm button and Start) and the questionnaire's Send answers."""
 
 from playwright.sync_api import expect
 
-from conftest import PHONE, ask_peg3, call, screenshot, sign_in
+from conftest import PHONE, ask_peg3, assert_on_first_screen, call, screenshot, sign_in
 
 PROGRAM = "forward-head-posture-correction"  # its first exercise has cautions
-
-
-def assert_on_first_screen(page, locator) -> None:
-    """The control is inside the viewport, and the page was not scrolled to it."""
-    expect(locator).to_be_visible()
-    assert page.evaluate("scrollY") == 0
-    box = locator.bounding_box()
-    assert box is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
 
 
 def test_log_pain_save_is_on_the_first_screen(phone, desktop, live_server, new_patient):

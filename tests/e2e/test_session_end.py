@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import ask_peg3, call, screenshot, sign_in
+from conftest import ask_peg3, assert_on_first_screen, call, screenshot, sign_in
 
 PROGRAM = "forward-head-posture-correction"  # three exercises
 
@@ -44,7 +44,12 @@ def test_the_end_of_a_session_says_what_was_done_and_when_the_next_is(
     expect(summary).to_contain_text(
         "0 of 3 exercises done. Under a minute of exercise."
     )
-    expect(summary.locator(".done-list li")).to_have_count(3)
+    rows = summary.locator(".done-list li")
+    expect(rows).to_have_count(3)
+    # The exercise stopped for pain says so; the two never started were skipped.
+    expect(rows.nth(0)).to_contain_text("stopped: it hurt")
+    expect(rows.nth(1)).to_contain_text("skipped")
+    expect(rows.nth(2)).to_contain_text("skipped")
     expect(summary).to_contain_text(
         f"Pain you reported: {first['name']} 6/10 (you stopped it)."
     )
@@ -52,6 +57,8 @@ def test_the_end_of_a_session_says_what_was_done_and_when_the_next_is(
         "Your next session: tomorrow (Forward head posture correction)."
     )
     screenshot(page, "session-end-390")
+    # The way out is on the first screen, not under the summary.
+    assert_on_first_screen(page, page.get_by_role("link", name="Back to Today"))
     page.get_by_role("link", name="Back to Today").click()
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
 
