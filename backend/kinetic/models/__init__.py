@@ -1,4 +1,12 @@
 from kinetic.models.alerts import Alert
+from kinetic.models.clinics import (
+    ACCESS_KINDS,
+    MEMBER_ROLES,
+    AccessLogEntry,
+    CareTeamMember,
+    Clinic,
+    ClinicMember,
+)
 from kinetic.models.diary import REGIONS, PainEntry
 from kinetic.models.library import Exercise, Program, ProgramVersion
 from kinetic.models.messages import CalendarFeed, Message
@@ -20,6 +28,12 @@ from kinetic.models.reminders import (
 from kinetic.models.users import AuthToken, Invite, User
 
 __all__ = [
+    "ACCESS_KINDS",
+    "MEMBER_ROLES",
+    "AccessLogEntry",
+    "CareTeamMember",
+    "Clinic",
+    "ClinicMember",
     "REGIONS",
     "Alert",
     "Assignment",

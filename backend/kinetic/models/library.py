@@ -9,8 +9,15 @@ from kinetic.models.types import UTCDateTime, utcnow
 
 
 def _owner() -> Mapped[int | None]:
-    """None for the library (the files in programs/), else the therapist's id."""
+    """None for the library (the files in programs/), else the therapist's id: the
+    author of a clinic's item, the owner of their own."""
     return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+def _clinic() -> Mapped[int | None]:
+    """The clinic whose shared library holds the item; None for the files and a
+    therapist's own."""
+    return mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
 
 
 class Exercise(db.Model):
@@ -21,6 +28,7 @@ class Exercise(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = _owner()
+    clinic_id: Mapped[int | None] = _clinic()
     slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(40), index=True)
@@ -38,6 +46,7 @@ class Program(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = _owner()
+    clinic_id: Mapped[int | None] = _clinic()
     slug: Mapped[str] = mapped_column(String(80))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     current_version_id: Mapped[int | None] = mapped_column(

@@ -63,6 +63,14 @@ class Invite(db.Model):
     therapist_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # "patient" (joins as the inviting therapist's patient) or "therapist" (joins
+    # the clinic `clinic_id` as a therapist).
+    role: Mapped[str] = mapped_column(
+        String(16), default="patient", server_default="patient"
+    )
+    clinic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinics.id", ondelete="CASCADE"), index=True
+    )
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))

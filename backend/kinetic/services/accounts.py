@@ -74,6 +74,10 @@ def register(data: dict, operator: bool = False) -> User:
     _insert_account(user, operator)
     if invite is not None:
         invite.used_by_id = user.id
+    if role == "therapist":
+        from kinetic.services.clinics import start_clinic
+
+        start_clinic(user)
     db.session.flush()
     return user
 

@@ -5,6 +5,7 @@ from sqlalchemy import case, select
 from kinetic.extensions import db
 from kinetic.models import Alert, User
 from kinetic.services.clock import now
+from kinetic.services.patients import on_care_team
 from kinetic.services.safety import REGION_NAMES
 
 
@@ -14,7 +15,7 @@ def alerts_of(
     query = (
         select(Alert)
         .join(User, User.id == Alert.patient_id)
-        .where(User.therapist_id == therapist.id, User.role == "patient")
+        .where(on_care_team(therapist.id))
         .order_by(
             case((Alert.status == "open", 0), else_=1),
             Alert.created_at.desc(),
@@ -33,7 +34,7 @@ def alert_of(therapist: User, alert_id: int) -> Alert | None:
     return db.session.scalar(
         select(Alert)
         .join(User, User.id == Alert.patient_id)
-        .where(Alert.id == alert_id, User.therapist_id == therapist.id)
+        .where(Alert.id == alert_id, on_care_team(therapist.id))
     )
 
 

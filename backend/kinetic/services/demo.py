@@ -20,6 +20,7 @@ from kinetic.models.plans import COMPLETED_STATUSES, session_exercises
 from kinetic.schemas.program_files import OwnProgramFileSchema
 from kinetic.services import (
     accounts,
+    clinics,
     own_library,
     plans,
     prescriptions,
@@ -314,6 +315,7 @@ def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     if accounts.find_user_by_email(THERAPIST[0]):
         return credentials, False
     therapist = _user(*THERAPIST, "Dr Demo Therapist", "therapist")
+    clinics.start_clinic(therapist, "Demo Physio Clinic")
     patient = _user(*PATIENT, "Pat Demo", "patient")
     patient.therapist_id = therapist.id
     rng = random.Random(20261121)

@@ -13,6 +13,7 @@ from kinetic.models import Message, Notification, User
 from kinetic.services import client_ids, push, safety
 from kinetic.services.accounts import AccountError
 from kinetic.services.clock import now
+from kinetic.services.patients import on_care_team
 
 SENTENCE_END = re.compile(r"[.!?;\n]+")
 WORD = re.compile(r"[a-z0-9']+")
@@ -99,7 +100,7 @@ def message_for(user: User, message_id: int) -> Message | None:
     if user.role == "patient":
         query = query.where(Message.patient_id == user.id)
     else:
-        query = query.where(User.therapist_id == user.id)
+        query = query.where(on_care_team(user.id))
     return db.session.scalar(query)
 
 

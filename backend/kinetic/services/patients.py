@@ -1,15 +1,26 @@
 """Which patients a therapist may see."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, User
+from kinetic.models import Assignment, CareTeamMember, User
 from kinetic.models.plans import without_program_content
 
 
-def _own(therapist_id):
-    """The rule: a therapist sees the patients who joined through their invites."""
-    return (User.therapist_id == therapist_id) & (User.role == "patient")
+def on_care_team(therapist_id):
+    """The rule: a therapist sees the patients whose care team they are on, as the
+    lead (`users.therapist_id`) or as a member. Only therapists of the patient's
+    clinic are ever put on a team, so a clinic sees what its care teams share and
+    nothing else. `therapist_id` may be a bind parameter."""
+    members = select(CareTeamMember.patient_id).where(
+        CareTeamMember.therapist_id == therapist_id
+    )
+    return (User.role == "patient") & or_(
+        User.therapist_id == therapist_id, User.id.in_(members)
+    )
+
+
+_own = on_care_team
 
 
 def patients_of(therapist: User) -> list[User]:
