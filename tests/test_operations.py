@@ -18,8 +18,16 @@ from sqlalchemy.exc import OperationalError
 from kinetic import create_app
 from kinetic.config import TestConfig
 from kinetic.extensions import db
-from kinetic.models import PainEntry, ScheduledSession, User
-from kinetic.services import push
+from kinetic.models import (
+    Clinic,
+    ClinicMember,
+    PainEntry,
+    Program,
+    ScheduledSession,
+    User,
+)
+from kinetic.services import library, push
+from kinetic.services.patients import patient_of
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
@@ -88,12 +96,57 @@ def test_demo_creates_a_month_of_history_once(empty_app, tmp_path):
     assert "Demo data created." in first.output
     assert "therapist@demo.kinetic  password: demo-therapist" in first.output
     assert "patient@demo.kinetic  password: demo-patient" in first.output
+    assert "colleague@demo.kinetic  password: demo-colleague" in first.output
+    assert "manager@demo.kinetic  password: demo-manager" in first.output
     second = runner.invoke(args=["demo"])
     assert "already present" in second.output
     with empty_app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 2
+        # therapist, colleague, manager and patient, once
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
         entries = db.session.scalar(select(func.count()).select_from(PainEntry))
         assert 20 <= entries <= 30
+
+
+def test_demo_clinic_shares_one_patient_and_one_program(app, runner):
+    with app.app_context():  # the real files: the shared program uses them
+        library.load_library(
+            library.read_library(Path(__file__).parent.parent / "programs")
+        )
+        db.session.commit()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        people = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
+        members = {m.user_id: m for m in db.session.scalars(select(ClinicMember))}
+        assert {members[people[n].id].clinic_id for n in members_of_demo} == {
+            members[people["therapist"].id].clinic_id
+        }
+        assert db.session.scalar(select(func.count()).select_from(Clinic)) == 1
+        roles = {
+            n: (members[people[n].id].role, members[people[n].id].treats_patients)
+            for n in members_of_demo
+        }
+        assert roles == {
+            "therapist": ("admin", True),
+            "colleague": ("therapist", True),
+            "manager": ("admin", False),
+        }
+        patient = people["patient"]
+        assert patient.therapist_id == people["therapist"].id
+        for name, sees in (
+            ("therapist", True),
+            ("colleague", True),
+            ("manager", False),
+        ):
+            assert (patient_of(people[name], patient.id) is not None) is sees, name
+        shared = db.session.scalar(
+            select(Program).where(Program.slug == "desk-break-neck-routine")
+        )
+        assert shared.clinic_id == members[people["therapist"].id].clinic_id
+        assert shared.owner_id == people["therapist"].id
+
+
+members_of_demo = ("therapist", "colleague", "manager")
 
 
 def test_demo_patient_has_sessions_when_programs_are_loaded(app, runner, programs):

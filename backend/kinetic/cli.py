@@ -73,7 +73,9 @@ def load_command(directory: str | None) -> None:
 @with_appcontext
 @click.option("--url", default="http://127.0.0.1:8000", help="Where the app serves.")
 def demo_command(url: str) -> None:
-    """Create the demo therapist and patient with 30 days of history, once."""
+    """Create the demo clinic (a therapist who leads it, a colleague sharing the
+    patient's care, a practice manager) and a patient with 30 days of history,
+    once."""
     accounts, created = demo.ensure_demo()
     db.session.commit()
     click.echo("Demo data " + ("created." if created else "already present."))

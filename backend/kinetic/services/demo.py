@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import (
+    AccessLogEntry,
     Assignment,
+    CareTeamMember,
+    ClinicMember,
     Exercise,
     Message,
     PainEntry,
@@ -33,10 +36,16 @@ from kinetic.services.clock import now, today_in
 
 THERAPIST = ("therapist@demo.kinetic", "demo-therapist")
 PATIENT = ("patient@demo.kinetic", "demo-patient")
+# The rest of the demo clinic: a colleague on the patient's care team, and a
+# practice manager who runs the clinic without treating patients.
+COLLEAGUE = ("colleague@demo.kinetic", "demo-colleague")
+MANAGER = ("manager@demo.kinetic", "demo-manager")
+CLINIC_NAME = "Demo Physio Clinic"
 PREFERRED_PROGRAMS = ("whole-spine-kinetic-chain", "low-back-core-stabilisation")
 DAYS = 30
 PLAN_DAYS = 27
-# The demo therapist's own program, from library exercises (see programs/README.md).
+# The demo clinic's shared program, written by the demo therapist from library
+# exercises (see programs/README.md).
 DESK_ROUTINE = {
     "slug": "desk-break-neck-routine",
     "title": "Desk-break neck routine",
@@ -244,7 +253,47 @@ def _own_program(therapist: User) -> None:
     )
     if found == slugs:
         data = OwnProgramFileSchema().load(DESK_ROUTINE)
-        own_library.create_program(therapist, data)
+        program = own_library.create_program(therapist, data)
+        program.clinic_id = clinics.clinic_id_of(therapist)
+
+
+def _clinic(therapist: User, patient: User) -> None:
+    """The demo therapist leads the clinic (an admin who treats), a colleague shares
+    the patient's care, and a practice manager administers without treating; the
+    colleague and the therapist opened the patient's record yesterday."""
+    clinic_id = clinics.start_clinic(therapist, CLINIC_NAME).clinic_id
+    colleague = _user(*COLLEAGUE, "Sam Colleague", "therapist")
+    manager = _user(*MANAGER, "Morgan Manager", "therapist")
+    db.session.add_all(
+        [
+            ClinicMember(clinic_id=clinic_id, user_id=colleague.id, role="therapist"),
+            ClinicMember(
+                clinic_id=clinic_id,
+                user_id=manager.id,
+                role="admin",
+                treats_patients=False,
+            ),
+            CareTeamMember(
+                patient_id=patient.id,
+                therapist_id=colleague.id,
+                added_by_id=therapist.id,
+                added_at=now() - timedelta(days=20),
+            ),
+        ]
+    )
+    for who, hours in ((therapist, 26), (colleague, 22)):
+        at = now() - timedelta(hours=hours)
+        db.session.add(
+            AccessLogEntry(
+                clinic_id=clinic_id,
+                therapist_id=who.id,
+                patient_id=patient.id,
+                kind="view",
+                window=int(at.timestamp()) // 600,
+                at=at,
+            )
+        )
+    db.session.flush()
 
 
 def _tailor(assignment: Assignment, therapist: User) -> None:
@@ -311,13 +360,18 @@ def _outcomes(patient: User, therapist: User) -> None:
 
 def ensure_demo() -> tuple[dict[str, tuple[str, str]], bool]:
     """Creates the demo accounts unless they exist; the caller commits."""
-    credentials = {"therapist": THERAPIST, "patient": PATIENT}
+    credentials = {
+        "therapist": THERAPIST,
+        "colleague": COLLEAGUE,
+        "manager": MANAGER,
+        "patient": PATIENT,
+    }
     if accounts.find_user_by_email(THERAPIST[0]):
         return credentials, False
     therapist = _user(*THERAPIST, "Dr Demo Therapist", "therapist")
-    clinics.start_clinic(therapist, "Demo Physio Clinic")
     patient = _user(*PATIENT, "Pat Demo", "patient")
     patient.therapist_id = therapist.id
+    _clinic(therapist, patient)
     rng = random.Random(20261121)
     slug = _program_slug()
     if slug:
