@@ -132,6 +132,13 @@ def test_a_therapist_registers_and_the_token_signs_them_in(client):
         "timezone": "UTC",
         "therapist_name": None,
         **NO_DETAILS,
+        # A therapist who signs up alone runs a clinic of one.
+        "clinic": {
+            "id": user["clinic"]["id"],
+            "name": "Ada Physio's practice",
+            "role": "admin",
+            "treats_patients": True,
+        },
     }
     assert_no_secrets(response, PASSWORD)
 

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from kinetic.extensions import db
 from kinetic.models import Assignment, ScheduledSession, Suggestion, User
 from kinetic.services import (
+    accounts,
     calendar,
+    clinics,
     diary,
     messages,
     own_library,
@@ -354,6 +356,21 @@ MATRIX = [
     Route("GET", "/api/v1/me/calendar", PATIENT),
     Route("POST", "/api/v1/me/calendar", PATIENT, ok=201),
     Route("DELETE", "/api/v1/me/calendar", PATIENT, ok=204),
+    # The clinic: any member reads; the changes are its admins' (the world's
+    # therapists are admins of their clinic, with a colleague and an open invite).
+    Route("GET", "/api/v1/clinic", THERAPIST),
+    Route("PATCH", "/api/v1/clinic", THERAPIST, body={"name": "Renamed clinic"}),
+    Route("GET", "/api/v1/clinic/members", THERAPIST),
+    Route(
+        "PATCH",
+        "/api/v1/clinic/members/<id:member_id>",
+        THERAPIST,
+        body={"role": "admin"},
+    ),
+    Route("DELETE", "/api/v1/clinic/members/<id:member_id>", THERAPIST, ok=204),
+    Route("GET", "/api/v1/clinic/invites", THERAPIST),
+    Route("POST", "/api/v1/clinic/invites", THERAPIST, body={}, ok=201),
+    Route("DELETE", "/api/v1/clinic/invites/<id:invite_id>", THERAPIST, ok=204),
 ]
 
 GUARDED = [r for r in MATRIX if r.who != ANY]
@@ -381,6 +398,9 @@ class Practice:
     # A pending progression suggestion, and an applied one on a second plan.
     suggestion_id: int
     applied_suggestion_id: int
+    # A colleague in the therapist's clinic, and an open invite for another.
+    member_id: int
+    invite_id: int
 
     def ids(self, role: str = PATIENT) -> dict:
         return {
@@ -394,6 +414,8 @@ class Practice:
             "entry_id": self.entry_id,
             "suggestion_id": self.suggestion_id,
             "applied_suggestion_id": self.applied_suggestion_id,
+            "member_id": self.member_id,
+            "invite_id": self.invite_id,
         }
 
     def caller(self, role: str):
@@ -448,6 +470,29 @@ def advance_suggestions(app, patient, therapist, assignment_id: int) -> tuple:
         return made[0].id, made[1].id
 
 
+def colleague_and_invite(app, therapist, n: int) -> tuple[int, int]:
+    """A therapist who joined the clinic with its invite, and an open invite."""
+    with app.app_context():
+        admin = db.session.get(User, therapist.id)
+        clinic_id = clinics.clinic_id_of(admin)
+        code, _ = accounts.create_invite(
+            admin, None, None, role="therapist", clinic_id=clinic_id
+        )
+        colleague = accounts.register(
+            {
+                "email": f"colleague{n}@example.org",
+                "name": f"Colleague {n}",
+                "password": "correct horse",
+                "invite_code": code,
+            }
+        )
+        _, invite = accounts.create_invite(
+            admin, None, None, role="therapist", clinic_id=clinic_id
+        )
+        db.session.commit()
+        return colleague.id, invite.id
+
+
 @pytest.fixture
 def world(
     app, clock, make_therapist, make_patient, make_assignment, questionnaires
@@ -479,8 +524,9 @@ def world(
             db.session.commit()
             ids = (alert.id, asked.id, answered.id, entry.id)
         suggestions = advance_suggestions(app, patient, therapist, assignment_id)
+        clinic = colleague_and_invite(app, therapist, patient.id)
         return Practice(
-            therapist, patient, assignment_id, session_id, *ids, *suggestions
+            therapist, patient, assignment_id, session_id, *ids, *suggestions, *clinic
         )
 
     mine = practice(make_therapist(), "my")

@@ -7,6 +7,7 @@ from kinetic.api import (
     accounts,
     alerts,
     calendar,
+    clinic,
     diary,
     health,
     library,
@@ -73,6 +74,7 @@ def register_api(app: Flask) -> None:
         messages,
         records,
         calendar,
+        clinic,
         health,
     ):
         api.register_blueprint(module.blp)
