@@ -813,3 +813,26 @@ def test_invites_and_patients_hold_after_a_removal(app, client, admin, make_pati
     assert joined.json["user"]["clinic"]["id"] == clinic(client, admin)["id"]
     assert sent.status_code == 201, sent.json
     assert lead_of(app, patient.id) == admin.id
+
+
+def test_an_admin_who_does_not_treat_sees_the_members_never_a_record(
+    client, admin, make_patient
+):
+    manager = join(client, admin, "Manager", role="admin")
+    stopped = patch_member(client, manager, manager.id, treats_patients=False)
+    assert stopped.status_code == 200, stopped.json
+    patient = make_patient(admin)
+
+    members = member_list(client, manager)
+    listed = client.get(f"{API}/patients", headers=manager.headers)
+    record = client.get(f"{API}/patients/{patient.id}", headers=manager.headers)
+    invited = client.post(f"{API}/invites", json={}, headers=manager.headers)
+
+    assert [m["name"] for m in members] == ["Admin 1", "Manager"]
+    assert listed.status_code == 200 and listed.json == []
+    assert_error(record, 404)
+    body = assert_error(invited, 403)
+    assert body["message"] == "You do not treat patients, so you cannot invite one."
+    me = client.get(f"{API}/me", headers=manager.headers).json
+    assert me["clinic"]["role"] == "admin"
+    assert me["clinic"]["treats_patients"] is False
