@@ -836,3 +836,24 @@ def test_an_admin_who_does_not_treat_sees_the_members_never_a_record(
     me = client.get(f"{API}/me", headers=manager.headers).json
     assert me["clinic"]["role"] == "admin"
     assert me["clinic"]["treats_patients"] is False
+
+
+def test_an_admin_demoted_meanwhile_changes_no_one(app, client, admin):
+    """The admin check is made again under the clinic's lock: an admin who was
+    made a therapist after their request was let in cannot act on it."""
+    second = join(client, admin, "Second", role="admin")
+    with app.app_context():
+        caller = clinics.membership_of(db.session.get(User, second.id))
+        # Meanwhile, in another request, the admin makes them a therapist.
+        demoted = patch_member(client, admin, second.id, role="therapist")
+        assert demoted.status_code == 200, demoted.json
+
+        with pytest.raises(clinics.AccountError) as refused:
+            clinics.update_member(caller, admin.id, {"role": "therapist"})
+        db.session.rollback()
+        with pytest.raises(clinics.AccountError) as not_removed:
+            clinics.remove_member(caller, admin.id, None)
+        db.session.remove()
+
+    assert refused.value.status == not_removed.value.status == 403
+    assert membership(app, admin.id)[1] == "admin"
