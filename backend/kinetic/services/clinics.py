@@ -362,7 +362,9 @@ def _open_invites(clinic_id: int):
 
 
 def open_invites(clinic_id: int) -> list[Invite]:
-    query = _open_invites(clinic_id).order_by(Invite.created_at.desc(), Invite.id)
+    query = _open_invites(clinic_id).order_by(
+        Invite.created_at.desc(), Invite.id.desc()
+    )
     return list(db.session.scalars(query))
 
 
