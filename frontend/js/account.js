@@ -224,7 +224,7 @@ function careTeamCard() {
       h('p', {}, 'The therapists who see your diary, plan and messages, and may change your plan.'),
       h('ul', { class: 'member-list team-list' }, team.members.map((m) => h('li', { class: `member${m.lead ? ' is-lead' : ''}` },
         h('div', { class: 'member-about' },
-          h('strong', { class: 'member-name' }, m.name, m.lead ? h('span', { class: 'tag' }, 'Lead') : null),
+          h('strong', { class: 'member-name' }, m.name, m.lead ? h('span', { class: 'lead-tag' }, 'Lead') : null),
           h('span', { class: 'sub' }, m.lead ? 'Leads your care' : 'On your care team'))))));
   }, (error) => body.replaceChildren(h('p', { class: 'error' }, error.message)));
   return h('section', { class: 'card narrow', 'aria-labelledby': 'team-h' }, h('h2', { id: 'team-h' }, 'Your care team'), body);

@@ -10,16 +10,17 @@ import { clearErrors, field, formatDay, h, nextId, say, showError, statusLine } 
 export const leadWords = (lead, me) => (!lead ? 'No lead' : lead.id === me ? 'You lead' : `Lead: ${lead.name}`);
 
 export function careTeamSection(patient) {
-  const box = h('section', { class: 'card care-team narrow', 'aria-labelledby': 'team-h' });
+  const box = h('section', { class: 'card care-team', 'aria-labelledby': 'team-h' });
+  const side = h('div', { class: 'care-team-side' });
   const status = statusLine();
-  const ctx = { patient, box, status, me: auth.user?.id };
+  const ctx = { patient, box, side, status, me: auth.user?.id };
   const start = patient.care_team ? Promise.resolve(patient.care_team) : api(`/patients/${patient.id}/care-team`);
   box.append(h('h2', { id: 'team-h', tabindex: '-1' }, 'Care team'), h('p', {}, 'Loading…'));
   start.then((team) => draw(ctx, team), (error) => {
     box.replaceChildren(h('h2', { id: 'team-h' }, 'Care team'), status);
     say(status, error.message, 'error');
   });
-  return [box];
+  return [h('div', { class: 'columns even' }, box, side)];
 }
 
 async function refresh(ctx, message) {
@@ -45,8 +46,8 @@ function draw(ctx, team) {
     h('p', { class: 'hint' }, `Everyone on ${first}'s care team sees their record and may act on it. `,
       lead ? 'You lead: you decide who is on the team.' : `${team.lead ? team.lead.name : 'The lead'} leads and decides who is on the team.`),
     ctx.status,
-    h('ul', { class: 'member-list team-list' }, team.members.map((m) => memberItem(ctx, m, lead))),
-    lead ? addForm(ctx) : leaveBox(ctx));
+    h('ul', { class: 'member-list team-list' }, team.members.map((m) => memberItem(ctx, m, lead))));
+  ctx.side.replaceChildren(lead ? addForm(ctx) : leaveBox(ctx));
 }
 
 function memberItem(ctx, member, iLead) {
@@ -56,7 +57,7 @@ function memberItem(ctx, member, iLead) {
     member.added_by ? ` by ${member.added_by.id === ctx.me ? 'you' : member.added_by.name}` : ''].join('');
   const item = h('li', { class: `member${member.lead ? ' is-lead' : ''}` },
     h('div', { class: 'member-about' },
-      h('strong', { class: 'member-name' }, member.name, mine ? ' (you)' : '', member.lead ? h('span', { class: 'tag' }, 'Lead') : null),
+      h('strong', { class: 'member-name' }, member.name, mine ? ' (you)' : '', member.lead ? h('span', { class: 'lead-tag' }, 'Lead') : null),
       h('span', { class: 'sub' }, added)));
   if (!iLead || member.lead) return item;
   const panel = h('div', { class: 'member-panel' });
@@ -116,18 +117,15 @@ function addForm(ctx) {
   const choice = h('select', { name: 'therapist_id', id }, h('option', { value: '' }, 'Loading colleagues…'));
   const status = statusLine();
   const button = h('button', { type: 'submit' }, 'Add to care team');
-  const form = h('form', { class: 'team-add', novalidate: true, 'aria-labelledby': `${id}-h` },
-    h('h3', { id: `${id}-h` }, 'Add a colleague'),
+  const form = h('form', { class: 'card team-add', novalidate: true, 'aria-labelledby': `${id}-h` },
+    h('h2', { id: `${id}-h` }, 'Add a colleague'),
     field('Therapist', choice, 'Therapists of your clinic who treat patients and are not on this team yet.'),
     status, button);
   const onTeam = new Set(ctx.team.members.map((m) => m.id));
   api('/clinic/members').then((members) => {
     const free = members.filter((m) => m.treats_patients && !onTeam.has(m.id));
     if (!free.length) {
-      choice.replaceChildren(h('option', { value: '' }, 'No one else to add'));
-      choice.disabled = true;
-      button.disabled = true;
-      say(status, 'Every therapist of your clinic who treats patients is on this team already.', 'info');
+      form.replaceChildren(form.firstChild, h('p', {}, 'Every therapist of your clinic who treats patients is on this team already. Invite a colleague to the clinic from the Clinic screen (in the menu).'));
       return;
     }
     choice.replaceChildren(h('option', { value: '' }, 'Choose a therapist'),
@@ -186,5 +184,8 @@ function leaveBox(ctx) {
     flashNext(`You left ${ctx.patient.name}'s care team.`);
     go('patients');
   });
-  return h('div', { class: 'team-leave' }, ask, confirm, status);
+  return h('section', { class: 'card team-leave', 'aria-labelledby': `${id}-h` },
+    h('h2', { id: `${id}-h` }, 'Leave the team'),
+    h('p', {}, `Not treating ${first} any more? Leave the care team; ${first}'s record then no longer shows in your list.`),
+    ask, confirm, status);
 }

@@ -19,7 +19,9 @@ export function roleWords(member) {
 /** "Leads 3 patients · on 2 other care teams" */
 function countWords(member) {
   if (!member.treats_patients && !member.lead_count && !member.team_count) return 'No patients';
-  return `Leads ${plural(member.lead_count || 0, 'patient')} · on ${plural(member.team_count || 0, 'other care team')}`;
+  const parts = [`Leads ${plural(member.lead_count || 0, 'patient')}`];
+  if (member.team_count) parts.push(`on ${plural(member.team_count, 'other care team')}`);
+  return parts.join(' · ');
 }
 
 export async function render(screen, params, { user }) {
@@ -49,8 +51,8 @@ export async function render(screen, params, { user }) {
   ctx.invites = invites;
   drawInvites(ctx);
   screen.append(h('div', { class: 'columns' },
-    h('div', {}, list, accessLogCard(ctx)),
-    h('div', {}, inviteForm(ctx), invites, renameForm(ctx))));
+    h('div', {}, list),
+    h('div', {}, inviteForm(ctx), invites, renameForm(ctx))), accessLogCard(ctx));
 }
 
 function drawHead(ctx) {
@@ -110,7 +112,7 @@ function memberItem(ctx, member, admin) {
   };
   change.addEventListener('click', () => open(change, () => roleForm(ctx, member, status, () => close(change))));
   remove.addEventListener('click', () => open(remove, () => removeBox(ctx, member, status, () => close(remove))));
-  item.append(h('div', { class: 'actions member-actions' }, change, remove), panel, status);
+  item.append(h('div', { class: 'actions member-actions' }, change, remove), status, panel);
   return item;
 }
 
@@ -327,7 +329,13 @@ async function drawInvites(ctx) {
     status);
 }
 
-const KIND_WORD = { view: 'viewed', export: 'exported', report: 'made a report of', fhir: 'exported for a doctor or hospital (FHIR)', change: 'changed' };
+const KIND_WORD = {
+  view: (p) => `viewed ${p}'s record`,
+  export: (p) => `downloaded ${p}'s record`,
+  report: (p) => `made a progress report of ${p}'s record`,
+  fhir: (p) => `exported ${p}'s record for a doctor or hospital (FHIR)`,
+  change: (p) => `changed ${p}'s record`,
+};
 
 /** The admin's record of who opened which patient's record: the latest, and
  * the whole log as a CSV file for a date range. */
@@ -335,14 +343,14 @@ function accessLogCard(ctx) {
   const from = h('input', { type: 'date', name: 'from', value: isoDayBefore(30) });
   const to = h('input', { type: 'date', name: 'to', value: isoDay() });
   const status = statusLine();
-  const list = h('ul', { class: 'entries access-entries', tabindex: '0', 'aria-label': 'Latest record openings' });
+  const list = h('ul', { class: 'entries access-entries', 'aria-label': 'Latest record openings' });
   const show = h('button', { type: 'submit', class: 'secondary' }, 'Show');
   const download = h('button', { type: 'button', class: 'secondary' }, 'Download CSV');
   const query = () => new URLSearchParams({ ...(from.value ? { from: from.value } : {}), ...(to.value ? { to: to.value } : {}) });
   const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'log-h' },
     h('h2', { id: 'log-h' }, 'Who opened which record'),
     h('p', { class: 'hint' }, 'Each therapist\'s view or change of a patient\'s record, once per 10 minutes. Newest first.'),
-    h('div', { class: 'pair' }, field('From', from), field('To', to)),
+    h('div', { class: 'pair dates' }, field('From', from), field('To', to)),
     h('div', { class: 'actions' }, show, download), status, list);
   const load = async () => {
     clearErrors(form);
@@ -350,7 +358,7 @@ function accessLogCard(ctx) {
       const rows = await api(`/clinic/access-log?${query()}`);
       say(status, rows.length > 20 ? `The latest 20 of ${rows.length}; download the CSV for all of them.` : '');
       list.replaceChildren(...(rows.length ? rows.slice(0, 20).map((r) => h('li', {},
-        h('span', {}, `${r.therapist_name} ${KIND_WORD[r.kind] || r.kind} ${r.patient_name}'s record`),
+        h('span', {}, `${r.therapist_name} ${(KIND_WORD[r.kind] || ((p) => `opened ${p}'s record (${r.kind})`))(r.patient_name)}`),
         h('span', { class: 'when' }, formatTime(r.at)))) : [h('li', {}, 'Nothing in these dates.')]));
     } catch (error) {
       showError(form, status, error);
