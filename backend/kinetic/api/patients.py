@@ -19,7 +19,7 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import feedback, messages, plans
+from kinetic.services import access_log, feedback, messages, plans
 from kinetic.services.patients import assignment_of, patient_of, patients_of
 from kinetic.services.trends import patient_summaries
 
@@ -32,6 +32,7 @@ def own_patient(patient_id: int) -> User:
     patient = patient_of(current_user(), patient_id)
     if patient is None:
         abort(404, message="No such patient.")
+    access_log.record(patient.id)
     return patient
 
 
@@ -41,6 +42,7 @@ def own_assignment(assignment_id: int) -> Assignment:
     assignment = assignment_of(current_user(), assignment_id)
     if assignment is None:
         abort(404, message="No such assignment.")
+    access_log.record(assignment.patient_id)
     return assignment
 
 
