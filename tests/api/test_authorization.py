@@ -387,6 +387,10 @@ MATRIX = [
     Route("GET", "/api/v1/me/calendar", PATIENT),
     Route("POST", "/api/v1/me/calendar", PATIENT, ok=201),
     Route("DELETE", "/api/v1/me/calendar", PATIENT, ok=204),
+    # The access log: the clinic's admins (every therapist of the world is the
+    # admin of a clinic of one), and the patient's own.
+    Route("GET", "/api/v1/clinic/access-log", THERAPIST),
+    Route("GET", "/api/v1/me/access-log", PATIENT),
 ]
 
 GUARDED = [r for r in MATRIX if r.who != ANY]

@@ -4,6 +4,7 @@ from flask import Flask
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from kinetic.api import (
+    access_log,
     accounts,
     alerts,
     calendar,
@@ -24,6 +25,7 @@ from kinetic.api.errors import register_error_handlers
 from kinetic.api.openapi import drop_unused_pagination, register_openapi
 from kinetic.extensions import api
 from kinetic.schemas.common import RESERVED_SLUGS, SLUG
+from kinetic.services.access_log import register as record_accesses
 
 
 class IdConverter(IntegerConverter):
@@ -75,8 +77,10 @@ def register_api(app: Flask) -> None:
         messages,
         records,
         calendar,
+        access_log,
         health,
     ):
         api.register_blueprint(module.blp)
     drop_unused_pagination()
     register_error_handlers(app)
+    record_accesses(app)

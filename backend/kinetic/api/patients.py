@@ -20,7 +20,7 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import care_teams, feedback, messages, plans
+from kinetic.services import access_log, care_teams, feedback, messages, plans
 from kinetic.services.patients import assignment_of, patient_of
 from kinetic.services.trends import patient_summaries
 
@@ -33,6 +33,7 @@ def own_patient(patient_id: int) -> User:
     patient = patient_of(current_user(), patient_id)
     if patient is None:
         abort(404, message="No such patient.")
+    access_log.record(patient.id)
     return patient
 
 
@@ -42,6 +43,7 @@ def own_assignment(assignment_id: int) -> Assignment:
     assignment = assignment_of(current_user(), assignment_id)
     if assignment is None:
         abort(404, message="No such assignment.")
+    access_log.record(assignment.patient_id)
     return assignment
 
 
