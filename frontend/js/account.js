@@ -244,7 +244,7 @@ const SHOWN = 10;
 function accessCard() {
   const list = h('ul', { class: 'entries access-entries' }, h('li', {}, 'Loading…'));
   const more = h('button', { type: 'button', class: 'secondary small', hidden: true });
-  const line = (row) => h('li', {}, h('span', {}, `${row.therapist_name} ${ACCESS_WORDS[row.kind] || `opened your record (${row.kind})`}, `,
+  const line = (row) => h('li', {}, h('span', {}, `${row.therapist_name || 'A former therapist'} ${ACCESS_WORDS[row.kind] || `opened your record (${row.kind})`}, `,
     h('time', { datetime: row.at }, formatTime(row.at))));
   api('/me/access-log').then((rows) => {
     if (!rows.length) {

@@ -358,7 +358,7 @@ function accessLogCard(ctx) {
       const rows = await api(`/clinic/access-log?${query()}`);
       say(status, rows.length > 20 ? `The latest 20 of ${rows.length}; download the CSV for all of them.` : '');
       list.replaceChildren(...(rows.length ? rows.slice(0, 20).map((r) => h('li', {},
-        h('span', {}, `${r.therapist_name} ${(KIND_WORD[r.kind] || ((p) => `opened ${p}'s record (${r.kind})`))(r.patient_name)}`),
+        h('span', {}, `${r.therapist_name || 'A former member'} ${(KIND_WORD[r.kind] || ((p) => `opened ${p}'s record (${r.kind})`))(r.patient_name || 'a deleted patient')}`),
         h('span', { class: 'when' }, formatTime(r.at)))) : [h('li', {}, 'Nothing in these dates.')]));
     } catch (error) {
       showError(form, status, error);
