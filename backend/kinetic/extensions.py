@@ -29,6 +29,7 @@ LIMITED_ENDPOINTS = frozenset(
         "accounts.register",
         "accounts.create_invite",
         "accounts.change_password",
+        "clinic.create_invite",
     }
 )
 

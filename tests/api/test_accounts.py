@@ -11,6 +11,7 @@ from kinetic.models import (
     Alert,
     Assignment,
     AuthToken,
+    CareTeamMember,
     Invite,
     PainEntry,
     ScheduledSession,
@@ -131,6 +132,13 @@ def test_a_therapist_registers_and_the_token_signs_them_in(client):
         "timezone": "UTC",
         "therapist_name": None,
         **NO_DETAILS,
+        # A therapist who signs up alone runs a clinic of one.
+        "clinic": {
+            "id": user["clinic"]["id"],
+            "name": "Ada Physio's practice",
+            "role": "admin",
+            "treats_patients": True,
+        },
     }
     assert_no_secrets(response, PASSWORD)
 
@@ -988,3 +996,26 @@ def test_the_therapist_is_told_a_patient_deleted_their_account(
     )
     assert patient.email not in str(notice)
     assert client.get(f"{API}/me/notifications", headers=stranger.headers).json == []
+
+
+def test_the_whole_care_team_is_told_and_the_team_goes_with_the_account(
+    app, client, clock, make_therapist, make_patient
+):
+    clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
+    lead, colleague, outsider = make_therapist(), make_therapist(), make_therapist()
+    patient = make_patient(lead)
+    with app.app_context():
+        db.session.add(CareTeamMember(patient_id=patient.id, therapist_id=colleague.id))
+        db.session.commit()
+
+    assert client.delete(f"{API}/me", headers=patient.headers).status_code == 204
+
+    for therapist in (lead, colleague):
+        told = client.get(f"{API}/me/notifications", headers=therapist.headers)
+        assert [n["kind"] for n in told.json] == ["account_gone"]
+    assert client.get(f"{API}/me/notifications", headers=outsider.headers).json == []
+    with app.app_context():
+        left = select(func.count()).select_from(CareTeamMember)
+        assert (
+            db.session.scalar(left.where(CareTeamMember.patient_id == patient.id)) == 0
+        )

@@ -20,7 +20,9 @@ from kinetic.models import (
     User,
 )
 from kinetic.services import (
+    accounts,
     calendar,
+    clinics,
     diary,
     messages,
     own_library,
@@ -391,6 +393,21 @@ MATRIX = [
     # admin of a clinic of one), and the patient's own.
     Route("GET", "/api/v1/clinic/access-log", THERAPIST),
     Route("GET", "/api/v1/me/access-log", PATIENT),
+    # The clinic: any member reads; the changes are its admins' (the world's
+    # therapists are admins of their clinic, with a colleague and an open invite).
+    Route("GET", "/api/v1/clinic", THERAPIST),
+    Route("PATCH", "/api/v1/clinic", THERAPIST, body={"name": "Renamed clinic"}),
+    Route("GET", "/api/v1/clinic/members", THERAPIST),
+    Route(
+        "PATCH",
+        "/api/v1/clinic/members/<id:member_id>",
+        THERAPIST,
+        body={"role": "admin"},
+    ),
+    Route("DELETE", "/api/v1/clinic/members/<id:member_id>", THERAPIST, ok=204),
+    Route("GET", "/api/v1/clinic/invites", THERAPIST),
+    Route("POST", "/api/v1/clinic/invites", THERAPIST, body={}, ok=201),
+    Route("DELETE", "/api/v1/clinic/invites/<id:invite_id>", THERAPIST, ok=204),
 ]
 
 GUARDED = [r for r in MATRIX if r.who != ANY]
@@ -418,6 +435,9 @@ class Practice:
     # A pending progression suggestion, and an applied one on a second plan.
     suggestion_id: int
     applied_suggestion_id: int
+    # A colleague in the therapist's clinic, and an open invite for another.
+    member_id: int
+    invite_id: int
     # Clinic colleagues: one on the patient's care team, one treating off it, and
     # an admin who does not treat patients.
     teammate: object = None
@@ -438,6 +458,8 @@ class Practice:
             "entry_id": self.entry_id,
             "suggestion_id": self.suggestion_id,
             "applied_suggestion_id": self.applied_suggestion_id,
+            "member_id": self.member_id,
+            "invite_id": self.invite_id,
         }
 
     def caller(self, role: str):
@@ -492,6 +514,29 @@ def advance_suggestions(app, patient, therapist, assignment_id: int) -> tuple:
         return made[0].id, made[1].id
 
 
+def colleague_and_invite(app, therapist, n: int) -> tuple[int, int]:
+    """A therapist who joined the clinic with its invite, and an open invite."""
+    with app.app_context():
+        admin = db.session.get(User, therapist.id)
+        clinic_id = clinics.clinic_id_of(admin)
+        code, _ = accounts.create_invite(
+            admin, None, None, role="therapist", clinic_id=clinic_id
+        )
+        colleague = accounts.register(
+            {
+                "email": f"colleague{n}@example.org",
+                "name": f"Colleague {n}",
+                "password": "correct horse",
+                "invite_code": code,
+            }
+        )
+        _, invite = accounts.create_invite(
+            admin, None, None, role="therapist", clinic_id=clinic_id
+        )
+        db.session.commit()
+        return colleague.id, invite.id
+
+
 @pytest.fixture
 def world(
     app, clock, make_therapist, make_patient, make_assignment, questionnaires
@@ -523,8 +568,9 @@ def world(
             db.session.commit()
             ids = (alert.id, asked.id, answered.id, entry.id)
         suggestions = advance_suggestions(app, patient, therapist, assignment_id)
+        clinic = colleague_and_invite(app, therapist, patient.id)
         found = Practice(
-            therapist, patient, assignment_id, session_id, *ids, *suggestions
+            therapist, patient, assignment_id, session_id, *ids, *suggestions, *clinic
         )
         if own:
             colleagues(app, found, make_therapist)

@@ -65,7 +65,7 @@ def test_at_least_one_pain_score_is_in_the_document_and_enforced(
     [
         ({}, False),
         ({"role": "patient"}, False),
-        ({"role": "therapist", "invite_code": "abc"}, False),
+        ({"role": "therapist", "invite_code": "abc"}, True),
         ({"role": "therapist"}, True),
         ({"invite_code": "abc"}, True),
         ({"role": "patient", "invite_code": "abc"}, True),

@@ -9,6 +9,7 @@ from kinetic.api import (
     alerts,
     calendar,
     care_teams,
+    clinic,
     diary,
     health,
     library,
@@ -78,6 +79,7 @@ def register_api(app: Flask) -> None:
         records,
         calendar,
         access_log,
+        clinic,
         health,
     ):
         api.register_blueprint(module.blp)

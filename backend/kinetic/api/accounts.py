@@ -18,7 +18,7 @@ from kinetic.schemas.users import (
     UserPatchSchema,
     UserSchema,
 )
-from kinetic.services import accounts, privacy
+from kinetic.services import accounts, clinics, privacy
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts")
 
@@ -33,7 +33,9 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Account
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def register(data):
-    """Create a therapist account, or a patient account with an invite code.
+    """Create a therapist account, or an account with an invite code: a patient
+    with a therapist's invite, a therapist in a clinic with a clinic's invite
+    (POST /clinic/invites; no role needed, and allowed with sign-up off).
 
     The invite is checked before anything that depends on who has an account:
     422 naming `invite_code` when the code is unknown, used or expired, or
@@ -177,8 +179,11 @@ def create_invite(data):
 
     The name and the email are optional. Any address is accepted alike: one that
     already has an account is refused when the code is used. Invites are
-    limited per therapist (429).
+    limited per therapist (429). 403 for a clinic admin who does not treat
+    patients.
     """
+    if not clinics.may_invite_patients(current_user()):
+        abort(403, message="You do not treat patients, so you cannot invite one.")
     code, invite = accounts.create_invite(
         current_user(), data.get("name"), data.get("email")
     )

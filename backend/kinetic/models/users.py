@@ -63,8 +63,9 @@ class Invite(db.Model):
     therapist_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    # "patient" (joins as the inviting therapist's patient) or "therapist" (joins
-    # the clinic `clinic_id` as a therapist).
+    # "patient" (joins as the inviting therapist's patient), or "therapist" or
+    # "admin" (joins the clinic `clinic_id` as a therapist account with that
+    # member role).
     role: Mapped[str] = mapped_column(
         String(16), default="patient", server_default="patient"
     )

@@ -1,8 +1,9 @@
 from datetime import date, timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from kinetic.models.users import SEXES
+from kinetic.schemas.clinic import UserClinicSchema
 from kinetic.schemas.common import Email, StrictBoolean, Timezone
 from kinetic.services.clock import now
 
@@ -20,6 +21,16 @@ def NewPassword(**kwargs) -> fields.Str:
 
 
 EXPORTS = "in health-record exports (FHIR)"
+
+
+class ClinicOfUser(fields.Nested):
+    """A therapist's clinic and place in it (services/clinics.py); none for a
+    patient."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        from kinetic.services.clinics import brief_of
+
+        return brief_of(obj)
 
 
 class UserSchema(Schema):
@@ -43,6 +54,17 @@ class UserSchema(Schema):
     birth_date = fields.Date(required=True, allow_none=True)
     sex = fields.Str(required=True, allow_none=True, validate=validate.OneOf(SEXES))
     share_email_in_exports = fields.Bool(required=True)
+    clinic = ClinicOfUser(
+        UserClinicSchema,
+        dump_only=True,
+        metadata={"description": "a therapist's clinic and role (not for a patient)"},
+    )
+
+    @post_dump
+    def _no_clinic_for_a_patient(self, data, **kwargs):
+        if data.get("clinic", ...) is None:
+            del data["clinic"]
+        return data
 
 
 class RegisterSchema(Schema):
@@ -53,20 +75,12 @@ class RegisterSchema(Schema):
     invite_code = fields.Str(validate=validate.Length(min=1, max=64))
     timezone = Timezone()
 
-    # A patient signs up with an invite code (role patient, or no role); a
-    # therapist with role therapist and no code.
+    # With an invite code: a patient's (role patient, or no role) or a clinic's
+    # for a therapist (role therapist, or no role). Without one: a therapist.
     openapi_rules = {
         "anyOf": [
-            {
-                "required": ["invite_code"],
-                "properties": {"role": {"enum": ["patient"]}},
-            },
-            {
-                "required": ["role"],
-                "properties": {"role": {"enum": ["therapist"]}},
-                # No invite_code at all, whatever its value.
-                "not": {"properties": {"invite_code": {}}, "required": ["invite_code"]},
-            },
+            {"required": ["invite_code"]},
+            {"required": ["role"], "properties": {"role": {"enum": ["therapist"]}}},
         ]
     }
 

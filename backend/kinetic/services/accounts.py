@@ -56,8 +56,7 @@ def register(data: dict, operator: bool = False) -> User:
     role, the invite), so a bad invite is refused alike for a known and an
     unknown address."""
     email = data["email"].lower()
-    role = _role(data, operator)
-    invite = _usable_invite(data["invite_code"], email) if role == "patient" else None
+    role, invite = _role_and_invite(data, email, operator)
     check_password(data["password"], email, "password")
     if find_user_by_email(email):
         raise _email_taken(operator)
@@ -70,30 +69,64 @@ def register(data: dict, operator: bool = False) -> User:
     )
     if invite is not None:
         _claim_invite(invite)
-        user.therapist_id = invite.therapist_id
+        if role == "patient":
+            user.therapist_id = invite.therapist_id
     _insert_account(user, operator)
     if invite is not None:
         invite.used_by_id = user.id
     if role == "therapist":
-        from kinetic.services.clinics import start_clinic
+        from kinetic.services import clinics
 
-        start_clinic(user)
+        if invite is not None:
+            clinics.join_clinic(user, invite)
+        else:
+            clinics.start_clinic(user)
     db.session.flush()
     return user
 
 
-def _role(data: dict, operator: bool) -> str:
-    role = data.get("role") or ("patient" if data.get("invite_code") else None)
-    if role is None:
-        raise AccountError(422, "A patient needs an invite code.", "invite_code")
-    signup = current_app.config["THERAPIST_SIGNUP"] or operator
-    if role == "therapist" and not signup:
-        raise AccountError(403, "Therapist sign-up is disabled on this server.")
-    if role == "patient" and not data.get("invite_code"):
-        raise AccountError(422, "A patient needs an invite code.", "invite_code")
-    if role == "therapist" and data.get("invite_code"):
-        raise AccountError(422, "Invite codes are for patients.", "invite_code")
-    return role
+def _role_and_invite(data: dict, email: str, operator: bool):
+    """The new account's role and the invite it uses. A patient signs up with a
+    patient's invite; a therapist alone (no code, while sign-up is on) or with a
+    clinic's invite (no role needed, and even with sign-up off)."""
+    role, code = data.get("role"), data.get("invite_code")
+    if not code:
+        if role != "therapist":
+            raise AccountError(422, "A patient needs an invite code.", "invite_code")
+        if not (current_app.config["THERAPIST_SIGNUP"] or operator):
+            raise AccountError(403, "Therapist sign-up is disabled on this server.")
+        return "therapist", None
+    invite = _usable_invite(code, email)
+    if invite.role == "patient":
+        if role == "therapist":
+            raise AccountError(
+                422,
+                "This invite code is for a patient; a therapist signs up without one.",
+                "invite_code",
+            )
+        if not _inviter_treats(invite):
+            raise AccountError(
+                422,
+                "This invite can no longer be used: ask your therapist for a new one.",
+                "invite_code",
+            )
+        return "patient", invite
+    if role == "patient":
+        raise AccountError(
+            422,
+            "This invite code is for a therapist joining a clinic.",
+            "invite_code",
+        )
+    return "therapist", invite
+
+
+def _inviter_treats(invite: Invite) -> bool:
+    """A patient invite from an admin who has since stopped treating patients
+    would give the patient a therapist who cannot see them."""
+    from kinetic.services.clinics import may_invite_patients
+
+    inviter = db.session.get(User, invite.therapist_id)
+    return inviter is not None and may_invite_patients(inviter)
 
 
 def check_password(password: str, email: str, field: str) -> None:
@@ -186,13 +219,24 @@ def revoke_token(token: str) -> None:
     db.session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
 
 
-def create_invite(therapist: User, name: str | None, email: str | None):
+def create_invite(
+    therapist: User,
+    name: str | None,
+    email: str | None,
+    *,
+    role: str = "patient",
+    clinic_id: int | None = None,
+):
     """An invite, for any address: one that already has an account is refused
-    when the code is used, so the answer here tells nothing about accounts."""
+    when the code is used, so the answer here tells nothing about accounts.
+    `role` "patient" enrols a patient with `therapist`; "therapist" or "admin"
+    (with `clinic_id`) makes a therapist account in that clinic with that role."""
     code = secrets.token_urlsafe(9)
     ttl = timedelta(days=current_app.config["INVITE_TTL_DAYS"])
     invite = Invite(
         therapist_id=therapist.id,
+        role=role,
+        clinic_id=clinic_id,
         code_hash=_digest(code),
         name=name,
         email=email.lower() if email else None,

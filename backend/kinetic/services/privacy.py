@@ -8,6 +8,7 @@ from kinetic.models import (
     Assignment,
     AuthToken,
     CalendarFeed,
+    CareTeamMember,
     Exercise,
     Invite,
     Message,
@@ -75,14 +76,20 @@ def export_user(user: User) -> dict:
 
 def erase_patient(patient: User) -> None:
     """Deletes every record of the patient explicitly, so erasure does not depend on
-    the database enforcing ON DELETE rules. The therapist is told, in their in-app
-    notices, the name and the date only: nothing of the record is kept."""
+    the database enforcing ON DELETE rules. Everyone on the care team is told, in
+    their in-app notices, the name and the date only: nothing of the record is
+    kept. The clinic's access log keeps its rows (ids and times, no content): it
+    records what the clinic's staff did, and an erased id is never reused."""
     pid = patient.id
-    if patient.therapist_id is not None:
-        day = now().date().isoformat()
+    team = [patient.therapist_id] if patient.therapist_id is not None else []
+    team += db.session.scalars(
+        select(CareTeamMember.therapist_id).where(CareTeamMember.patient_id == pid)
+    )
+    day = now().date().isoformat()
+    for therapist_id in team:
         db.session.add(
             Notification(
-                user_id=patient.therapist_id,
+                user_id=therapist_id,
                 kind="account_gone",
                 title="A patient deleted their account",
                 body=f"{patient.name[:200]} deleted their account on {day}; "
@@ -90,6 +97,7 @@ def erase_patient(patient: User) -> None:
                 url="/#/patients",
             )
         )
+    db.session.execute(delete(CareTeamMember).where(CareTeamMember.patient_id == pid))
     db.session.execute(
         update(Invite)
         .where(Invite.used_by_id == pid)
