@@ -4,6 +4,7 @@
 // everyone else sees the team and may leave it.
 import { api, auth } from './api.js';
 import { flashNext, go } from './app.js';
+import { leadFigure } from './patient-head.js';
 import { clearErrors, field, formatDay, h, nextId, say, showError, statusLine } from './ui.js';
 
 /** "Lead: Dr X" or "You lead", for lists and the summary band. */
@@ -32,6 +33,9 @@ async function refresh(ctx, message) {
     return;
   }
   draw(ctx, team);
+  // The summary band above says who leads, and how many are on the team.
+  const figure = leadFigure({ ...ctx.patient, care_team: team });
+  if (figure) document.querySelector('.summary-band .lead-figure')?.replaceWith(figure);
   if (message) say(ctx.status, message, 'ok');
   ctx.box.querySelector('h2').focus();
 }

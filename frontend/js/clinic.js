@@ -19,7 +19,7 @@ export function roleWords(member) {
 /** "Leads 3 patients · on 2 other care teams" */
 function countWords(member) {
   if (!member.treats_patients && !member.lead_count && !member.team_count) return 'No patients';
-  const parts = [`Leads ${plural(member.lead_count || 0, 'patient')}`];
+  const parts = [member.lead_count ? `Leads ${plural(member.lead_count, 'patient')}` : 'Leads no patients'];
   if (member.team_count) parts.push(`on ${plural(member.team_count, 'other care team')}`);
   return parts.join(' · ');
 }
@@ -177,6 +177,10 @@ function removeBox(ctx, member, status, close) {
     h('input', { type: 'hidden', name: 'member', id: `${id}-member` }),
     h('p', { class: 'field-error', id: `${id}-member-err`, hidden: true }),
     h('div', { class: 'actions' }, yes, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')));
+  handOver.addEventListener('change', () => {
+    clearErrors(form);
+    say(status, '');
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);

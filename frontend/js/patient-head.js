@@ -42,13 +42,15 @@ function figure(label, value, { tone, href, wide } = {}) {
 }
 
 /** Who leads this patient's care ("You" or a colleague), linking to the care team. */
-function leadFigure(patient) {
+export function leadFigure(patient) {
   const team = patient.care_team;
   if (!team) return null;
   const lead = !team.lead ? '–' : team.lead.id === auth.user?.id ? 'You' : team.lead.name;
   const others = team.members.filter((m) => !m.lead).length;
-  return figure(['Lead', h('span', { class: 'band-window' }, others ? `, team of ${others + 1}` : ', care team')], lead,
+  const item = figure(['Lead', others ? h('span', { class: 'band-window' }, `, team of ${others + 1}`) : null], lead,
     { href: sectionHref(patient.id, 'team') });
+  item.classList.add('lead-figure');
+  return item;
 }
 
 /** The band: one line of figures that answers "how is this patient doing, and

@@ -20,12 +20,23 @@ def open_menu_link(page, name: str) -> None:
     page.get_by_role("link", name=name, exact=True).click()
 
 
-def both_widths(page, name: str) -> None:
-    """The screen as it is, at 1280 px and at 390 px (then back)."""
+def show(locator) -> None:
+    """Scrolls the element to the top of the screen, below the sticky bar."""
+    locator.evaluate(
+        "el => scrollTo(0, el.getBoundingClientRect().top + scrollY - 76)"
+    )
+
+
+def both_widths(page, name: str, at=None) -> None:
+    """The screen from its top (or from `at`), at 1280 px and at 390 px (then back)."""
     start = page.viewport_size
     for label, size in (("1280", WIDE), ("390", PHONE)):
         page.set_viewport_size(size)
         page.wait_for_load_state("networkidle")
+        if at is None:
+            page.evaluate("window.scrollTo(0, 0)")
+        else:
+            show(at)
         assert page.evaluate(
             "document.documentElement.scrollWidth <= innerWidth"
         ), f"{name} runs off the side at {label} px"
@@ -62,6 +73,7 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     invites = page.get_by_role("region", name="Open invites")
     expect(invites).to_contain_text(name)
     both_widths(page, "clinic-admin")
+    both_widths(page, "clinic-invite", page.locator(".invite"))
 
     # 2. The new therapist joins through the link and lands on Patients.
     mobile = phone.new_page()
@@ -74,7 +86,7 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     mobile.get_by_label("Password").fill("robin-joins-the-clinic")
     mobile.get_by_role("button", name="Create account").click()
     expect(mobile.get_by_role("heading", name="Patients")).to_be_visible()
-    expect(mobile.locator("main .status.info")).to_contain_text(f"Welcome, {name}")
+    expect(mobile.locator("main > p.status.info")).to_contain_text(f"Welcome, {name}")
     robin = call(live_server, "GET", "/me", token=mobile.evaluate(
         "localStorage.getItem('kc.token')"
     ))
@@ -96,11 +108,11 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
         f"{name} joined the care team"
     )
     expect(team.get_by_role("listitem").filter(has_text=name)).to_be_visible()
-    both_widths(page, "care-team-lead")
+    both_widths(page, "care-team-lead", page.locator(".patient-head .summary-band"))
 
     # 4. Robin sees Casey (led by the admin) under Team, not under Mine, and
     # opens the record; the care team is shown read-only, with Leave.
-    mobile.goto("/#/patients")
+    mobile.reload()
     row = mobile.get_by_role("row").filter(has_text="Casey Careteam")
     expect(row).to_contain_text(f"Lead: {admin['name']}")
     chips = mobile.get_by_role("group", name="Show patients")
@@ -122,6 +134,7 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     expect(mobile.get_by_role("button", name="Leave this care team")).to_be_visible()
     expect(mobile.get_by_role("button", name="Add to care team")).to_have_count(0)
     expect(team.get_by_role("button")).to_have_count(0)
+    show(team)
     screenshot(mobile, "care-team-member-390")
 
     # The patient's Account screen lists the team and who opened the record.
@@ -137,10 +150,10 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     expect(care).to_contain_text(name)
     opened = own.get_by_role("region", name="Who opened your record")
     expect(opened).to_contain_text(f"{name} viewed your record")
-    opened.scroll_into_view_if_needed()
+    show(care)
     screenshot(own, "account-care-team-1280")
     own.set_viewport_size(PHONE)
-    care.scroll_into_view_if_needed()
+    show(care)
     screenshot(own, "account-care-team-390")
     wide.close()
 
@@ -169,6 +182,7 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     confirm.get_by_label(re.compile("^Hand their")).select_option(
         label=colleague["name"]
     )
+    show(confirm)
     screenshot(page, "clinic-remove-confirm-1280")
     confirm.get_by_role("button", name=f"Yes, remove {name}").click()
     expect(page.locator("main > .screen > .status.ok")).to_contain_text(
@@ -177,8 +191,10 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     expect(members).not_to_contain_text(name)
 
     page.goto("/#/patients")
+    page.reload()
     row = page.get_by_role("row").filter(has_text="Casey Careteam")
     expect(row).to_contain_text(f"Lead: {colleague['name']}")
+    both_widths(page, "patients-filters")
     care_team = call(
         live_server, "GET", f"/patients/{patient['id']}/care-team", token=admin_token
     )
