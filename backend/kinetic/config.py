@@ -212,6 +212,10 @@ def settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "CALENDAR_LINK_REPEAT_SECONDS": env.int(
             "CALENDAR_LINK_REPEAT_SECONDS", 30, 0, 3600
         ),
+        # Record each therapist's access to a patient's record (the access log;
+        # one row per therapist, patient, kind and ten minutes). Off only to
+        # measure its cost (bench/access_log.py).
+        "ACCESS_LOG_ENABLED": env.flag("ACCESS_LOG_ENABLED", True),
         "PUSH_SERVICE_HOSTS": env.list(
             "PUSH_SERVICE_HOSTS",
             "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,"

@@ -4,7 +4,7 @@
 // also the reminder link and deleting the account.
 import { api, apiBlob, auth, saveBlob } from './api.js';
 import { leave } from './app.js';
-import { clearErrors, field, h, heading, isoDay, say, showError, statusLine } from './ui.js';
+import { clearErrors, field, formatTime, h, heading, isoDay, say, showError, statusLine } from './ui.js';
 
 function zoneControl(current) {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -212,6 +212,63 @@ async function signOutAll(status) {
   await leave('You have been signed out on every device.');
 }
 
+/** The patient's care team: the lead first, marked, then the others. */
+function careTeamCard() {
+  const body = h('div', {}, h('p', {}, 'Loading…'));
+  api('/me/care-team').then((team) => {
+    if (!team.members?.length) {
+      body.replaceChildren(h('p', {}, 'You have no therapist at the moment.'));
+      return;
+    }
+    body.replaceChildren(
+      h('p', {}, 'The therapists who see your diary, plan and messages, and may change your plan.'),
+      h('ul', { class: 'member-list team-list' }, team.members.map((m) => h('li', { class: `member${m.lead ? ' is-lead' : ''}` },
+        h('div', { class: 'member-about' },
+          h('strong', { class: 'member-name' }, m.name, m.lead ? h('span', { class: 'lead-tag' }, 'Lead') : null),
+          h('span', { class: 'sub' }, m.lead ? 'Leads your care' : 'On your care team'))))));
+  }, (error) => body.replaceChildren(h('p', { class: 'error' }, error.message)));
+  return h('section', { class: 'card narrow', 'aria-labelledby': 'team-h' }, h('h2', { id: 'team-h' }, 'Your care team'), body);
+}
+
+/** What each kind of access did, in a patient's words. */
+const ACCESS_WORDS = {
+  view: 'viewed your record',
+  export: 'downloaded a copy of your record',
+  report: 'made a progress report from your record',
+  fhir: 'exported your record for a doctor or hospital',
+  change: 'changed your record or plan',
+};
+const SHOWN = 10;
+
+/** "Dr X viewed your record, 4 Dec 14:05", newest first. */
+function accessCard() {
+  const list = h('ul', { class: 'entries access-entries' }, h('li', {}, 'Loading…'));
+  const more = h('button', { type: 'button', class: 'secondary small', hidden: true });
+  const line = (row) => h('li', {}, h('span', {}, `${row.therapist_name || 'A former therapist'} ${ACCESS_WORDS[row.kind] || `opened your record (${row.kind})`}, `,
+    h('time', { datetime: row.at }, formatTime(row.at))));
+  api('/me/access-log').then((rows) => {
+    if (!rows.length) {
+      list.replaceChildren(h('li', {}, 'No one has opened your record yet.'));
+      return;
+    }
+    list.replaceChildren(...rows.slice(0, SHOWN).map(line));
+    if (rows.length > SHOWN) {
+      more.textContent = `Show all ${rows.length}`;
+      more.hidden = false;
+      more.addEventListener('click', () => {
+        list.append(...rows.slice(SHOWN).map(line));
+        more.hidden = true;
+        list.children[SHOWN]?.setAttribute('tabindex', '-1');
+        list.children[SHOWN]?.focus();
+      }, { once: true });
+    }
+  }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
+  return h('section', { class: 'card narrow', 'aria-labelledby': 'access-h' },
+    h('h2', { id: 'access-h' }, 'Who opened your record'),
+    h('p', { class: 'hint' }, 'Only therapists on your care team can open your record. Each one is listed once for every 10 minutes they had it open.'),
+    list, more);
+}
+
 export async function render(screen, params, { user: saved }) {
   let user = saved;
   try {
@@ -222,13 +279,17 @@ export async function render(screen, params, { user: saved }) {
   screen.append(...[
     heading('Account'),
     h('p', { class: 'lead' }, `${user.name}, signed in as ${user.email}.`,
-      patient && user.therapist_name ? ` Your therapist is ${user.therapist_name}.` : ''),
+      patient && user.therapist_name ? ` Your therapist is ${user.therapist_name}.` : '',
+      user.clinic ? [` You are ${user.clinic.role === 'admin' ? 'an admin' : 'a therapist'} at `, h('a', { href: '#/clinic' }, user.clinic.name), '.'] : ''),
     h('div', { class: 'columns even' },
       h('div', {}, profileForm(user),
         patient ? h('section', { class: 'card narrow' }, h('h2', {}, 'Reminders'),
           h('p', {}, 'A daily reminder on this phone to do your exercises and log your pain.'),
           h('a', { class: 'button secondary', href: '#/reminders' }, 'Set reminders')) : null,
-        detailsForm(user), dataCard(user)),
-      h('div', {}, passwordForm(), everywhere(), patient ? deleteCard(user) : null)),
+        patient ? careTeamCard() : null,
+        patient ? accessCard() : null,
+        patient ? null : detailsForm(user), patient ? null : dataCard(user)),
+      h('div', {}, patient ? detailsForm(user) : null, patient ? dataCard(user) : null,
+        passwordForm(), everywhere(), patient ? deleteCard(user) : null)),
   ].filter(Boolean));
 }

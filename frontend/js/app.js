@@ -21,6 +21,7 @@ const SCREENS = {
   tailor: () => import('./tailor.js'),
   library: () => import('./library.js'),
   account: () => import('./account.js'),
+  clinic: () => import('./clinic.js'),
 };
 
 const NAV = {
@@ -28,8 +29,13 @@ const NAV = {
   therapist: [['patients', 'Patients'], ['messages', 'Messages'], ['library', 'Library'], ['alerts', 'Alerts']],
 };
 const HOME = { patient: 'today', therapist: 'patients' };
+// An admin who runs the clinic without treating patients has no patients to see.
+const MANAGER_NAV = [['clinic', 'Clinic'], ['library', 'Library']];
+const manages = (user) => user?.role === 'therapist' && user.clinic?.treats_patients === false;
+const navOf = (user) => (manages(user) ? MANAGER_NAV : NAV[user.role] || []);
+const homeOf = (user) => (manages(user) ? 'clinic' : HOME[user.role] || 'today');
 const PUBLIC = new Set(['signin', 'enrol']);
-const ROLE_OF = { today: 'patient', questionnaire: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', messages: 'any', account: 'any' };
+const ROLE_OF = { today: 'patient', questionnaire: 'patient', pain: 'patient', trends: 'patient', reminders: 'patient', patients: 'therapist', patient: 'therapist', invite: 'therapist', alerts: 'therapist', report: 'therapist', tailor: 'therapist', library: 'therapist', clinic: 'therapist', messages: 'any', account: 'any' };
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -45,6 +51,8 @@ function parseHash() {
   if (parts[0] === 'patients' && parts[2] === 'plans' && parts[3]) return { name: 'tailor', params: { ...params, id: parts[1], plan: parts[3] } };
   if (parts[0] === 'patients' && parts[1]) return { name: 'patient', params: { ...params, id: parts[1], section: parts[2] || 'overview' } };
   if (parts[0] === 'messages' && parts[1]) return { name: 'messages', params: { ...params, id: parts[1] } };
+  // A clinic's invite: the join screen with the code (and name, email) filled in.
+  if (parts[0] === 'join') return { name: 'enrol', params: { ...params, code: parts[1] || params.code || '', as: 'therapist' } };
   if (parts[0] === 'library') return { name: 'library', params: { ...params, kind: parts[1], slug: parts[2], action: parts[3] } };
   return { name: parts[0] || '', params };
 }
@@ -63,13 +71,17 @@ function drawChrome(user, current) {
   nav.hidden = !user;
   menu.open = false;
   document.getElementById('who').textContent = user ? `Signed in as ${user.name} (${user.email})` : '';
-  nav.replaceChildren(...(user ? NAV[user.role] || [] : []).map(([name, label]) => h('a', {
+  const clinicLink = document.getElementById('clinic-link');
+  clinicLink.parentElement.hidden = user?.role !== 'therapist';
+  if (current === 'clinic') clinicLink.setAttribute('aria-current', 'page');
+  else clinicLink.removeAttribute('aria-current');
+  nav.replaceChildren(...(user ? navOf(user) : []).map(([name, label]) => h('a', {
     href: `#/${name}`,
     'aria-current': name === current || (name === 'patients' && ['patient', 'invite', 'report', 'tailor'].includes(current)) ? 'page' : null,
   }, label, BADGES[name] ? h('span', { class: 'badge', id: `${name}-badge`, hidden: true }) : null)));
   if (!user) return;
   for (const [name, badge] of Object.entries(BADGES)) {
-    if (NAV[user.role].some(([n]) => n === name)) countFor(name, badge);
+    if (navOf(user).some(([n]) => n === name)) countFor(name, badge);
   }
 }
 
@@ -115,9 +127,9 @@ async function route() {
   const user = auth.token ? auth.user : null;
   let { name, params } = parseHash();
   if (!user && !PUBLIC.has(name)) name = 'signin';
-  else if (user && name === 'signin') return go(HOME[user.role] || 'today');
+  else if (user && name === 'signin') return go(homeOf(user));
   else if (user && !PUBLIC.has(name) && ROLE_OF[name] !== user.role && ROLE_OF[name] !== 'any') {
-    const home = HOME[user.role] || 'signin';
+    const home = homeOf(user);
     if (name !== home) return go(home);
   }
   drawChrome(user && !PUBLIC.has(name) ? user : null, name);

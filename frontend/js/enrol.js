@@ -1,10 +1,13 @@
 // Enrolment: a patient makes an account with the therapist's invite code. The
 // invite link carries the code, and the name and email the therapist typed, to
-// fill the form in; after sign-up a welcome says who the therapist is.
+// fill the form in; after sign-up a welcome says who the therapist is. A clinic's
+// invite (#/join/<code>) makes a therapist of that clinic, who lands on Patients.
 import { api, auth } from './api.js';
+import { flashNext } from './app.js';
 import { clearErrors, field, h, heading, say, showError, statusLine } from './ui.js';
 
-export function render(screen, params) {
+export function render(screen, params, { go }) {
+  const colleague = params.as === 'therapist';
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const name = h('input', { name: 'name', autocomplete: 'name', required: true, value: params.name || '' });
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true, value: params.email || '' });
@@ -16,7 +19,7 @@ export function render(screen, params) {
     field('Your name', name),
     field('Email', email),
     field('Password', password, 'At least 10 characters; not a common password and not your email address.'),
-    field('Invite code', code, 'From your therapist; the link fills it in.'),
+    field('Invite code', code, colleague ? 'From your clinic\'s invite; the link fills it in.' : 'From your therapist; the link fills it in.'),
     status,
     button,
   );
@@ -34,6 +37,12 @@ export function render(screen, params) {
         },
       });
       auth.set(token, user);
+      if (user.role === 'therapist') {
+        const clinic = user.clinic?.name;
+        flashNext(`Welcome, ${user.name}. You are now ${user.clinic?.role === 'admin' ? 'an admin' : 'a therapist'}${clinic ? ` at ${clinic}` : ''}: the patients whose care team you join appear here.`);
+        go('patients');
+        return;
+      }
       screen.replaceChildren(...welcome(user));
       screen.querySelector('h1').focus();
     } catch (error) {
@@ -43,8 +52,10 @@ export function render(screen, params) {
   });
   const signedIn = auth.token && auth.user;
   screen.append(...[
-    heading('Join Kinetic Chain'),
-    h('p', { class: 'lead' }, 'Your therapist invited you. Create your account to see your exercises and keep your pain diary.'),
+    heading(colleague ? 'Join your clinic' : 'Join Kinetic Chain'),
+    h('p', { class: 'lead' }, colleague
+      ? 'A colleague invited you to their clinic on Kinetic Chain. Create your account to work with the clinic\'s patients, programs and exercises.'
+      : 'Your therapist invited you. Create your account to see your exercises and keep your pain diary.'),
     signedIn ? h('p', { class: 'status info' }, `You are signed in as ${auth.user.email}; creating an account here signs you in as the new one.`) : null,
     form,
     h('p', { class: 'narrow' }, 'Already have an account? ', h('a', { href: '#/signin' }, 'Sign in'), '.'),

@@ -35,12 +35,16 @@ export function render(screen) {
     h('p', {}, h('a', { href: '#/patients' }, 'Back to patients')));
 }
 
-function inviteCard(invite) {
-  // The name and email the therapist typed ride along to fill the patient's form in.
-  const query = new URLSearchParams({ code: invite.code });
-  if (invite.name) query.set('name', invite.name);
-  if (invite.email) query.set('email', invite.email);
-  const link = `${location.origin}/#/enrol?${query}`;
+/** The invite made: its code, the link with a Copy button, and a QR code of the
+ * link. A patient's link opens enrolment; a clinic's (`link` given) the join screen. */
+export function inviteCard(invite, { link, title, scan } = {}) {
+  // The name and email the therapist typed ride along to fill the new account's form in.
+  if (!link) {
+    const query = new URLSearchParams({ code: invite.code });
+    if (invite.name) query.set('name', invite.name);
+    if (invite.email) query.set('email', invite.email);
+    link = `${location.origin}/#/enrol?${query}`;
+  }
   const qr = qrcode(0, 'M');
   qr.addData(link);
   qr.make();
@@ -59,10 +63,10 @@ function inviteCard(invite) {
     }
   });
   return h('section', { class: 'card invite narrow' },
-    h('h2', {}, invite.name ? `Invite for ${invite.name}` : 'Invite created'),
+    h('h2', {}, title || (invite.name ? `Invite for ${invite.name}` : 'Invite created')),
     h('p', {}, 'Invite code: ', h('strong', { class: 'code' }, invite.code)),
-    h('p', {}, 'Enrolment link: ', h('a', { class: 'enrol-link', href: link }, link)),
+    h('p', {}, link.includes('/join/') ? 'Join link: ' : 'Enrolment link: ', h('a', { class: 'enrol-link', href: link }, link)),
     copy, copied,
     picture,
-    h('p', { class: 'hint' }, `The patient scans the code with their phone camera. Valid until ${formatTime(invite.expires_at)}.`));
+    h('p', { class: 'hint' }, `${scan || 'The patient scans the code with their phone camera.'} Valid until ${formatTime(invite.expires_at)}.`));
 }

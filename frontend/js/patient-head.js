@@ -1,12 +1,12 @@
 // The top of every section of a therapist's patient page: the name, the summary
 // band (the clinical picture's verdict and adherence, the pain change, and what
 // waits for the therapist) and the section links (#/patients/7/plan, ...).
-import { api } from './api.js';
+import { api, auth } from './api.js';
 import { h, heading, say, statusLine } from './ui.js';
 
 export const SECTIONS = [
   ['overview', 'Overview'], ['plan', 'Plan'], ['progress', 'Progress'],
-  ['outcomes', 'Outcomes'], ['messages', 'Messages'], ['report', 'Report'],
+  ['outcomes', 'Outcomes'], ['messages', 'Messages'], ['team', 'Care team'], ['report', 'Report'],
 ];
 const VERDICT = {
   improving: ['Improving', 'good'],
@@ -41,6 +41,18 @@ function figure(label, value, { tone, href, wide } = {}) {
   return h('li', { class: wide ? 'wide' : null }, href ? h('a', { href }, ...parts) : parts);
 }
 
+/** Who leads this patient's care ("You" or a colleague), linking to the care team. */
+export function leadFigure(patient) {
+  const team = patient.care_team;
+  if (!team) return null;
+  const lead = !team.lead ? '–' : team.lead.id === auth.user?.id ? 'You' : team.lead.name;
+  const others = team.members.filter((m) => !m.lead).length;
+  const item = figure(['Lead', others ? h('span', { class: 'band-window' }, `, team of ${others + 1}`) : null], lead,
+    { href: sectionHref(patient.id, 'team') });
+  item.classList.add('lead-figure');
+  return item;
+}
+
 /** The band: one line of figures that answers "how is this patient doing, and
  * does anything wait for me?". */
 export function summaryBand(patient, summary) {
@@ -56,6 +68,7 @@ export function summaryBand(patient, summary) {
       figure('Open alerts', count(patient.open_alerts), { tone: patient.open_alerts ? 'bad' : null, href: sectionHref(patient.id, 'overview') }),
       figure('Suggestions', count(patient.pending_suggestions), { href: sectionHref(patient.id, 'plan') }),
       figure(['Unread', h('span', { class: 'band-window' }, ' messages')], count(patient.unread_messages), { href: sectionHref(patient.id, 'messages') }),
+      leadFigure(patient),
       figure(['Pain', h('span', { class: 'band-window' }, ', baseline week'), ' → last 7 days'], pain, { tone: painTone, wide: true })));
 }
 

@@ -9,6 +9,7 @@ import { modeSelect, suggestionsPanel } from './progression.js';
 import { progressBand } from './progress.js';
 import { trendPanel } from './trends.js';
 import { patientHead } from './patient-head.js';
+import { careTeamSection } from './care-team.js';
 import { addDays, clearErrors, field, formatDay, formatTime, h, isoDay, say, score, showError, sourceLine, statusLine } from './ui.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -21,6 +22,7 @@ const SECTION_OF = {
   progress: progressSection,
   outcomes: outcomesSection,
   messages: (patient) => [h('h2', { class: 'sr-only' }, 'Messages'), therapistPanel(patient)],
+  team: careTeamSection,
 };
 
 export async function render(screen, { id, section }) {

@@ -3,29 +3,73 @@ import { h, heading, say, score, statusLine } from './ui.js';
 
 const pct = (value) => (value == null ? '–' : `${Math.round(value * 100)} %`);
 
-export async function render(screen) {
+const SCOPES = [['all', 'All'], ['mine', 'Mine'], ['team', 'Team']];
+const EMPTY = {
+  mine: 'You lead no patients yet.',
+  team: 'You are on no colleague\'s care team.',
+};
+
+export async function render(screen, params, { user }) {
   const status = statusLine();
+  const treats = user.clinic?.treats_patients !== false;
   screen.append(
-    h('div', { class: 'title-row' }, heading('Patients'), h('a', { class: 'button', href: '#/invite' }, 'Invite patient')),
+    h('div', { class: 'title-row' }, heading('Patients'), treats ? h('a', { class: 'button', href: '#/invite' }, 'Invite patient') : null),
     status,
   );
   const notices = h('div');
   screen.append(notices);
   drawNotices(notices);
-  let patients;
-  try {
-    patients = await api('/patients');
-  } catch (error) {
-    say(status, error.message, 'error');
-    return;
+  let scope = SCOPES.some(([key]) => key === params.scope) ? params.scope : 'all';
+  const chips = SCOPES.map(([key, label]) => h('button', {
+    type: 'button', class: 'chip', 'aria-pressed': String(key === scope), 'data-scope': key,
+  }, label));
+  const filter = h('div', { class: 'chips', role: 'group', 'aria-label': 'Show patients', hidden: true }, chips);
+  const list = h('div', { class: 'patient-list', 'aria-live': 'polite', 'aria-busy': 'true' });
+  screen.append(filter, list);
+  const load = async () => {
+    list.setAttribute('aria-busy', 'true');
+    let patients;
+    try {
+      patients = await api(scope === 'all' ? '/patients' : `/patients?scope=${scope}`);
+    } catch (error) {
+      say(status, error.message, 'error');
+      list.removeAttribute('aria-busy');
+      return;
+    }
+    say(status, '');
+    // The filter is offered once the answers say whose patient each is.
+    if (patients.some((p) => p.my_part) || scope !== 'all') filter.hidden = false;
+    list.replaceChildren(...table(patients, scope, user));
+    list.removeAttribute('aria-busy');
+  };
+  for (const chip of chips) {
+    chip.addEventListener('click', () => {
+      scope = chip.dataset.scope;
+      for (const other of chips) other.setAttribute('aria-pressed', String(other === chip));
+      history.replaceState(null, '', scope === 'all' ? '#/patients' : `#/patients?scope=${scope}`);
+      load();
+    });
   }
+  await load();
+}
+
+/** "You lead" or "Lead: Dr X" under the patient's name. */
+function whose(p, user) {
+  if (!p.lead) return null;
+  const text = p.lead.id === user.id || p.my_part === 'lead' ? 'You lead' : `Lead: ${p.lead.name}`;
+  return h('span', { class: `sub whose${p.my_part === 'lead' ? ' mine' : ''}` }, text);
+}
+
+function table(patients, scope, user) {
   if (!patients.length) {
-    screen.append(h('div', { class: 'card' }, h('p', {}, 'No patients yet. Invite your first patient: they get a link and a QR code to enrol.')));
-    return;
+    return [h('div', { class: 'card' }, h('p', {}, EMPTY[scope]
+      || (user.clinic?.treats_patients === false
+        ? 'You manage the clinic without treating patients, so no patients are listed here.'
+        : 'No patients yet. Invite your first patient: they get a link and a QR code to enrol.')))];
   }
   patients.sort((a, b) => b.open_alerts - a.open_alerts || a.name.localeCompare(b.name));
   const row = (p) => h('tr', { class: p.open_alerts ? 'alerting' : null },
-    h('th', { scope: 'row' }, h('a', { href: `#/patients/${p.id}` }, p.name), h('span', { class: 'sub' }, p.email)),
+    h('th', { scope: 'row' }, h('a', { href: `#/patients/${p.id}` }, p.name), h('span', { class: 'sub' }, p.email), whose(p, user)),
     h('td', { 'data-label': 'Low back' }, score(p.latest?.low_back)),
     h('td', { 'data-label': 'Neck' }, score(p.latest?.neck)),
     h('td', { 'data-label': 'Headache' }, score(p.latest?.headache)),
@@ -36,11 +80,12 @@ export async function render(screen) {
     h('td', { 'data-label': 'Unread messages' }, p.unread_messages
       ? h('a', { href: `#/messages/${p.id}`, class: 'unread-count' }, String(p.unread_messages)) : '0'),
   );
-  screen.append(h('div', { class: 'card table-wrap' }, h('table', { class: 'patients' },
-    h('caption', { class: 'sr-only' }, 'Your patients with their latest pain scores (0 to 10), 7-day adherence, open alerts and unread messages'),
+  const which = { all: 'Your patients', mine: 'The patients you lead', team: 'Your colleagues\' patients whose care team you are on' }[scope];
+  return [h('div', { class: 'card table-wrap' }, h('table', { class: 'patients' },
+    h('caption', { class: 'sr-only' }, `${which}, with who leads their care, their latest pain scores (0 to 10), 7-day adherence, open alerts and unread messages`),
     h('thead', {}, h('tr', {},
       ['Patient', 'Low back', 'Neck', 'Headache', 'Adherence, 7 days', 'Open alerts', 'Unread messages'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, patients.map(row)))));
+    h('tbody', {}, patients.map(row))))];
 }
 
 /** Notices for the therapist from the last 30 days: a patient who deleted their

@@ -29,7 +29,8 @@ export function render(screen, params, { go }) {
       auth.set(token, user);
       await adoptTimezone(user);
       sync();
-      go(user.role === 'therapist' ? 'patients' : 'today');
+      const manager = user.role === 'therapist' && user.clinic?.treats_patients === false;
+      go(user.role === 'therapist' ? (manager ? 'clinic' : 'patients') : 'today');
     } catch (error) {
       showError(form, status, error);
       button.disabled = false;

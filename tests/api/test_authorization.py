@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from kinetic.extensions import db
-from kinetic.models import Assignment, ScheduledSession, Suggestion, User
+from kinetic.models import (
+    Assignment,
+    CareTeamMember,
+    ClinicMember,
+    ScheduledSession,
+    Suggestion,
+    User,
+)
 from kinetic.services import (
     accounts,
     calendar,
@@ -24,6 +31,7 @@ from kinetic.services import (
     push,
     safety,
 )
+from kinetic.services.clinics import clinic_id_of
 from kinetic.services.questionnaires import schedule
 from kinetic.testing import browser_subscription
 
@@ -62,6 +70,8 @@ class Route:
     # A placeholder filled from another of the practice's ids (an object in the
     # state the route needs), e.g. {"suggestion_id": "applied_suggestion_id"}.
     alias: dict = field(default_factory=dict)
+    # Body fields filled from the practice's ids, e.g. {"therapist_id": "newcomer_id"}.
+    body_ids: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -300,6 +310,28 @@ MATRIX = [
     ),
     Route("GET", "/api/v1/patients/<id:patient_id>/insights", THERAPIST),
     Route("GET", "/api/v1/patients/<id:patient_id>/suggestions", THERAPIST),
+    Route("GET", "/api/v1/patients/<id:patient_id>/care-team", THERAPIST),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/care-team",
+        THERAPIST,
+        body={},
+        body_ids={"therapist_id": "newcomer_id"},
+        ok=201,
+    ),
+    Route(
+        "DELETE",
+        "/api/v1/patients/<id:patient_id>/care-team/<id:therapist_id>",
+        THERAPIST,
+        ok=204,
+    ),
+    Route(
+        "POST",
+        "/api/v1/patients/<id:patient_id>/lead",
+        THERAPIST,
+        body={},
+        body_ids={"therapist_id": "therapist_id"},
+    ),
     Route("POST", "/api/v1/suggestions/<id:suggestion_id>/accept", THERAPIST),
     Route("POST", "/api/v1/suggestions/<id:suggestion_id>/dismiss", THERAPIST),
     Route(
@@ -351,11 +383,16 @@ MATRIX = [
         body={"difficulty": 4},
     ),
     Route("GET", "/api/v1/me/messages", PATIENT),
+    Route("GET", "/api/v1/me/care-team", PATIENT),
     Route("POST", "/api/v1/me/messages", PATIENT, body={"body": "Hello"}, ok=201),
     Route("GET", "/api/v1/me/fhir", PATIENT),
     Route("GET", "/api/v1/me/calendar", PATIENT),
     Route("POST", "/api/v1/me/calendar", PATIENT, ok=201),
     Route("DELETE", "/api/v1/me/calendar", PATIENT, ok=204),
+    # The access log: the clinic's admins (every therapist of the world is the
+    # admin of a clinic of one), and the patient's own.
+    Route("GET", "/api/v1/clinic/access-log", THERAPIST),
+    Route("GET", "/api/v1/me/access-log", PATIENT),
     # The clinic: any member reads; the changes are its admins' (the world's
     # therapists are admins of their clinic, with a colleague and an open invite).
     Route("GET", "/api/v1/clinic", THERAPIST),
@@ -401,9 +438,16 @@ class Practice:
     # A colleague in the therapist's clinic, and an open invite for another.
     member_id: int
     invite_id: int
+    # Clinic colleagues: one on the patient's care team, one treating off it, and
+    # an admin who does not treat patients.
+    teammate: object = None
+    newcomer: object = None
+    manager: object = None
 
     def ids(self, role: str = PATIENT) -> dict:
         return {
+            "therapist_id": getattr(self.teammate, "id", MISSING_ID),
+            "newcomer_id": getattr(self.newcomer, "id", MISSING_ID),
             "patient_id": self.patient.id,
             "assignment_id": self.assignment_id,
             "session_id": self.session_id,
@@ -525,9 +569,12 @@ def world(
             ids = (alert.id, asked.id, answered.id, entry.id)
         suggestions = advance_suggestions(app, patient, therapist, assignment_id)
         clinic = colleague_and_invite(app, therapist, patient.id)
-        return Practice(
+        found = Practice(
             therapist, patient, assignment_id, session_id, *ids, *suggestions, *clinic
         )
+        if own:
+            colleagues(app, found, make_therapist)
+        return found
 
     mine = practice(make_therapist(), "my")
     with app.app_context():
@@ -540,6 +587,39 @@ def world(
     return World(mine, theirs, practice(mine.therapist))
 
 
+def colleagues(app, practice: Practice, make_therapist) -> None:
+    """Three more therapists in the practice's clinic; the teammate joins the
+    patient's care team."""
+    parts = {
+        "teammate": ("therapist", True),
+        "newcomer": ("therapist", True),
+        "manager": ("admin", False),  # an admin who does not treat patients
+    }
+    for part in parts:
+        setattr(practice, part, make_therapist(part.title()))
+    with app.app_context():
+        clinic_id = clinic_id_of(db.session.get(User, practice.therapist.id))
+        for part, (role, treats) in parts.items():
+            member = db.session.scalar(
+                select(ClinicMember).where(
+                    ClinicMember.user_id == getattr(practice, part).id
+                )
+            )
+            member.clinic_id, member.role, member.treats_patients = (
+                clinic_id,
+                role,
+                treats,
+            )
+        db.session.add(
+            CareTeamMember(
+                patient_id=practice.patient.id,
+                therapist_id=practice.teammate.id,
+                added_by_id=practice.therapist.id,
+            )
+        )
+        db.session.commit()
+
+
 def call(client, route: Route, headers: dict | None = None, **ids):
     if route.text is not None:
         return client.open(
@@ -549,8 +629,14 @@ def call(client, route: Route, headers: dict | None = None, **ids):
             content_type="application/yaml",
             headers=headers or {},
         )
+    body = route.body
+    if route.body_ids:
+        filled = {
+            key: ids.get(name, MISSING_ID) for key, name in route.body_ids.items()
+        }
+        body = {**body, **filled}
     return client.open(
-        route.path(**ids), method=route.method, json=route.body, headers=headers or {}
+        route.path(**ids), method=route.method, json=body, headers=headers or {}
     )
 
 
@@ -719,7 +805,7 @@ def test_someone_elses_object_is_404_like_a_missing_one(
     app, client, world, route, case
 ):
     caller = world.mine.caller(route.who)
-    ids = FOREIGN[case](world)
+    ids = {**world.mine.ids(route.who), **FOREIGN[case](world)}
     before = snapshot(app)
 
     foreign = call(client, route, caller.headers, **ids)
@@ -730,6 +816,52 @@ def test_someone_elses_object_is_404_like_a_missing_one(
     body = assert_error(foreign, 404)
     assert_error(missing, 404)
     assert body == missing.json
+    assert snapshot(app) == before
+
+
+# -- (c2) a care team shares the record; the rest of the clinic sees none of it -------
+
+RECORD_IDS = {"patient_id", "assignment_id", "alert_id", "suggestion_id", "message_id"}
+ON_THE_RECORD = [r for r in MATRIX if r.who != PATIENT and RECORD_IDS & {*r.id_params}]
+LEAD_ONLY = {
+    "POST /patients/{patient_id}/care-team",
+    "POST /patients/{patient_id}/lead",
+}
+# The lead's own program is not the teammate's (test_care_teams.py assigns one).
+NOT_SHARED = {"POST /patients/{patient_id}/assignments"}
+
+
+@rows([r for r in ON_THE_RECORD if r.name not in NOT_SHARED])
+def test_a_care_team_member_acts_on_the_record_as_the_lead(app, client, world, route):
+    """Everything the lead may do, a member may, but change the team or its lead
+    (leaving it is allowed: DELETE .../care-team/{their own id})."""
+    before = snapshot(app)
+
+    response = call(
+        client, route, world.mine.teammate.headers, **world.mine.ids(THERAPIST)
+    )
+
+    if route.name in LEAD_ONLY:
+        assert_error(response, 403)
+        assert snapshot(app) == before
+    else:
+        assert response.status_code == route.ok, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["newcomer", "manager"])
+@rows(ON_THE_RECORD)
+def test_a_clinic_colleague_off_the_care_team_gets_404(app, client, world, route, who):
+    """A treating colleague off the team, and an admin who does not treat
+    patients, read the record exactly as one that does not exist."""
+    caller = getattr(world.mine, who)
+    before = snapshot(app)
+
+    response = call(client, route, caller.headers, **world.mine.ids(THERAPIST))
+    missing = call(
+        client, route, caller.headers, **dict.fromkeys(route.id_params, MISSING_ID)
+    )
+
+    assert assert_error(response, 404) == assert_error(missing, 404)
     assert snapshot(app) == before
 
 

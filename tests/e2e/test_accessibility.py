@@ -137,6 +137,9 @@ def test_every_therapist_screen_has_no_violations(desktop):
     page.get_by_role("link", name="Pat Demo").first.click()
     expect(page.get_by_role("heading", name=re.compile("Pat Demo"))).to_be_visible()
     check(page, "patient page: overview", found)
+    open_section(page, "Care team")
+    expect(page.get_by_role("region", name="Care team")).to_contain_text("Lead")
+    check(page, "patient page: care team", found)
     for section in ("Progress", "Outcomes", "Messages", "Report", "Plan"):
         open_section(page, section)
         expect(page).to_have_url(re.compile(f"/{section.lower()}$"))
@@ -152,8 +155,11 @@ def test_every_therapist_screen_has_no_violations(desktop):
         ("messages", "Messages"),
         ("invite", "Invite a patient"),
         ("account", "Account"),
+        ("clinic", "Clinic"),
     ):
         visit(page, hash_, name, found)
+    page.get_by_role("button", name=re.compile("^Remove ")).first.click()
+    check(page, "clinic: remove a member", found)
     page.goto("/#/messages")
     page.locator("main a[href^='#/messages/']").first.click()
     expect(

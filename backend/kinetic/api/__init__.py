@@ -4,9 +4,11 @@ from flask import Flask
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from kinetic.api import (
+    access_log,
     accounts,
     alerts,
     calendar,
+    care_teams,
     clinic,
     diary,
     health,
@@ -24,6 +26,7 @@ from kinetic.api.errors import register_error_handlers
 from kinetic.api.openapi import drop_unused_pagination, register_openapi
 from kinetic.extensions import api
 from kinetic.schemas.common import RESERVED_SLUGS, SLUG
+from kinetic.services.access_log import register as record_accesses
 
 
 class IdConverter(IntegerConverter):
@@ -65,6 +68,7 @@ def register_api(app: Flask) -> None:
         library_files,
         library,
         patients,
+        care_teams,
         prescriptions,
         progression,
         alerts,
@@ -74,9 +78,11 @@ def register_api(app: Flask) -> None:
         messages,
         records,
         calendar,
+        access_log,
         clinic,
         health,
     ):
         api.register_blueprint(module.blp)
     drop_unused_pagination()
     register_error_handlers(app)
+    record_accesses(app)

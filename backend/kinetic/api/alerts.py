@@ -10,7 +10,7 @@ from kinetic.schemas.alerts import (
     AlertSchema,
     ChecklistSchema,
 )
-from kinetic.services import alerts, safety
+from kinetic.services import access_log, alerts, safety
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Safety")
 
@@ -38,6 +38,7 @@ def acknowledge(data, alert_id):
     alert = alerts.alert_of(current_user(), alert_id)
     if alert is None:
         abort(404, message="No such alert.")
+    access_log.record(alert.patient_id)
     alerts.acknowledge(alert, current_user())
     db.session.commit()
     return alerts.present([alert])[0]

@@ -10,7 +10,7 @@ from kinetic.schemas.messages import (
     MessageSchema,
     MessageWithAdviceSchema,
 )
-from kinetic.services import messages, progression_recheck
+from kinetic.services import access_log, messages, progression_recheck
 from kinetic.services.patients import patient_of
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Messages")
@@ -54,6 +54,7 @@ def _own_patient(patient_id: int):
     patient = patient_of(current_user(), patient_id)
     if patient is None:
         abort(404, message="No such patient.")
+    access_log.record(patient.id)
     return patient
 
 
@@ -92,6 +93,7 @@ def mark_read(message_id):
     message = messages.message_for(current_user(), message_id)
     if message is None:
         abort(404, message="No such message.")
+    access_log.record(message.patient_id)
     messages.mark_read(message, current_user())
     db.session.commit()
     return message

@@ -8,6 +8,7 @@ from kinetic.api.auth import current_user, login_required
 from kinetic.api.views import pain_of, sessions_of, summary_of, trends_of
 from kinetic.extensions import db
 from kinetic.models import Assignment, User
+from kinetic.schemas.care_teams import PatientListArgsSchema
 from kinetic.schemas.diary import PainEntrySchema, TrendArgsSchema, TrendsSchema
 from kinetic.schemas.patients import PatientDetailSchema, PatientSummarySchema
 from kinetic.schemas.picture import SummaryArgsSchema, SummarySchema
@@ -19,8 +20,8 @@ from kinetic.schemas.plans import (
     RangeArgsSchema,
     SessionSchema,
 )
-from kinetic.services import feedback, messages, plans
-from kinetic.services.patients import assignment_of, patient_of, patients_of
+from kinetic.services import access_log, care_teams, feedback, messages, plans
+from kinetic.services.patients import assignment_of, patient_of
 from kinetic.services.trends import patient_summaries
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Therapists")
@@ -32,6 +33,7 @@ def own_patient(patient_id: int) -> User:
     patient = patient_of(current_user(), patient_id)
     if patient is None:
         abort(404, message="No such patient.")
+    access_log.record(patient.id)
     return patient
 
 
@@ -41,6 +43,7 @@ def own_assignment(assignment_id: int) -> Assignment:
     assignment = assignment_of(current_user(), assignment_id)
     if assignment is None:
         abort(404, message="No such assignment.")
+    access_log.record(assignment.patient_id)
     return assignment
 
 
@@ -53,13 +56,17 @@ def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
 
 def summaries(patients: list[User]) -> list[dict]:
     """Latest scores, adherence, alerts and pending suggestions, with each
-    thread's unread messages."""
+    thread's unread messages, the lead and the caller's part in the care."""
     threads = messages.thread_summaries([p.id for p in patients])
+    leads = care_teams.leads_of(patients)
+    me = current_user().id
     out = []
-    for summary in patient_summaries(patients):
+    for patient, summary in zip(patients, patient_summaries(patients), strict=True):
         thread = threads.get(summary["id"], {})
         summary["unread_messages"] = thread.get("unread", 0)
         summary["last_message"] = thread.get("last")
+        summary["lead"] = leads.get(patient.therapist_id)
+        summary["my_part"] = "lead" if patient.therapist_id == me else "member"
         out.append(summary)
     return out
 
@@ -68,11 +75,14 @@ def summaries(patients: list[User]) -> list[dict]:
 class Patients(MethodView):
     @blp.doc(operationId="patients_list")
     @therapist_only
+    @blp.arguments(PatientListArgsSchema, location="query")
     @blp.response(200, PatientSummarySchema(many=True))
-    def get(self):
-        """The therapist's own patients, with latest scores, adherence, alerts and
-        unread messages."""
-        return summaries(patients_of(current_user()))
+    def get(self, args):
+        """The patients whose care team the therapist is on, with latest scores,
+        adherence, alerts, unread messages, the lead and the caller's part:
+        `scope` mine lists those they lead, team those they share without
+        leading."""
+        return summaries(care_teams.patients_in_scope(current_user(), args["scope"]))
 
 
 @blp.route("/patients/<id:patient_id>")
@@ -82,10 +92,15 @@ class PatientById(MethodView):
     @blp.response(200, PatientDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, patient_id):
-        """One patient with the plans that are active or paused."""
+        """One patient with the plans that are active or paused, and their care
+        team."""
         patient = own_patient(patient_id)
         (summary,) = summaries([patient])
-        return {**summary, "assignments": _assignments(patient, include_stopped=False)}
+        return {
+            **summary,
+            "assignments": _assignments(patient, include_stopped=False),
+            "care_team": care_teams.team_of(patient),
+        }
 
 
 @blp.route("/patients/<id:patient_id>/assignments")

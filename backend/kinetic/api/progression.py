@@ -10,7 +10,7 @@ from kinetic.api.patients import own_patient
 from kinetic.extensions import db
 from kinetic.models import Suggestion
 from kinetic.schemas.progression import SuggestionSchema
-from kinetic.services import prescriptions, progression
+from kinetic.services import access_log, prescriptions, progression
 from kinetic.services.patients import patient_of
 
 blp = Blueprint(
@@ -37,6 +37,7 @@ def _own(suggestion_id: int) -> Suggestion:
     suggestion = db.session.get(Suggestion, suggestion_id)
     if suggestion is None or not patient_of(current_user(), suggestion.patient_id):
         abort(404, message="No such suggestion.")
+    access_log.record(suggestion.patient_id)
     return suggestion
 
 

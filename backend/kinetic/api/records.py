@@ -12,7 +12,7 @@ from kinetic.api.openapi import FHIR_BUNDLE_REF
 from kinetic.api.views import MAX_RANGE_DAYS
 from kinetic.models import User
 from kinetic.schemas.records import ReportArgsSchema, ReportSchema
-from kinetic.services import fhir, report, report_pdf
+from kinetic.services import access_log, fhir, report, report_pdf
 from kinetic.services.clock import today_in
 from kinetic.services.patients import patient_of
 
@@ -30,6 +30,7 @@ def _own_patient(patient_id: int) -> User:
     patient = patient_of(current_user(), patient_id)
     if patient is None:
         abort(404, message="No such patient.")
+    access_log.record(patient.id)
     return patient
 
 

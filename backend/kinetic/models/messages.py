@@ -4,7 +4,7 @@ calendar feed."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinetic.extensions import db
 from kinetic.models.types import UTCDateTime, utcnow
@@ -25,6 +25,10 @@ class Message(db.Model):
     client_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sender: Mapped["User | None"] = relationship(  # noqa: F821
+        foreign_keys=[sender_id]
+    )
 
     __table_args__ = (
         UniqueConstraint("sender_id", "client_id", name="uq_messages_sender_client"),

@@ -55,6 +55,9 @@ class Suggestion(db.Model):
     previous_prescription: Mapped[Prescription | None] = relationship(
         foreign_keys=[previous_prescription_id]
     )
+    decided_by: Mapped["User | None"] = relationship(  # noqa: F821
+        foreign_keys=[decided_by_id]
+    )
 
     __table_args__ = (
         UniqueConstraint("assignment_id", "trigger"),

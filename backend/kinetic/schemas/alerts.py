@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from kinetic.schemas.care_teams import PersonSchema
+
 # `resolved`: a "no improvement" alert that closed itself when the picture improved.
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
 
@@ -22,6 +24,11 @@ class AlertSchema(Schema):
     created_at = fields.AwareDateTime(required=True)
     status = fields.Str(required=True)
     acknowledged_at = fields.AwareDateTime(allow_none=True)
+    acknowledged_by = fields.Nested(
+        PersonSchema,
+        allow_none=True,
+        metadata={"description": "the therapist who acknowledged it"},
+    )
 
 
 class AlertArgsSchema(Schema):

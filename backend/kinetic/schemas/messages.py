@@ -1,5 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from kinetic.schemas.care_teams import PersonSchema
 from kinetic.schemas.diary import AdviceSchema
 
 
@@ -19,6 +20,14 @@ class MessageSchema(Schema):
     id = fields.Int(required=True)
     patient_id = fields.Int(required=True)
     sender_id = fields.Int(allow_none=True)
+    sender = fields.Nested(
+        PersonSchema,
+        allow_none=True,
+        metadata={
+            "description": "who wrote it: the patient or a therapist of the care "
+            "team; null once their account is erased"
+        },
+    )
     from_patient = fields.Bool(required=True)
     body = fields.Str(required=True)
     client_id = fields.Str(allow_none=True)

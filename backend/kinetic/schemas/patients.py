@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from kinetic.schemas.care_teams import CareTeamSchema, PersonSchema
 from kinetic.schemas.messages import LastMessageSchema
 from kinetic.schemas.plans import AssignmentSchema
 
@@ -26,7 +27,19 @@ class PatientSummarySchema(Schema):
     pending_suggestions = fields.Int(
         metadata={"description": "progression suggestions awaiting a decision"}
     )
+    lead = fields.Nested(
+        PersonSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "the patient's lead therapist"},
+    )
+    my_part = fields.Str(
+        required=True,
+        validate=validate.OneOf(["lead", "member"]),
+        metadata={"description": "lead: the caller leads; member: on the care team"},
+    )
 
 
 class PatientDetailSchema(PatientSummarySchema):
     assignments = fields.List(fields.Nested(AssignmentSchema), required=True)
+    care_team = fields.Nested(CareTeamSchema, required=True)

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from kinetic.models.progression import SUGGESTION_STATUSES
+from kinetic.schemas.care_teams import PersonSchema
 
 
 class SuggestionSchema(Schema):
@@ -40,6 +41,11 @@ class SuggestionSchema(Schema):
     automatic = fields.Bool(required=True)
     created_at = fields.AwareDateTime(required=True)
     decided_at = fields.AwareDateTime(allow_none=True)
+    decided_by = fields.Nested(
+        PersonSchema,
+        allow_none=True,
+        metadata={"description": "the therapist who decided; null if automatic"},
+    )
     prescription_version = fields.Function(
         lambda s: s.prescription.version if s.prescription else None
     )

@@ -48,12 +48,11 @@ def acknowledge(alert: Alert, therapist: User) -> Alert:
 
 
 def present(alerts: list[Alert]) -> list[dict]:
+    people = {a.patient_id for a in alerts} | {
+        a.acknowledged_by_id for a in alerts if a.acknowledged_by_id
+    }
     names = dict(
-        db.session.execute(
-            select(User.id, User.name).where(
-                User.id.in_({a.patient_id for a in alerts})
-            )
-        ).all()
+        db.session.execute(select(User.id, User.name).where(User.id.in_(people))).all()
     )
     return [
         {
@@ -66,6 +65,11 @@ def present(alerts: list[Alert]) -> list[dict]:
             "created_at": a.created_at,
             "status": a.status,
             "acknowledged_at": a.acknowledged_at,
+            "acknowledged_by": (
+                {"id": a.acknowledged_by_id, "name": names[a.acknowledged_by_id]}
+                if a.acknowledged_by_id in names
+                else None
+            ),
         }
         for a in alerts
     ]

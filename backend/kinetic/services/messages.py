@@ -84,8 +84,10 @@ def _notify_patient(patient: User, therapist: User, message: Message) -> None:
 
 
 def mark_read(message: Message, reader: User) -> Message:
-    """Only the recipient marks a message read; the first time counts."""
-    if message.sender_id == reader.id:
+    """Only the recipient marks a message read; the first time counts. A
+    therapist's message is to the patient, whoever on the care team wrote it."""
+    to_patient = not message.from_patient
+    if message.sender_id == reader.id or (reader.role == "therapist" and to_patient):
         raise AccountError(403, "Only the recipient can mark a message read.")
     if message.read_at is None:
         message.read_at = now()
