@@ -687,3 +687,23 @@ def test_every_care_team_route_is_404_off_the_team(app, client, clinic, shared, 
         assert_error(response, 404)
         assert response.json["message"] == "No such patient."
     assert team(client, c.lead, c.patient).json == before
+
+
+def test_a_member_assigns_a_program(app, client, clinic, programs, make_patient):
+    c = clinic
+    patient = make_patient(c.lead)
+    add(client, c.lead, patient, c.colleague.id)
+
+    response = client.post(
+        f"{API}/patients/{patient.id}/assignments",
+        json={"program": "test-plan"},
+        headers=c.colleague.headers,
+    )
+
+    assert response.status_code == 201, response.json
+    plan = client.get(
+        f"{API}/assignments/{response.json['id']}/prescription",
+        headers=c.lead.headers,
+    ).json
+    ben = {"id": c.colleague.id, "name": name(app, c.colleague)}
+    assert plan["changed_by"] == ben
