@@ -173,11 +173,11 @@ def _write_after_view(response: Response) -> Response:
         return response
     session = db.session
     try:
-        # What the view left uncommitted is dropped at the end of the request
-        # anyway; the row is committed on its own.
-        session.rollback()
         missing = _missing(session, list(marks))
         if missing:
+            # What the view left uncommitted is dropped at the end of the
+            # request anyway; the row is committed on its own.
+            session.rollback()
             _insert(session, missing)
             session.commit()
     except (SQLAlchemyError, AccessLogUnavailable):
