@@ -22,9 +22,7 @@ def open_menu_link(page, name: str) -> None:
 
 def show(locator) -> None:
     """Scrolls the element to the top of the screen, below the sticky bar."""
-    locator.evaluate(
-        "el => scrollTo(0, el.getBoundingClientRect().top + scrollY - 76)"
-    )
+    locator.evaluate("el => scrollTo(0, el.getBoundingClientRect().top + scrollY - 76)")
 
 
 def both_widths(page, name: str, at=None) -> None:
@@ -37,9 +35,9 @@ def both_widths(page, name: str, at=None) -> None:
             page.evaluate("window.scrollTo(0, 0)")
         else:
             show(at)
-        assert page.evaluate(
-            "document.documentElement.scrollWidth <= innerWidth"
-        ), f"{name} runs off the side at {label} px"
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
+            f"{name} runs off the side at {label} px"
+        )
         screenshot(page, f"{name}-{label}")
     page.set_viewport_size(start)
 
@@ -87,9 +85,12 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     mobile.get_by_role("button", name="Create account").click()
     expect(mobile.get_by_role("heading", name="Patients")).to_be_visible()
     expect(mobile.locator("main > p.status.info")).to_contain_text(f"Welcome, {name}")
-    robin = call(live_server, "GET", "/me", token=mobile.evaluate(
-        "localStorage.getItem('kc.token')"
-    ))
+    robin = call(
+        live_server,
+        "GET",
+        "/me",
+        token=mobile.evaluate("localStorage.getItem('kc.token')"),
+    )
     assert robin["role"] == "therapist"
     assert robin["clinic"]["id"] == admin["clinic"]["id"]
     # The invite is used: it is no longer open.
