@@ -879,6 +879,51 @@ def test_a_clinic_colleague_off_the_care_team_gets_404(app, client, world, route
     assert snapshot(app) == before
 
 
+# -- (c3) the clinic's administration is its admins' ----------------------------------
+
+ADMIN_ONLY = {
+    "PATCH /clinic",
+    "GET /clinic/invites",
+    "POST /clinic/invites",
+    "DELETE /clinic/invites/{invite_id}",
+    "PATCH /clinic/members/{member_id}",
+    "DELETE /clinic/members/{member_id}",
+    "GET /clinic/access-log",
+}
+RUNNING_THE_CLINIC = [
+    r for r in MATRIX if r.name in ADMIN_ONLY or r.name in {"GET /clinic/members"}
+]
+
+
+def test_the_admin_only_names_are_rows_of_the_matrix():
+    assert ADMIN_ONLY <= {r.name for r in MATRIX}
+
+
+@pytest.mark.parametrize("who", ["teammate", "newcomer"])
+@rows([r for r in MATRIX if r.name in ADMIN_ONLY])
+def test_a_member_who_is_not_an_admin_gets_403_on_the_administration(
+    app, client, world, route, who
+):
+    caller = getattr(world.mine, who)
+    before = snapshot(app)
+
+    response = call(client, route, caller.headers, **world.mine.ids(THERAPIST))
+
+    assert "admin" in assert_error(response, 403)["message"].lower()
+    assert snapshot(app) == before
+
+
+@rows(RUNNING_THE_CLINIC)
+def test_an_admin_who_does_not_treat_runs_the_clinic(app, client, world, route):
+    """The member list, invites, roles, removals and the access log: all of it,
+    while every record stays 404 for them (test above)."""
+    response = call(
+        client, route, world.mine.manager.headers, **world.mine.ids(THERAPIST)
+    )
+
+    assert response.status_code == route.ok, response.get_data(as_text=True)
+
+
 SLUGGED = [r for r in MATRIX if "slug" in r.params]
 
 
