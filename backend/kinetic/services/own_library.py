@@ -7,6 +7,7 @@ A row's owner: `owner_id` None is the files; `clinic_id` set is the clinic's
 
 from typing import Any
 
+from flask import g
 from marshmallow import ValidationError
 from sqlalchemy import and_, false, or_, select
 
@@ -105,13 +106,22 @@ def author_of(row: Exercise | Program) -> dict | None:
     return {"id": author.id, "name": author.name} if author else None
 
 
+def _membership(user: User):
+    """The user's clinic membership, read once per request (a list asks for each
+    clinic item)."""
+    known = g.setdefault("library_members", {})
+    if user.id not in known:
+        known[user.id] = clinics.membership_of(user)
+    return known[user.id]
+
+
 def may_change(row: Exercise | Program, user: User) -> bool:
     """Your own, or the clinic's when you are its author or one of its admins."""
     if row.owner_id is None or user.role != "therapist":
         return False
     if row.clinic_id is None:
         return row.owner_id == user.id
-    member = clinics.membership_of(user)
+    member = _membership(user)
     if member is None or member.clinic_id != row.clinic_id:
         return False
     return row.owner_id == user.id or member.role == "admin"
