@@ -25,7 +25,6 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -43,6 +42,7 @@ KINDS = {
     "records.patient_fhir": "fhir",
 }
 WINDOW_MINUTES = 10
+READS = ("GET", "HEAD")
 UNAVAILABLE = (
     "This could not be recorded in the access log, so it was not done. "
     "Please try again in a moment."
@@ -71,7 +71,7 @@ def kind_of_request() -> str:
     found = KINDS.get(request.endpoint or "")
     if found:
         return found
-    return "view" if request.method in ("GET", "HEAD") else "change"
+    return "view" if request.method in READS else "change"
 
 
 def record(patient_id: int, kind: str | None = None) -> None:
@@ -137,14 +137,18 @@ def _missing(session, marks) -> list:
 
 
 def _write_before_commit(session) -> None:
-    if not has_request_context() or session is not db.session():
+    # A read runs without a transaction on PostgreSQL (connections.py), where an
+    # insert is refused: its row is written after the view, on its own.
+    if not has_request_context() or request.method in READS:
+        return
+    if session is not db.session():
         return
     marks = g.get("access_marks")
     if not marks:
         return
     try:
         _insert(session, list(marks))
-    except SQLAlchemyError as error:
+    except Exception as error:  # the change must not be made unrecorded
         log.exception("access log: the row could not be written; request refused")
         raise AccessLogUnavailable() from error
     # Written in this transaction: a rollback of it brings the marks back.
@@ -180,7 +184,7 @@ def _write_after_view(response: Response) -> Response:
             session.rollback()
             _insert(session, missing)
             session.commit()
-    except (SQLAlchemyError, AccessLogUnavailable):
+    except Exception:  # whatever it is, the answer must not go out unrecorded
         session.rollback()
         log.exception("access log: the row could not be written; answer refused")
         return _unavailable(response)
