@@ -233,8 +233,8 @@ function careTeamCard() {
 /** What each kind of access did, in a patient's words. */
 const ACCESS_WORDS = {
   view: 'viewed your record',
-  export: 'downloaded a copy of your record',
-  report: 'made a progress report from your record',
+  export: 'downloaded your progress report as a PDF',
+  report: 'opened your progress report',
   fhir: 'exported your record for a doctor or hospital',
   change: 'changed your record or plan',
 };

@@ -335,8 +335,8 @@ async function drawInvites(ctx) {
 
 const KIND_WORD = {
   view: (p) => `viewed ${p}'s record`,
-  export: (p) => `downloaded ${p}'s record`,
-  report: (p) => `made a progress report of ${p}'s record`,
+  export: (p) => `downloaded ${p}'s progress report as a PDF`,
+  report: (p) => `opened ${p}'s progress report`,
   fhir: (p) => `exported ${p}'s record for a doctor or hospital (FHIR)`,
   change: (p) => `changed ${p}'s record`,
 };

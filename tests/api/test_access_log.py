@@ -127,11 +127,10 @@ def test_opening_a_patient_is_a_view_in_both_logs(app, client, clinic):
     ]
 
 
-@pytest.mark.parametrize("path", ["report", "report.pdf"])
-def test_the_progress_report_and_its_pdf_are_a_report(app, client, clinic, path):
+def test_the_progress_report_on_screen_is_a_report(app, client, clinic):
     patient = clinic.patient
     response = client.get(
-        f"{API}/patients/{patient.id}/{path}", headers=clinic.admin.headers
+        f"{API}/patients/{patient.id}/report", headers=clinic.admin.headers
     )
     assert response.status_code == 200
 
@@ -149,15 +148,14 @@ def test_the_fhir_record_is_fhir(app, client, clinic):
     assert [row[:3] for row in rows(app)] == [(clinic.admin.id, patient.id, "fhir")]
 
 
-def test_an_export_is_export(app, client, clinic, monkeypatch):
-    """No therapist-side export of a patient exists yet: the kinds table is where
-    one is named. Here the sessions list stands in for it."""
-    monkeypatch.setitem(access_log.KINDS, "patients.patient_sessions", "export")
+def test_the_report_downloaded_as_a_pdf_is_an_export(app, client, clinic):
+    """The PDF is the record leaving the app as a file: an export."""
     patient = clinic.patient
     response = client.get(
-        f"{API}/patients/{patient.id}/sessions", headers=clinic.admin.headers
+        f"{API}/patients/{patient.id}/report.pdf", headers=clinic.admin.headers
     )
     assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
 
     assert [row[:3] for row in rows(app)] == [(clinic.admin.id, patient.id, "export")]
     (row,) = client.get(f"{API}/me/access-log", headers=patient.headers).json

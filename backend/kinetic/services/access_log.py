@@ -36,9 +36,11 @@ log = logging.getLogger(__name__)
 
 # The one table of kinds: a view (its endpoint) whose access is not simply a
 # read ("view", for GET) or a change ("change", any other method).
+# The report opened on screen (and printed from there) is a report; its PDF, a
+# file that leaves the app, is an export; the FHIR bundle is FHIR.
 KINDS = {
     "records.patient_report": "report",
-    "records.patient_report_pdf": "report",
+    "records.patient_report_pdf": "export",
     "records.patient_fhir": "fhir",
 }
 WINDOW_MINUTES = 10
