@@ -516,3 +516,23 @@ def test_no_route_changes_or_deletes_a_row(app, client, clinic, method):
         assert response.status_code == 405
         assert response.json["code"] == 405
     assert rows(app) == before
+
+
+def test_the_patients_export_holds_their_care_team_and_access_log(app, client, clinic):
+    patient = clinic.patient
+    opened = client.get(
+        f"{API}/patients/{patient.id}", headers=clinic.colleague.headers
+    )
+    assert opened.status_code == 200
+
+    export = client.get(f"{API}/me/export", headers=patient.headers)
+
+    assert export.status_code == 200
+    team = export.json["care_team"]
+    assert team["lead"]["id"] == clinic.admin.id
+    assert [m["id"] for m in team["members"]] == [clinic.admin.id, clinic.colleague.id]
+    assert [(r["therapist_id"], r["kind"]) for r in export.json["access_log"]] == [
+        (clinic.colleague.id, "view")
+    ]
+    mine = client.get(f"{API}/me/export", headers=clinic.colleague.headers).json
+    assert "access_log" not in mine and "care_team" not in mine

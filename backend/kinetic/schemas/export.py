@@ -3,7 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from kinetic.models.plans import SESSION_STATUSES
+from kinetic.schemas.access_log import MyAccessLogRowSchema
 from kinetic.schemas.calendar import CalendarStateSchema
+from kinetic.schemas.care_teams import CareTeamSchema
 from kinetic.schemas.diary import PainEntrySchema
 from kinetic.schemas.messages import MessageSchema
 from kinetic.schemas.outcomes import ItemSchema, ResponseSchema
@@ -78,3 +80,6 @@ class ExportSchema(Schema):
     questionnaire_responses = fields.List(fields.Nested(ResponseSchema))
     notifications = fields.List(fields.Nested(NotificationSchema))
     push_subscriptions = fields.List(fields.Nested(ExportPushSubscriptionSchema))
+    # A patient's: who is on their care team, and who opened their record.
+    care_team = fields.Nested(CareTeamSchema)
+    access_log = fields.List(fields.Nested(MyAccessLogRowSchema))

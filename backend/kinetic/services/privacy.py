@@ -26,7 +26,7 @@ from kinetic.models import (
     ScheduledSession,
     User,
 )
-from kinetic.services import yaml_files
+from kinetic.services import access_log, care_teams, yaml_files
 from kinetic.services.clock import now
 from kinetic.services.outcomes import responses_of
 from kinetic.services.questionnaires import schedules_of
@@ -57,6 +57,8 @@ def export_user(user: User) -> dict:
         }
         data["questionnaire_schedules"] = schedules_of(user)
         data["questionnaire_responses"] = responses_of(user)
+        data["care_team"] = care_teams.team_of(user)
+        data["access_log"] = access_log.patient_rows(user.id, limit=None)
     else:
         data["invites"] = rows(Invite, Invite.therapist_id)
         data["assignments"] = rows(Assignment, Assignment.therapist_id)
