@@ -22,9 +22,7 @@ def open_menu_link(page, name: str) -> None:
 
 def show(locator) -> None:
     """Scrolls the element to the top of the screen, below the sticky bar."""
-    locator.evaluate(
-        "el => scrollTo(0, el.getBoundingClientRect().top + scrollY - 76)"
-    )
+    locator.evaluate("el => scrollTo(0, el.getBoundingClientRect().top + scrollY - 76)")
 
 
 def both_widths(page, name: str, at=None) -> None:
@@ -37,9 +35,9 @@ def both_widths(page, name: str, at=None) -> None:
             page.evaluate("window.scrollTo(0, 0)")
         else:
             show(at)
-        assert page.evaluate(
-            "document.documentElement.scrollWidth <= innerWidth"
-        ), f"{name} runs off the side at {label} px"
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
+            f"{name} runs off the side at {label} px"
+        )
         screenshot(page, f"{name}-{label}")
     page.set_viewport_size(start)
 
@@ -87,9 +85,12 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     mobile.get_by_role("button", name="Create account").click()
     expect(mobile.get_by_role("heading", name="Patients")).to_be_visible()
     expect(mobile.locator("main > p.status.info")).to_contain_text(f"Welcome, {name}")
-    robin = call(live_server, "GET", "/me", token=mobile.evaluate(
-        "localStorage.getItem('kc.token')"
-    ))
+    robin = call(
+        live_server,
+        "GET",
+        "/me",
+        token=mobile.evaluate("localStorage.getItem('kc.token')"),
+    )
     assert robin["role"] == "therapist"
     assert robin["clinic"]["id"] == admin["clinic"]["id"]
     # The invite is used: it is no longer open.
@@ -212,3 +213,22 @@ def test_a_member_who_is_not_an_admin_sees_the_clinic_read_only(phone, live_serv
     expect(members.get_by_role("button")).to_have_count(0)
     expect(page.get_by_role("form", name="Invite a therapist")).to_have_count(0)
     screenshot(page, "clinic-member-390")
+
+
+def test_an_admin_who_does_not_treat_lands_on_the_clinic_and_its_access_log(
+    desktop, live_server
+):
+    page = desktop.new_page()
+    sign_in(page, "manager@demo.kinetic", "demo-manager")
+    expect(page.get_by_role("heading", name="Clinic", exact=True)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_text(["Clinic", "Library"])
+    expect(page.get_by_role("form", name="Invite a therapist")).to_be_visible()
+    log = page.get_by_role("form", name="Who opened which record")
+    expect(log.get_by_role("list", name="Latest record openings")).to_be_visible()
+    expect(log.get_by_role("button", name="Download CSV")).to_be_visible()
+    # No patient invites for someone who treats no patients.
+    page.goto("/#/patients")
+    expect(page.get_by_role("link", name="Invite patient")).to_have_count(0)
+    manages = page.get_by_text("You manage the clinic without treating patients")
+    expect(manages).to_be_visible()
