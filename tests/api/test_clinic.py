@@ -813,3 +813,47 @@ def test_invites_and_patients_hold_after_a_removal(app, client, admin, make_pati
     assert joined.json["user"]["clinic"]["id"] == clinic(client, admin)["id"]
     assert sent.status_code == 201, sent.json
     assert lead_of(app, patient.id) == admin.id
+
+
+def test_an_admin_who_does_not_treat_sees_the_members_never_a_record(
+    client, admin, make_patient
+):
+    manager = join(client, admin, "Manager", role="admin")
+    stopped = patch_member(client, manager, manager.id, treats_patients=False)
+    assert stopped.status_code == 200, stopped.json
+    patient = make_patient(admin)
+
+    members = member_list(client, manager)
+    listed = client.get(f"{API}/patients", headers=manager.headers)
+    record = client.get(f"{API}/patients/{patient.id}", headers=manager.headers)
+    invited = client.post(f"{API}/invites", json={}, headers=manager.headers)
+
+    assert [m["name"] for m in members] == ["Admin 1", "Manager"]
+    assert listed.status_code == 200 and listed.json == []
+    assert_error(record, 404)
+    body = assert_error(invited, 403)
+    assert body["message"] == "You do not treat patients, so you cannot invite one."
+    me = client.get(f"{API}/me", headers=manager.headers).json
+    assert me["clinic"]["role"] == "admin"
+    assert me["clinic"]["treats_patients"] is False
+
+
+def test_an_admin_demoted_meanwhile_changes_no_one(app, client, admin):
+    """The admin check is made again under the clinic's lock: an admin who was
+    made a therapist after their request was let in cannot act on it."""
+    second = join(client, admin, "Second", role="admin")
+    with app.app_context():
+        caller = clinics.membership_of(db.session.get(User, second.id))
+        # Meanwhile, in another request, the admin makes them a therapist.
+        demoted = patch_member(client, admin, second.id, role="therapist")
+        assert demoted.status_code == 200, demoted.json
+
+        with pytest.raises(clinics.AccountError) as refused:
+            clinics.update_member(caller, admin.id, {"role": "therapist"})
+        db.session.rollback()
+        with pytest.raises(clinics.AccountError) as not_removed:
+            clinics.remove_member(caller, admin.id, None)
+        db.session.remove()
+
+    assert refused.value.status == not_removed.value.status == 403
+    assert membership(app, admin.id)[1] == "admin"

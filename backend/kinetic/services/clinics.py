@@ -198,10 +198,26 @@ def _leads_or_shares_care(user_id: int) -> bool:
     )
 
 
+def _still_admin(admin: ClinicMember) -> ClinicMember:
+    """Locks the clinic for a change of its members (one at a time, so two
+    admins stepping down at once cannot leave it without one), then checks again
+    under the lock that the caller is still one of its admins."""
+    lock_row(Clinic, admin.clinic_id)
+    db.session.expire(admin)
+    fresh = db.session.scalar(
+        select(ClinicMember).where(
+            ClinicMember.id == admin.id, ClinicMember.role == "admin"
+        )
+    )
+    if fresh is None:
+        raise AccountError(403, "Only the clinic's admins may do this.")
+    return fresh
+
+
 def update_member(admin: ClinicMember, user_id: int, data: dict) -> dict:
     """A member's role and whether they treat patients. The clinic keeps an admin;
     only an admin may work without treating, and only with no patients."""
-    lock_row(Clinic, admin.clinic_id)  # one role change at a time per clinic
+    admin = _still_admin(admin)
     member = _member_in(admin.clinic_id, user_id)
     role = data.get("role", member.role)
     treats = data.get("treats_patients", member.treats_patients)
@@ -231,7 +247,7 @@ def remove_member(admin: ClinicMember, user_id: int, hand_over_to: int | None) -
     """In one transaction: the member's patients go to `hand_over_to` (told in the
     app), their places on care teams go, and they leave for a clinic of one of
     their own, where they can still sign in and work alone."""
-    lock_row(Clinic, admin.clinic_id)
+    admin = _still_admin(admin)
     member = _member_in(admin.clinic_id, user_id)
     if member.role == "admin" and not _other_admins(member):
         raise AccountError(422, NEEDS_ADMIN, "member")
@@ -346,7 +362,9 @@ def _open_invites(clinic_id: int):
 
 
 def open_invites(clinic_id: int) -> list[Invite]:
-    query = _open_invites(clinic_id).order_by(Invite.created_at.desc(), Invite.id)
+    query = _open_invites(clinic_id).order_by(
+        Invite.created_at.desc(), Invite.id.desc()
+    )
     return list(db.session.scalars(query))
 
 
