@@ -3,6 +3,7 @@ a member may leave, everyone on the team sees and acts on the record and the
 answers name who did it; a clinic colleague off the team and another clinic's
 therapist see nothing."""
 
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +11,8 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import ClinicMember, Notification, Suggestion, User
-from kinetic.services import safety
+from kinetic.services import care_teams, safety
+from kinetic.services.accounts import AccountError
 from kinetic.services.clinics import clinic_id_of
 
 API = "/api/v1"
@@ -687,3 +689,95 @@ def test_every_care_team_route_is_404_off_the_team(app, client, clinic, shared, 
         assert_error(response, 404)
         assert response.json["message"] == "No such patient."
     assert team(client, c.lead, c.patient).json == before
+
+
+def test_a_member_assigns_a_program(app, client, clinic, programs, make_patient):
+    c = clinic
+    patient = make_patient(c.lead)
+    add(client, c.lead, patient, c.colleague.id)
+
+    response = client.post(
+        f"{API}/patients/{patient.id}/assignments",
+        json={"program": "test-plan"},
+        headers=c.colleague.headers,
+    )
+
+    assert response.status_code == 201, response.json
+    plan = client.get(
+        f"{API}/assignments/{response.json['id']}/prescription",
+        headers=c.lead.headers,
+    ).json
+    ben = {"id": c.colleague.id, "name": name(app, c.colleague)}
+    assert plan["changed_by"] == ben
+
+
+# -- at the same moment ---------------------------------------------------------------
+
+
+def at_once(app, *changes) -> list:
+    """Each change in its own session and thread, all past a barrier together:
+    what each returned, or the status it was refused with."""
+    barrier = threading.Barrier(len(changes))
+    outcomes = [None] * len(changes)
+
+    def run(n, change, by, therapist_id):
+        with app.app_context():
+            patient = db.session.get(User, change[0])
+            caller = db.session.get(User, by)
+            barrier.wait()
+            try:
+                outcomes[n] = change[1](patient, caller, therapist_id)
+                db.session.commit()
+            except AccountError as error:
+                db.session.rollback()
+                outcomes[n] = error.status
+
+    threads = [
+        threading.Thread(target=run, args=(n, (c[0], c[1]), c[2], c[3]))
+        for n, c in enumerate(changes)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_hand_overs_at_once_leave_one_lead_and_lose_no_one(app, client, clinic):
+    c = clinic
+    add(client, c.lead, c.patient, c.colleague.id)
+
+    outcomes = at_once(
+        app,
+        (c.patient.id, care_teams.transfer_lead, c.lead.id, c.colleague.id),
+        (c.patient.id, care_teams.transfer_lead, c.lead.id, c.bystander.id),
+    )
+
+    assert sorted(outcomes, key=str) == [403, True]
+    answer = team(client, c.lead, c.patient).json
+    new_lead = c.colleague.id if outcomes[0] is True else c.bystander.id
+    assert answer["lead"]["id"] == new_lead
+    assert sorted(answer["members"], key=lambda m: not m["lead"])[0]["id"] == new_lead
+    on_team = {m["id"] for m in answer["members"]}
+    assert {c.lead.id, c.colleague.id} <= on_team and len(on_team) == len(
+        answer["members"]
+    )
+    titles = [t for _, t in notifications(app, c.patient) if "leads" in t]
+    assert len(titles) == 1
+
+
+def test_the_same_colleague_added_twice_at_once_joins_once(app, client, clinic):
+    c = clinic
+
+    outcomes = at_once(
+        app,
+        (c.patient.id, care_teams.add_member, c.lead.id, c.colleague.id),
+        (c.patient.id, care_teams.add_member, c.lead.id, c.colleague.id),
+    )
+
+    assert sorted(outcomes) == [False, True]
+    assert members(team(client, c.lead, c.patient).json) == [
+        (c.lead.id, True),
+        (c.colleague.id, False),
+    ]
+    assert len(notifications(app, c.patient)) == 1

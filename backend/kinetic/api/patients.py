@@ -54,11 +54,11 @@ def _assignments(patient: User, *, include_stopped: bool) -> list[Assignment]:
     return list(db.session.scalars(query.order_by(Assignment.start_date.desc())))
 
 
-def summaries(patients: list[User]) -> list[dict]:
+def summaries(patients: list[User], leads: dict | None = None) -> list[dict]:
     """Latest scores, adherence, alerts and pending suggestions, with each
     thread's unread messages, the lead and the caller's part in the care."""
     threads = messages.thread_summaries([p.id for p in patients])
-    leads = care_teams.leads_of(patients)
+    leads = care_teams.leads_of(patients) if leads is None else leads
     me = current_user().id
     out = []
     for patient, summary in zip(patients, patient_summaries(patients), strict=True):
@@ -82,7 +82,8 @@ class Patients(MethodView):
         adherence, alerts, unread messages, the lead and the caller's part:
         `scope` mine lists those they lead, team those they share without
         leading."""
-        return summaries(care_teams.patients_in_scope(current_user(), args["scope"]))
+        patients, leads = care_teams.patients_in_scope(current_user(), args["scope"])
+        return summaries(patients, leads)
 
 
 @blp.route("/patients/<id:patient_id>")

@@ -191,17 +191,25 @@ def transfer_lead(patient: User, by: User, therapist_id: int) -> bool:
     return True
 
 
-def patients_in_scope(therapist: User, scope: str = "all") -> list[User]:
+def patients_in_scope(therapist: User, scope: str = "all") -> tuple[list, dict]:
     """The therapist's patients: all on whose team they are, those they lead
-    (mine), or those whose team they are on without leading (team)."""
-    query = select(User).where(on_care_team(therapist.id))
+    (mine), or those whose team they are on without leading (team); with each
+    lead as {id, name}, in the same one statement."""
+    lead = aliased(User)
+    query = (
+        select(User, lead.id, lead.name)
+        .outerjoin(lead, lead.id == User.therapist_id)
+        .where(on_care_team(therapist.id))
+    )
     if scope == "mine":
         query = query.where(User.therapist_id == therapist.id)
     elif scope == "team":
         query = query.where(
             (User.therapist_id != therapist.id) | User.therapist_id.is_(None)
         )
-    return list(db.session.scalars(query.order_by(User.name, User.id)))
+    rows = db.session.execute(query.order_by(User.name, User.id)).all()
+    leads = {i: {"id": i, "name": n} for _, i, n in rows if i is not None}
+    return [patient for patient, _, _ in rows], leads
 
 
 def leads_of(patients: list[User]) -> dict[int, dict]:
