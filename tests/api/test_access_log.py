@@ -270,10 +270,15 @@ def broken_insert(*args, **kwargs):
     raise OperationalError("INSERT INTO access_log", {}, Exception("disk full"))
 
 
+def refused_insert(*args, **kwargs):
+    raise RuntimeError("disk full, or any other failure")
+
+
+@pytest.mark.parametrize("failure", [broken_insert, refused_insert])
 def test_a_read_whose_row_cannot_be_written_is_a_503(
-    app, client, clinic, monkeypatch, caplog
+    app, client, clinic, monkeypatch, caplog, failure
 ):
-    monkeypatch.setattr(access_log, "_insert", broken_insert)
+    monkeypatch.setattr(access_log, "_insert", failure)
     with caplog.at_level(logging.ERROR, logger="kinetic.services.access_log"):
         response = client.get(
             f"{API}/patients/{clinic.patient.id}/fhir", headers=clinic.admin.headers

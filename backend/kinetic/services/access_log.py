@@ -43,6 +43,7 @@ KINDS = {
     "records.patient_fhir": "fhir",
 }
 WINDOW_MINUTES = 10
+READS = ("GET", "HEAD")
 UNAVAILABLE = (
     "This could not be recorded in the access log, so it was not done. "
     "Please try again in a moment."
@@ -71,7 +72,7 @@ def kind_of_request() -> str:
     found = KINDS.get(request.endpoint or "")
     if found:
         return found
-    return "view" if request.method in ("GET", "HEAD") else "change"
+    return "view" if request.method in READS else "change"
 
 
 def record(patient_id: int, kind: str | None = None) -> None:
@@ -137,7 +138,11 @@ def _missing(session, marks) -> list:
 
 
 def _write_before_commit(session) -> None:
-    if not has_request_context() or session is not db.session():
+    # A read runs without a transaction on PostgreSQL (connections.py), where an
+    # insert is refused: its row is written after the view, on its own.
+    if not has_request_context() or request.method in READS:
+        return
+    if session is not db.session():
         return
     marks = g.get("access_marks")
     if not marks:
@@ -173,14 +178,14 @@ def _write_after_view(response: Response) -> Response:
         return response
     session = db.session
     try:
-        # What the view left uncommitted is dropped at the end of the request
-        # anyway; the row is committed on its own.
-        session.rollback()
         missing = _missing(session, list(marks))
         if missing:
+            # What the view left uncommitted is dropped at the end of the
+            # request anyway; the row is committed on its own.
+            session.rollback()
             _insert(session, missing)
             session.commit()
-    except (SQLAlchemyError, AccessLogUnavailable):
+    except Exception:  # whatever it is, the answer must not go out unrecorded
         session.rollback()
         log.exception("access log: the row could not be written; answer refused")
         return _unavailable(response)
