@@ -270,12 +270,23 @@ def test_a_fhir_bundle_is_documented_with_its_frame(document):
 
 @pytest.mark.parametrize("kind", ["exercise", "program"])
 def test_a_yaml_file_has_the_schema_of_its_json_body(document, kind):
+    """The JSON body is the file's fields and `owner` (me or clinic: whose it is),
+    which the upload takes as ?owner=."""
     paths = document["paths"]
+    schemas = document["components"]["schemas"]
     schema = {"$ref": f"#/components/schemas/Own{kind.title()}File"}
-    upload = paths[f"/api/v1/{kind}s/import"]["post"]["requestBody"]["content"]
+    upload = paths[f"/api/v1/{kind}s/import"]["post"]
     json_body = paths[f"/api/v1/{kind}s"]["post"]["requestBody"]["content"]
-    assert upload == {"application/yaml": {"schema": schema}}
-    assert json_body == {"application/json": {"schema": schema}}
+    assert upload["requestBody"]["content"] == {"application/yaml": {"schema": schema}}
+    assert [p["name"] for p in upload["parameters"] if p["in"] == "query"] == ["owner"]
+    create = f"{kind.title()}Create"
+    assert json_body == {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{create}"}}
+    }
+    file = schemas[f"Own{kind.title()}File"]
+    body = schemas[create]
+    assert body["properties"].pop("owner")["enum"] == ["me", "clinic"]
+    assert body == file
 
 
 def test_no_schema_states_a_keyword_its_type_does_not_have(document):

@@ -24,10 +24,26 @@ export const SIDE = { both: 'Both sides', left: 'Left side', right: 'Right side'
 const words = (list = [], names = REGION) => list.map((key) => names[key] || key).join(', ');
 export const regionWords = (list) => words(list, REGION);
 
-/** "Yours" or "Library": who owns an exercise or program. */
+/** Whose an exercise or program is: "Clinic" (the clinic's shared library),
+ * "Mine", or nothing for the built-in library. */
 export function ownerBadge(item) {
-  const mine = item.owner === 'me';
-  return h('span', { class: `owner ${mine ? 'mine' : ''}` }, mine ? 'Yours' : 'Library');
+  if (item.owner === 'clinic') return h('span', { class: 'owner clinic' }, 'Clinic');
+  if (item.owner === 'me') return h('span', { class: 'owner mine' }, 'Mine');
+  return null;
+}
+
+/**
+ * Whether the therapist works with colleagues (a clinic of more than one), so the
+ * library offers sharing with the clinic; a therapist alone sees no change. If
+ * the clinic cannot be read, sharing is offered (the server decides).
+ */
+export async function sharesWithClinic() {
+  try {
+    const clinic = await api('/clinic');
+    return !(clinic && clinic.member_count === 1);
+  } catch {
+    return true;
+  }
 }
 
 /** A tile with the exercise's held position, or an empty tile when it has no figure. */

@@ -1,5 +1,6 @@
-// The forms for a therapist's own exercise and program: the same fields and
-// limits as the data files in programs/ (the server checks both with one schema).
+// The forms for a therapist's own (or the clinic's) exercise and program: the same
+// fields and limits as the data files in programs/ (the server checks both with
+// one schema). A new item may be the therapist's alone or the clinic's.
 import { api } from './api.js';
 import { CATEGORY, REGION, loadExercises } from './catalogue.js';
 import { pickExercise } from './picker.js';
@@ -21,6 +22,21 @@ function ticks(legend, name, choices, chosen = [], compact = false) {
     holder, h('p', { class: 'field-error', id: `${holder.id}-err`, hidden: true }));
   const values = () => [...box.querySelectorAll('input[type="checkbox"]:checked')].map((b) => b.value);
   return { box, values };
+}
+
+/** "Only me" or "The clinic": whose a new item is (sent as `owner`). */
+function ownerChoice(kind) {
+  const choices = { me: 'Only me', clinic: 'The clinic' };
+  const radios = Object.entries(choices).map(([value, label]) => {
+    const radio = h('input', { type: 'radio', class: 'tick', name: 'owner-choice', id: nextId('owner'), value, checked: value === 'me' });
+    return h('div', { class: 'tick-row' }, radio, h('label', { for: radio.id }, label));
+  });
+  const holder = h('input', { type: 'hidden', name: 'owner', id: nextId('owner-holder') });
+  const box = h('fieldset', { class: 'ticks' }, h('legend', {}, 'Who can use it'),
+    h('p', { class: 'hint' }, `Everyone in the clinic can see and use the clinic's ${kind}; you and the clinic's admins can change them.`),
+    h('div', { class: 'tick-grid compact' }, radios), holder, h('p', { class: 'field-error', id: `${holder.id}-err`, hidden: true }));
+  const value = () => box.querySelector('input[type="radio"]:checked')?.value || 'me';
+  return { box, value };
 }
 
 const text = (name, value = '', attrs = {}) => h('input', { name, value: value ?? '', ...attrs });
@@ -97,7 +113,7 @@ function submitter(form, status, button, kind, item, body, done, short) {
   });
 }
 
-export async function exerciseForm(item, done, copy = null) {
+export async function exerciseForm(item, done, copy = null, shared = false) {
   const was = item || copy;
   const name = text('name', was?.name, { maxlength: '120' });
   const short = slugField(item, name);
@@ -114,6 +130,7 @@ export async function exerciseForm(item, done, copy = null) {
   const dose = { sets: num('dosage.sets', d.sets ?? 1, 1, 10), reps: num('dosage.reps', d.reps, 1, 50), hold_seconds: num('dosage.hold_seconds', d.hold_seconds, 1, 600), rest_seconds: num('dosage.rest_seconds', d.rest_seconds, 0, 600) };
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create exercise');
+  const owner = shared ? ownerChoice('exercises') : null;
   const form = h('form', { class: 'card lib-form', novalidate: true },
     field('Name', name), field('Category', category), regions.box,
     field('Summary', summary, 'One sentence, up to 600 characters.'),
@@ -122,8 +139,9 @@ export async function exerciseForm(item, done, copy = null) {
     field('Cautions', cautions, 'When to stop and who should check first, one per line: 1 to 8.'),
     h('fieldset', {}, h('legend', {}, 'Default dose'), h('p', { class: 'hint' }, 'Sets, and reps or a hold (or both).'),
       h('div', { class: 'rx-dose' }, field('Sets', dose.sets), field('Reps', dose.reps), field('Hold (s)', dose.hold_seconds), field('Rest (s)', dose.rest_seconds))),
-    sources.box, wrap, status, button);
+    sources.box, owner?.box, wrap, status, button);
   submitter(form, status, button, 'exercises', item, () => ({
+    ...(owner ? { owner: owner.value() } : {}),
     slug: slug.value.trim(), name: name.value.trim(), category: category.value, regions: regions.values(),
     summary: summary.value.trim(), instructions: lines(steps.value), cues: lines(cues.value), cautions: lines(cautions.value),
     dosage: Object.fromEntries(Object.entries(dose).map(([k, input]) => [k, number(input)]).filter(([, v]) => v !== undefined)),
@@ -132,7 +150,7 @@ export async function exerciseForm(item, done, copy = null) {
   return form;
 }
 
-export async function programForm(item, done, copy = null) {
+export async function programForm(item, done, copy = null, shared = false) {
   const was = item || copy;
   const title = text('title', was?.title, { maxlength: '120' });
   const short = slugField(item, title);
@@ -147,13 +165,14 @@ export async function programForm(item, done, copy = null) {
   const model = was ? toModel(was.sessions) : toModel([{ name: 'Phase 1', weeks: [1, 4], exercises: [] }]);
   const status = statusLine();
   const button = h('button', { type: 'submit' }, item ? 'Save changes' : 'Create program');
+  const owner = shared ? ownerChoice('programs') : null;
   const form = h('form', { class: 'card lib-form', novalidate: true },
     field('Title', title), field('Summary', summary, 'Up to 1200 characters.'), regions.box,
     h('div', { class: 'pair' }, field('Weeks', weeks, '1 to 52; the phases must cover them all.'), field('Sessions per day', perDay)),
     days.box, field('Advice (optional)', advice, 'Short general advice, one point per line.'), sources.box,
     h('h2', {}, 'Phases'),
     planEditor(model, { pick: pickExercise, phasesEditable: true, prefix: 'sessions' }),
-    wrap, status, button);
+    owner?.box, wrap, status, button);
   submitter(form, status, button, 'programs', item, () => {
     const body = {
       slug: slug.value.trim(), title: title.value.trim(), summary: summary.value.trim(), regions: regions.values(),
@@ -161,6 +180,7 @@ export async function programForm(item, done, copy = null) {
       source: sources.values(), sessions: toBody(model),
     };
     if (lines(advice.value).length) body.advice = lines(advice.value);
+    if (owner) body.owner = owner.value();
     return body;
   }, done, short);
   return form;

@@ -1,17 +1,18 @@
-// The therapist's library: the exercises and programs from programs/ and their
-// own, to search, read, and (their own) create, edit and archive. Files (YAML) in
-// and out sit under an "Import / export" menu, for people who want them.
+// The therapist's library: the built-in exercises and programs (programs/), the
+// clinic's shared ones and their own, to search, read, and (their own, or the
+// clinic's they wrote or administer) create, edit, archive and share with the
+// clinic. Files (YAML) in and out sit under an "Import / export" menu.
 // #/library/exercises, #/library/programs/<slug>, #/library/exercises/new,
 // #/library/programs/<slug>/edit.
-import { api } from './api.js';
-import { CATEGORY, exerciseText, filterBar, loadExercises, ownerBadge, regionWords, thumbTile } from './catalogue.js';
+import { api, auth } from './api.js';
+import { CATEGORY, exerciseText, filterBar, loadExercises, ownerBadge, regionWords, sharesWithClinic, thumbTile } from './catalogue.js';
 import { exerciseForm, programForm } from './library-forms.js';
 import { doseLine, weeksText } from './plan-view.js';
 import { h, heading, say, sourceLine, statusLine } from './ui.js';
 
 const KINDS = { exercises: 'Exercises', programs: 'Programs' };
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const SHOW = { all: 'Everything', me: 'Yours only', library: 'Library only', archived: 'Your archived' };
+const SHOW = { all: 'All', clinic: 'Clinic', me: 'Mine', library: 'Built-in', archived: 'Archived' };
 
 export async function render(screen, { kind = 'exercises', slug, action, from }, { go }) {
   if (!KINDS[kind]) kind = 'exercises';
@@ -24,17 +25,19 @@ export async function render(screen, { kind = 'exercises', slug, action, from },
 async function listScreen(screen, kind, go) {
   const status = statusLine();
   const single = kind === 'exercises' ? 'exercise' : 'program';
+  const shared = await sharesWithClinic();
   screen.append(
     h('div', { class: 'title-row' }, heading('Library'),
       h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/library/${kind}/new` }, `New ${single}`),
-        ioMenu(uploadButton(kind, status, go), h('p', { class: 'hint' }, `To download one ${single} as a file, open it.`)))),
+        ioMenu(uploadButton(kind, status, go, shared), h('p', { class: 'hint' }, `To download one ${single} as a file, open it.`)))),
     h('nav', { class: 'tabs', 'aria-label': 'Library' }, Object.entries(KINDS).map(([k, label]) => h('a', {
       href: `#/library/${k}`, 'aria-current': k === kind ? 'page' : null,
     }, label))),
     status);
   const list = h('ul', { class: 'lib-list' }, h('li', {}, 'Loading…'));
   const count = h('p', { class: 'hint', role: 'status' });
-  const show = h('select', { name: 'show' }, Object.entries(SHOW).map(([v, l]) => h('option', { value: v }, l)));
+  const show = h('select', { name: 'show' }, Object.entries(SHOW)
+    .filter(([v]) => shared || v !== 'clinic').map(([v, l]) => h('option', { value: v }, l)));
   let items = [];
   let archived = null;
   const draw = async () => {
@@ -106,22 +109,24 @@ async function downloadYaml(kind, slug, status) {
   say(status, 'Downloaded the file.', 'ok');
 }
 
-function uploadButton(kind, status, go) {
+function uploadButton(kind, status, go, shared) {
   const input = h('input', { type: 'file', id: `upload-${kind}`, class: 'sr-only', accept: '.yaml,.yml,application/yaml,text/yaml,text/plain' });
   const label = h('label', { for: input.id, class: 'button secondary upload' }, 'Upload a YAML file');
+  const owner = h('select', { name: 'owner', id: `upload-owner-${kind}` },
+    h('option', { value: 'me' }, 'Only me'), h('option', { value: 'clinic' }, 'The clinic'));
   input.addEventListener('change', async () => {
     const file = input.files[0];
     if (!file) return;
     say(status, `Checking ${file.name}…`, 'info');
     try {
-      const made = await api(`/${kind}/import`, { method: 'POST', body: await file.text(), type: 'application/yaml' });
+      const made = await api(`/${kind}/import?owner=${owner.value}`, { method: 'POST', body: await file.text(), type: 'application/yaml' });
       go(`library/${kind}/${made.slug}`);
     } catch (error) {
       showProblems(status, file.name, error);
     }
     input.value = '';
   });
-  return h('span', {}, input, label);
+  return h('span', {}, shared ? h('div', { class: 'field' }, h('label', { for: owner.id }, 'Who can use it'), owner) : null, input, label);
 }
 
 /** A rejected file: each problem with its line and field, in line order. */
@@ -149,8 +154,9 @@ async function viewScreen(screen, kind, slug, go) {
   const name = item.name || item.title;
   const download = h('button', { type: 'button', class: 'secondary' }, 'Download as a YAML file');
   download.addEventListener('click', () => downloadYaml(kind, slug, status));
-  const mine = item.owner === 'me' && !item.archived;
-  const archive = mine ? h('button', { type: 'button', class: 'danger' }, 'Archive') : null;
+  const editable = (item.editable ?? item.owner === 'me') && !item.archived;
+  const shared = item.owner === 'me' && !item.archived && await sharesWithClinic();
+  const archive = editable ? h('button', { type: 'button', class: 'danger' }, 'Archive') : null;
   archive?.addEventListener('click', async () => {
     if (!confirm(`Archive ${name}? Plans that use it keep it; it can no longer be added.`)) return;
     try {
@@ -160,14 +166,39 @@ async function viewScreen(screen, kind, slug, go) {
       say(status, error.message, 'error');
     }
   });
+  const share = shared ? h('button', { type: 'button', class: 'secondary' }, 'Share with the clinic') : null;
+  share?.addEventListener('click', async () => {
+    if (!confirm(`Share ${name} with the clinic? Everyone in the clinic can then see and use it; you and the clinic's admins can change it. It cannot be made yours alone again.`)) return;
+    share.disabled = true;
+    try {
+      await api(`/${kind}/${slug}`, { method: 'PATCH', body: { owner: 'clinic' } });
+      screen.replaceChildren();
+      await viewScreen(screen, kind, slug, go);
+      say(screen.querySelector('p.status'), `${name} is now shared with the clinic.`, 'ok');
+    } catch (error) {
+      share.disabled = false;
+      say(status, error.message, 'error');
+    }
+  });
   screen.append(...[
     h('div', { class: 'lib-head' }, heading(name), ownerBadge(item), item.archived ? h('span', { class: 'owner archived' }, 'Archived') : null),
     h('p', { class: 'lead' }, `Version ${item.version ?? 1}`),
-    h('div', { class: 'actions view-actions' }, mine ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive,
+    h('div', { class: 'actions view-actions' }, editable ? h('a', { class: 'button', href: `#/library/${kind}/${slug}/edit` }, 'Edit') : null, archive, share,
       h('a', { class: 'button secondary', href: `#/library/${kind}/new?from=${encodeURIComponent(slug)}` }, 'Make a copy'),
       ioMenu(download)),
-    item.owner === 'library' ? h('p', { class: 'hint' }, 'Library items cannot be changed. Make a copy of your own to change it.') : null,
+    whose(item),
     h('div', { class: 'card' }, kind === 'exercises' ? exerciseText(item) : programText(item))].filter(Boolean));
+}
+
+/** A line on whose an item is and who may change it. */
+function whose(item) {
+  if (item.owner === 'library') return h('p', { class: 'hint' }, 'Built-in items cannot be changed. Make a copy of your own to change it.');
+  if (item.owner !== 'clinic') return null;
+  const you = item.author && item.author.id === auth.user?.id;
+  const by = item.author ? ` by ${you ? 'you' : item.author.name}` : '';
+  return h('p', { class: 'hint' }, item.editable
+    ? `Shared with the clinic${by}: everyone in the clinic can see and use it.`
+    : `Shared with the clinic${by}. Only its author and the clinic's admins can change it; make a copy to change it for yourself.`);
 }
 
 function programText(p) {
@@ -202,5 +233,6 @@ async function editScreen(screen, kind, slug, go, from) {
   if (item) screen.querySelector('h1').textContent = `Edit ${item.name || item.title}`;
   if (copy) screen.querySelector('h1').textContent = `New ${single}, a copy of ${copy.name || copy.title}`;
   const done = (saved) => go(`library/${kind}/${saved.slug}`);
-  screen.append(await (kind === 'exercises' ? exerciseForm(item, done, copy) : programForm(item, done, copy)));
+  const shared = !item && await sharesWithClinic();
+  screen.append(await (kind === 'exercises' ? exerciseForm(item, done, copy, shared) : programForm(item, done, copy, shared)));
 }

@@ -218,6 +218,13 @@ MATRIX = [
         ok=204,
     ),
     Route(
+        "PATCH",
+        "/api/v1/exercises/<slug:slug>",
+        THERAPIST,
+        body={"owner": "clinic"},
+        params={"slug": "my-move"},
+    ),
+    Route(
         "POST", "/api/v1/exercises/import", THERAPIST, text=IMPORTED_EXERCISE, ok=201
     ),
     Route(
@@ -240,6 +247,13 @@ MATRIX = [
         THERAPIST,
         params={"slug": "my-plan"},
         ok=204,
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/programs/<slug:slug>",
+        THERAPIST,
+        body={"owner": "clinic"},
+        params={"slug": "my-plan"},
     ),
     Route("POST", "/api/v1/programs/import", THERAPIST, text=IMPORTED_PROGRAM, ok=201),
     Route("GET", "/api/v1/assignments/<id:assignment_id>/prescription", THERAPIST),

@@ -70,6 +70,7 @@ def test_a_therapist_creates_an_exercise_seen_by_them_alone(
     assert response.json | {"sources": []} == {
         **MOVE,
         "owner": "me",
+        "editable": True,
         "version": 1,
         "archived": False,
         "sources": [],

@@ -1,5 +1,6 @@
-"""The exercise and program library: the files in programs/ and each therapist's own
-exercises and programs, written with the same schemas as the files."""
+"""The exercise and program library: the files in programs/, each clinic's shared
+exercises and programs and each therapist's own, written with the same schemas as
+the files."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -10,17 +11,15 @@ from kinetic.api.errors import handle_simultaneous_write
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program
 from kinetic.schemas.library import (
+    ExerciseCreateSchema,
     ExerciseSchema,
     LibraryArgsSchema,
+    OwnerMoveSchema,
+    ProgramCreateSchema,
     ProgramSchema,
     ProgramSummarySchema,
 )
-from kinetic.schemas.program_files import (
-    ExerciseEditSchema,
-    OwnExerciseFileSchema,
-    OwnProgramFileSchema,
-    ProgramEditSchema,
-)
+from kinetic.schemas.program_files import ExerciseEditSchema, ProgramEditSchema
 from kinetic.services import own_library
 
 blp = Blueprint("library", __name__, url_prefix="/api/v1", description="Library")
@@ -29,10 +28,21 @@ blp.register_error_handler(IntegrityError, handle_simultaneous_write)
 therapist_only = login_required(blp, role="therapist")
 
 
+def _whose(row: Exercise | Program) -> dict:
+    user = current_user()
+    whose = {
+        "owner": own_library.owner_of(row, user),
+        "editable": own_library.may_change(row, user),
+    }
+    if row.clinic_id is not None:
+        whose["author"] = own_library.author_of(row)
+    return whose
+
+
 def exercise_body(row: Exercise) -> dict:
     return {
         **row.content,
-        "owner": own_library.owner_of(row, current_user()),
+        **_whose(row),
         "version": row.version,
         "archived": row.archived_at is not None,
     }
@@ -43,7 +53,7 @@ def program_body(program: Program) -> dict:
     return {
         **version.content,
         "version": version.version,
-        "owner": own_library.owner_of(program, current_user()),
+        **_whose(program),
         "archived": program.archived_at is not None,
     }
 
@@ -56,15 +66,19 @@ def visible_or_404(model, slug: str):
 
 
 def own_or_error(model, slug: str):
-    """The caller's own row: a library one is 403 (visible, not theirs to change),
-    another therapist's 404 like a missing one."""
+    """A row the caller may change: their own, or their clinic's when they wrote
+    it or are an admin. The library's is 403, and so is a clinic item for the
+    other members (visible, not theirs to change); another therapist's own is 404
+    like a missing one."""
     row = visible_or_404(model, slug)
-    if row.owner_id != current_user().id:
+    if row.owner_id is None:
         abort(
             403,
             message="The library cannot be changed here: download it as YAML and "
             "upload it under a new slug to make your own copy.",
         )
+    if not own_library.may_change(row, current_user()):
+        abort(403, message=own_library.NOT_YOURS)
     return row
 
 
@@ -75,8 +89,10 @@ class Exercises(MethodView):
     @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ExerciseSchema(many=True))
     def get(self, args):
-        """The exercises you may use, by category then name; filter by words (`q`),
-        region or category; `archived=true` lists your archived ones."""
+        """The exercises you may use, by category then name: the library's, your
+        clinic's and your own; filter by words (`q`), region, category or `owner`
+        (library, clinic, me); `archived=true` lists the archived ones, yours and
+        the clinic's."""
         rows = own_library.listed(Exercise, current_user(), args)
         rows = [r for r in rows if own_library.matches(r.content, args)]
         rows.sort(key=lambda r: (r.category, r.name.casefold(), r.slug))
@@ -84,16 +100,22 @@ class Exercises(MethodView):
 
     @blp.doc(operationId="exercise_create")
     @therapist_only
-    @blp.arguments(OwnExerciseFileSchema)
+    @blp.arguments(ExerciseCreateSchema)
     @blp.response(201, ExerciseSchema)
     def post(self, data):
-        """Create your own exercise (the fields of an exercise file).
+        """Create an exercise, yours or the clinic's (the fields of an exercise
+        file, and `owner`).
 
         What no schema can state answers 422 naming the field: a figure's base and
         props must be ones its view draws, and each joint angle within that base's
-        range; a dosage gives reps, hold_seconds or both.
+        range; a dosage gives reps, hold_seconds or both. `owner`: me (the
+        default) or clinic, to share it with your clinic: every member sees and
+        may use it; its author and the clinic's admins may change it. The slug may
+        not be the library's or the clinic's, nor one of yours; a clinic item's
+        may not be any member's own either (422 naming slug).
         """
-        row = own_library.create_exercise(current_user(), data)
+        owner = data.pop("owner")
+        row = own_library.create_exercise(current_user(), data, owner)
         db.session.commit()
         return exercise_body(row)
 
@@ -114,7 +136,9 @@ class ExerciseBySlug(MethodView):
     @blp.response(200, ExerciseSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def put(self, data, slug):
-        """Edit your own exercise: a new version; running plans keep theirs.
+        """Edit your own exercise, or a clinic's you wrote or (as an admin) any of
+        the clinic's: a new version; running plans keep theirs. Another member's
+        clinic item is 403.
 
         What no schema can state answers 422 naming the field: a figure's base and
         props must be ones its view draws, and each joint angle within that base's
@@ -129,9 +153,27 @@ class ExerciseBySlug(MethodView):
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, slug):
-        """Archive your own exercise: no longer offered, kept in running plans."""
+        """Archive your own exercise (or a clinic's, as for editing): no longer
+        offered, kept in running plans."""
         own_library.archive(own_or_error(Exercise, slug))
         db.session.commit()
+
+    @blp.doc(operationId="exercise_move")
+    @therapist_only
+    @blp.arguments(OwnerMoveSchema)
+    @blp.response(200, ExerciseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, data, slug):
+        """Share your own exercise with the clinic (`{"owner": "clinic"}`).
+
+        Its slug may then not be any clinic member's own, nor the clinic's (422
+        naming slug). A clinic's item cannot become someone's own again (422
+        naming owner); the library's is 403, another member's clinic item too.
+        """
+        row = own_or_error(Exercise, slug)
+        own_library.move(Exercise, row, current_user(), data["owner"])
+        db.session.commit()
+        return exercise_body(row)
 
 
 @blp.route("/programs")
@@ -141,8 +183,10 @@ class Programs(MethodView):
     @blp.arguments(LibraryArgsSchema, location="query")
     @blp.response(200, ProgramSummarySchema(many=True))
     def get(self, args):
-        """The programs you may use, at their current version; filter by words
-        (`q`) or region; `archived=true` lists your archived ones."""
+        """The programs you may use, at their current version: the library's, your
+        clinic's and your own; filter by words (`q`), region or `owner` (library,
+        clinic, me); `archived=true` lists the archived ones, yours and the
+        clinic's."""
         rows = own_library.listed(Program, current_user(), args)
         bodies = [program_body(p) for p in rows if p.current_version]
         bodies = [b for b in bodies if own_library.matches(b, args)]
@@ -150,16 +194,22 @@ class Programs(MethodView):
 
     @blp.doc(operationId="program_create")
     @therapist_only
-    @blp.arguments(OwnProgramFileSchema)
+    @blp.arguments(ProgramCreateSchema)
     @blp.response(201, ProgramSchema)
     def post(self, data):
-        """Create your own program (the fields of a program file).
+        """Create a program, yours or the clinic's (the fields of a program file,
+        and `owner`).
 
         What no schema can state answers 422 naming the field: the phases follow
         each other from week 1 to `weeks` without a gap, and each planned exercise
-        is one you may use (`GET /exercises`).
+        is one you may use (`GET /exercises`). `owner`: me (the default) or
+        clinic, to share it with your clinic: every member sees and may assign
+        it; its author and the clinic's admins may change it. The slug may not be
+        the library's or the clinic's, nor one of yours; a clinic program's may
+        not be any member's own either (422 naming slug).
         """
-        program = own_library.create_program(current_user(), data)
+        owner = data.pop("owner")
+        program = own_library.create_program(current_user(), data, owner=owner)
         db.session.commit()
         return program_body(program)
 
@@ -180,7 +230,9 @@ class ProgramBySlug(MethodView):
     @blp.response(200, ProgramSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def put(self, data, slug):
-        """Edit your own program: a new version; running plans stay on theirs.
+        """Edit your own program, or a clinic's you wrote or (as an admin) any of
+        the clinic's: a new version; running plans stay on theirs. Another
+        member's clinic program is 403.
 
         What no schema can state answers 422 naming the field: the phases follow
         each other from week 1 to `weeks` without a gap, and each planned exercise
@@ -196,6 +248,24 @@ class ProgramBySlug(MethodView):
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, slug):
-        """Archive your own program: it can no longer be assigned."""
+        """Archive your own program (or a clinic's, as for editing): it can no
+        longer be assigned."""
         own_library.archive(own_or_error(Program, slug))
         db.session.commit()
+
+    @blp.doc(operationId="program_move")
+    @therapist_only
+    @blp.arguments(OwnerMoveSchema)
+    @blp.response(200, ProgramSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, data, slug):
+        """Share your own program with the clinic (`{"owner": "clinic"}`).
+
+        Its slug may then not be any clinic member's own, nor the clinic's (422
+        naming slug). A clinic's program cannot become someone's own again (422
+        naming owner); the library's is 403, another member's clinic program too.
+        """
+        program = own_or_error(Program, slug)
+        own_library.move(Program, program, current_user(), data["owner"])
+        db.session.commit()
+        return program_body(program)

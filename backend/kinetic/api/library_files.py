@@ -10,7 +10,7 @@ from kinetic.api.errors import error_body, handle_simultaneous_write
 from kinetic.api.library import exercise_body, program_body, visible_or_404
 from kinetic.extensions import db
 from kinetic.models import Exercise, Program
-from kinetic.schemas.library import ExerciseSchema, ProgramSchema
+from kinetic.schemas.library import ExerciseSchema, ImportArgsSchema, ProgramSchema
 from kinetic.schemas.program_files import OwnExerciseFileSchema, OwnProgramFileSchema
 from kinetic.services import own_library, safe_yaml, yaml_files
 
@@ -58,7 +58,7 @@ def _file(slug: str, data: dict) -> Response:
 @blp.doc(responses=_yaml_answer("OwnExerciseFile"))
 @blp.alt_response(404, response="NOT_FOUND")
 def exercise_file(slug):
-    """Download an exercise as a YAML file."""
+    """Download an exercise as a YAML file: the library's, your clinic's or yours."""
     row = visible_or_404(Exercise, slug)
     return _file(slug, yaml_files.exercise_file(row.content))
 
@@ -69,7 +69,8 @@ def exercise_file(slug):
 @blp.doc(responses=_yaml_answer("OwnProgramFile"))
 @blp.alt_response(404, response="NOT_FOUND")
 def program_file(slug):
-    """Download a program as a YAML file (its exercises by slug, with their dose)."""
+    """Download a program as a YAML file (its exercises by slug, with their dose):
+    the library's, your clinic's or yours."""
     program = visible_or_404(Program, slug)
     return _file(slug, yaml_files.program_file(program.current_version.content))
 
@@ -91,7 +92,7 @@ def _refuse(upload: yaml_files.Upload):
     return response
 
 
-def _import(schema: Schema, create, body):
+def _import(schema: Schema, create, body, owner: str):
     text = request.get_data(as_text=True)
     if len(text) > safe_yaml.MAX_UPLOAD:
         upload = yaml_files.Upload()
@@ -102,7 +103,7 @@ def _import(schema: Schema, create, body):
     if upload.problems:
         return _refuse(upload)
     try:
-        row = create(current_user(), upload.data)
+        row = create(current_user(), upload.data, owner=owner)
     except ValidationError as exc:
         upload.add_errors(exc.messages)
         return _refuse(upload)
@@ -114,9 +115,11 @@ def _import(schema: Schema, create, body):
 @blp.doc(operationId="exercise_file_import")
 @login_required(blp, role="therapist")
 @blp.doc(requestBody=_yaml_body("OwnExerciseFile"), responses=BAD_FILE)
+@blp.arguments(ImportArgsSchema, location="query")
 @blp.response(201, ExerciseSchema)
-def import_exercise():
-    """Upload an exercise file (YAML) to make it your own exercise.
+def import_exercise(args):
+    """Upload an exercise file (YAML) to make it your own exercise, or with
+    `?owner=clinic` the clinic's.
 
     The body is the file's text, as `application/yaml` (or `text/plain`). Its
     fields and their rules are those of `POST /exercises`, including the ones
@@ -124,16 +127,23 @@ def import_exercise():
     with more than 100 aliases or with more than 10 000 values once its aliases
     are written out is refused as a whole. Every problem is a 422 with its line.
     """
-    return _import(OwnExerciseFileSchema(), own_library.create_exercise, exercise_body)
+    return _import(
+        OwnExerciseFileSchema(),
+        own_library.create_exercise,
+        exercise_body,
+        args["owner"],
+    )
 
 
 @blp.route("/programs/import", methods=["POST"])
 @blp.doc(operationId="program_file_import")
 @login_required(blp, role="therapist")
 @blp.doc(requestBody=_yaml_body("OwnProgramFile"), responses=BAD_FILE)
+@blp.arguments(ImportArgsSchema, location="query")
 @blp.response(201, ProgramSchema)
-def import_program():
-    """Upload a program file (YAML) to make it your own program.
+def import_program(args):
+    """Upload a program file (YAML) to make it your own program, or with
+    `?owner=clinic` the clinic's.
 
     The body is the file's text, as `application/yaml` (or `text/plain`). Its
     fields and their rules are those of `POST /programs`, including the ones
@@ -142,4 +152,6 @@ def import_program():
     aliases are written out is refused as a whole. Every problem is a 422 with
     its line.
     """
-    return _import(OwnProgramFileSchema(), own_library.create_program, program_body)
+    return _import(
+        OwnProgramFileSchema(), own_library.create_program, program_body, args["owner"]
+    )

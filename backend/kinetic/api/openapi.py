@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from kinetic.extensions import api
 from kinetic.schemas.common import DAY_BOUNDS, Day, Instant, Timezone, timezone_names
+from kinetic.schemas.program_files import OwnExerciseFileSchema, OwnProgramFileSchema
 from kinetic.schemas.reminders import PushEndpoint
 from kinetic.services.push import endpoint_pattern
 
@@ -128,6 +129,10 @@ def register_openapi(app: Flask) -> None:
         },
     )
     api.spec.components.schema("FhirBundle", FHIR_BUNDLE)
+    # The shapes of the YAML files (api/library_files.py refers to them by name;
+    # the JSON routes take them with `owner` added).
+    api.spec.components.schema("OwnExerciseFile", schema=OwnExerciseFileSchema)
+    api.spec.components.schema("OwnProgramFile", schema=OwnProgramFileSchema)
 
 
 def drop_unused_pagination() -> None:

@@ -3,13 +3,85 @@ from sqlalchemy import select
 
 from kinetic.extensions import db
 from kinetic.models import Exercise
-from kinetic.schemas.program_files import SOURCES
+from kinetic.schemas.program_files import (
+    SOURCES,
+    OwnExerciseFileSchema,
+    OwnProgramFileSchema,
+)
 from kinetic.services import figure_scene
 
 
 def _sources(obj) -> list[dict]:
     files = obj.get("source", []) if isinstance(obj, dict) else obj.source
     return [{"file": f, "title": SOURCES.get(f, f)} for f in files or []]
+
+
+class AuthorSchema(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+
+
+def Owner() -> fields.Str:  # noqa: N802 - reads like a field class
+    return fields.Str(
+        metadata={
+            "description": "library (the files), clinic (your clinic's shared "
+            "library), me (yours) or therapist (your therapist's own, as a patient "
+            "sees it)"
+        }
+    )
+
+
+def Author() -> fields.Nested:  # noqa: N802
+    return fields.Nested(
+        AuthorSchema,
+        allow_none=True,
+        metadata={"description": "who wrote a clinic's item; absent for others"},
+    )
+
+
+def Editable() -> fields.Bool:  # noqa: N802
+    return fields.Bool(
+        metadata={
+            "description": "whether you may edit, archive or share it: your own, or "
+            "the clinic's when you wrote it or are one of the clinic's admins"
+        }
+    )
+
+
+def NewOwner(required: bool = False) -> fields.Str:  # noqa: N802
+    default = {"required": True} if required else {"load_default": "me"}
+    return fields.Str(
+        **default,
+        validate=validate.OneOf(["me", "clinic"]),
+        metadata={
+            "description": "me (yours alone, the default) or clinic (every member of "
+            "your clinic may see and assign it)"
+        },
+    )
+
+
+class ExerciseCreateSchema(OwnExerciseFileSchema):
+    """The fields of an exercise file, and whose it is."""
+
+    owner = NewOwner()
+
+
+class ProgramCreateSchema(OwnProgramFileSchema):
+    """The fields of a program file, and whose it is."""
+
+    owner = NewOwner()
+
+
+class OwnerMoveSchema(Schema):
+    owner = NewOwner(required=True)
+
+
+class ImportArgsSchema(Schema):
+    owner = fields.Str(
+        load_default="me",
+        validate=validate.OneOf(["me", "clinic"]),
+        metadata={"description": "me (the default) or clinic: whose the item becomes"},
+    )
 
 
 class SourceSchema(Schema):
@@ -80,9 +152,9 @@ class ExerciseSchema(Schema):
     )
     source = fields.List(fields.Str())
     sources = Sources()
-    owner = fields.Str(
-        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
-    )
+    owner = Owner()
+    author = Author()
+    editable = Editable()
     version = fields.Int()
     archived = fields.Bool()
 
@@ -124,9 +196,9 @@ class ProgramSummarySchema(Schema):
     sessions_per_day = fields.Int()
     source = fields.List(fields.Str())
     sources = Sources()
-    owner = fields.Str(
-        metadata={"description": "library, me (yours) or therapist (your therapist's)"}
-    )
+    owner = Owner()
+    author = Author()
+    editable = Editable()
     archived = fields.Bool()
 
 
@@ -143,5 +215,9 @@ class LibraryArgsSchema(Schema):
     region = fields.Str()
     archived = fields.Bool(
         load_default=False,
-        metadata={"description": "true: only your own archived items"},
+        metadata={"description": "true: the archived items, yours and the clinic's"},
+    )
+    owner = fields.Str(
+        validate=validate.OneOf(["library", "clinic", "me"]),
+        metadata={"description": "only the library's (files), the clinic's or yours"},
     )

@@ -253,8 +253,7 @@ def _own_program(therapist: User) -> None:
     )
     if found == slugs:
         data = OwnProgramFileSchema().load(DESK_ROUTINE)
-        program = own_library.create_program(therapist, data)
-        program.clinic_id = clinics.clinic_id_of(therapist)
+        own_library.create_program(therapist, data, owner="clinic")
 
 
 def _clinic(therapist: User, patient: User) -> None:
