@@ -232,3 +232,34 @@ def test_an_admin_who_does_not_treat_lands_on_the_clinic_and_its_access_log(
     expect(page.get_by_role("link", name="Invite patient")).to_have_count(0)
     manages = page.get_by_text("You manage the clinic without treating patients")
     expect(manages).to_be_visible()
+
+
+def test_a_team_member_leaves_a_care_team(phone, live_server, new_patient):
+    patient = new_patient("Lee Leaving")
+    admin = therapist_token(live_server)
+    colleague = next(
+        m
+        for m in call(live_server, "GET", "/clinic/members", token=admin)
+        if m["email"] == "colleague@demo.kinetic"
+    )
+    path = f"/patients/{patient['id']}/care-team"
+    call(live_server, "POST", path, {"therapist_id": colleague["id"]}, admin)
+
+    page = phone.new_page()
+    sign_in(page, "colleague@demo.kinetic", "demo-colleague")
+    expect(page.get_by_role("link", name="Lee Leaving")).to_be_visible()
+    page.goto(f"/#/patients/{patient['id']}/team")
+    page.get_by_role("button", name="Leave this care team").click()
+    # Keyboard: the question comes with its Yes focused, and Cancel goes back.
+    expect(page.get_by_role("button", name="Yes, leave the team")).to_be_focused()
+    expect(
+        page.get_by_role("group", name=re.compile("Leave Lee's care team"))
+    ).to_be_visible()
+    page.get_by_role("button", name="Yes, leave the team").click()
+    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.locator("main > p.status.info")).to_contain_text(
+        "You left Lee Leaving's care team."
+    )
+    expect(page.get_by_role("link", name="Lee Leaving")).to_have_count(0)
+    team = call(live_server, "GET", path, token=admin)
+    assert colleague["id"] not in [m["id"] for m in team["members"]]
