@@ -293,10 +293,11 @@ def test_a_read_whose_row_cannot_be_written_is_a_503(
     assert rows(app) == []
 
 
+@pytest.mark.parametrize("failure", [broken_insert, refused_insert])
 def test_a_change_whose_row_cannot_be_written_is_not_made(
-    app, client, clinic, monkeypatch, caplog
+    app, client, clinic, monkeypatch, caplog, failure
 ):
-    monkeypatch.setattr(access_log, "_insert", broken_insert)
+    monkeypatch.setattr(access_log, "_insert", failure)
     with caplog.at_level(logging.ERROR, logger="kinetic.services.access_log"):
         response = client.post(
             f"{API}/patients/{clinic.patient.id}/messages",

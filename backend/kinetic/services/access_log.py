@@ -25,7 +25,6 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -149,7 +148,7 @@ def _write_before_commit(session) -> None:
         return
     try:
         _insert(session, list(marks))
-    except SQLAlchemyError as error:
+    except Exception as error:  # the change must not be made unrecorded
         log.exception("access log: the row could not be written; request refused")
         raise AccessLogUnavailable() from error
     # Written in this transaction: a rollback of it brings the marks back.
