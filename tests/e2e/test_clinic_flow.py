@@ -137,6 +137,14 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     expect(team.get_by_role("button")).to_have_count(0)
     show(team)
     screenshot(mobile, "care-team-member-390")
+    # Robin writes to Casey; the lead reads it under Robin's name.
+    mobile.goto(f"/#/patients/{patient['id']}/messages")
+    mobile.get_by_role("textbox", name="Message").fill("Robin here, from the clinic.")
+    mobile.get_by_role("button", name="Send").click()
+    expect(mobile.locator(".msg").last).to_contain_text("You")
+    page.goto(f"/#/patients/{patient['id']}/messages")
+    robin_says = page.locator(".msg").filter(has_text="Robin here")
+    expect(robin_says.locator(".msg-who")).to_have_text(name)
 
     # The patient's Account screen lists the team and who opened the record.
     wide = browser.new_context(viewport=WIDE, base_url=live_server)
