@@ -265,7 +265,7 @@ function accessCard() {
   }, (error) => list.replaceChildren(h('li', { class: 'error' }, error.message)));
   return h('section', { class: 'card narrow', 'aria-labelledby': 'access-h' },
     h('h2', { id: 'access-h' }, 'Who opened your record'),
-    h('p', { class: 'hint' }, 'Only therapists on your care team can open your record. Each one is listed once for every 10 minutes they had it open.'),
+    h('p', { class: 'hint' }, 'Only therapists on your care team can open your record. Visits by the same therapist within 10 minutes are listed once.'),
     list, more);
 }
 

@@ -25,7 +25,7 @@ export function alertCard(alert, { withPatient = false, onChange } = {}) {
     withPatient ? [h('a', { href: `#/patients/${alert.patient_id}` }, alert.patient_name), '. '] : null,
     alert.summary || ''),
   h('p', { class: 'sub' }, `Raised ${formatTime(alert.created_at)}`,
-    open ? '' : ` · acknowledged ${formatTime(alert.acknowledged_at)}`),
+    open ? '' : ` · acknowledged ${formatTime(alert.acknowledged_at)}${alert.acknowledged_by ? ` by ${alert.acknowledged_by.name}` : ''}`),
   ack);
   ack?.addEventListener('click', async () => {
     ack.disabled = true;

@@ -94,6 +94,7 @@ function memberItem(ctx, member, iLead) {
         yes.disabled = false;
       }
     });
+    panel.onkeydown = (event) => { if (event.key === 'Escape') no.click(); };
     const id = nextId('ask');
     panel.append(h('div', { class: 'confirm', role: 'group', 'aria-labelledby': id },
       h('p', { id }, h('strong', {}, question), ' ', detail),

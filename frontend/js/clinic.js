@@ -74,7 +74,7 @@ async function reload(ctx) {
 function drawMembers(ctx) {
   const { members, admin } = ctx;
   ctx.list.replaceChildren(
-    h('h2', { id: 'members-h' }, 'Members'),
+    h('h2', { id: 'members-h', tabindex: '-1' }, 'Members'),
     h('ul', { class: 'member-list' }, members.map((m) => memberItem(ctx, m, admin))));
 }
 
@@ -110,6 +110,9 @@ function memberItem(ctx, member, admin) {
     panel.replaceChildren();
     focus?.focus();
   };
+  panel.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close(change.getAttribute('aria-expanded') === 'true' ? change : remove);
+  });
   change.addEventListener('click', () => open(change, () => roleForm(ctx, member, status, () => close(change))));
   remove.addEventListener('click', () => open(remove, () => removeBox(ctx, member, status, () => close(remove))));
   item.append(h('div', { class: 'actions member-actions' }, change, remove), status, panel);
@@ -147,6 +150,7 @@ function roleForm(ctx, member, status, close) {
       if (updated.id === ctx.me) await refreshMe();
       await reload(ctx);
       say(ctx.status, `${updated.name} is now: ${roleWords(updated)}.`, 'ok');
+      ctx.list.querySelector(`[aria-label="Change role of ${CSS.escape(updated.name)}"]`)?.focus();
       if (updated.id === ctx.me && updated.role !== 'admin') location.reload();
     } catch (error) {
       showError(form, status, error);
@@ -209,6 +213,7 @@ function removeBox(ctx, member, status, close) {
     await reload(ctx);
     say(ctx.status, `${member.name} was removed.${to ? ` ${to.name} now leads ${plural(leads, 'patient')} of theirs.` : ''}`, 'ok');
     ctx.status.scrollIntoView({ block: 'nearest' });
+    ctx.list.querySelector('h2').focus({ preventScroll: true });
   });
   return form;
 }

@@ -50,7 +50,7 @@ export function inviteCard(invite, { link, title, scan } = {}) {
   qr.make();
   const picture = h('img', {
     class: 'qr', src: qr.createDataURL(6, 24), width: '240', height: '240',
-    alt: 'QR code of the enrolment link',
+    alt: link.includes('/join/') ? 'QR code of the join link' : 'QR code of the enrolment link',
   });
   const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy link');
   const copied = statusLine();

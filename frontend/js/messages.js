@@ -50,10 +50,18 @@ function showAdvice(box, advice = []) {
 
 // ---- one thread ---------------------------------------------------------------
 
+/** "You", or the name of who wrote it: on a care team, a colleague's message
+ * is on the therapists' side but is not the reader's own. */
+function whoWrote(message, mine, otherName) {
+  const sender = message.sender;
+  if (sender && sender.id !== auth.user?.id) return sender.name;
+  return mine ? 'You' : otherName;
+}
+
 function bubble(message, { mine, otherName }) {
   const receipt = mine && message.read_at ? ` · Seen ${formatTime(message.read_at)}` : '';
   return h('li', { class: `msg ${mine ? 'mine' : 'theirs'}${message.waiting ? ' waiting' : ''}` },
-    h('p', { class: 'msg-who' }, mine ? 'You' : otherName),
+    h('p', { class: 'msg-who' }, whoWrote(message, mine, otherName)),
     h('p', { class: 'msg-body' }, message.body),
     h('p', { class: 'msg-meta' }, message.waiting
       ? 'Not sent yet: it goes when you are back online'

@@ -46,7 +46,8 @@ function card(s, redraw) {
     : s.can_undo ? [act('Undo', 'undo')] : [];
   return h('li', { class: `suggestion ${s.status}` },
     h('p', {}, h('strong', {}, ACTION[s.action]), ` · ${s.program_title} · `,
-      STATUS[s.status] + (s.automatic ? ' automatically' : ''), ` · ${formatTime(s.decided_at || s.created_at)}`),
+      STATUS[s.status] + (s.automatic ? ' automatically' : ''), s.decided_by ? ` by ${s.decided_by.name}` : '',
+      ` · ${formatTime(s.decided_at || s.created_at)}`),
     s.status === 'withdrawn' ? h('p', { class: 'withdrawn-reason' }, s.withdrawn_reason || 'Withdrawn.') : '',
     h('p', {}, s.reason),
     h('p', { class: 'sub' }, figures(s)),

@@ -199,7 +199,10 @@ def test_text_is_usable_at_200_percent_zoom(browser, live_server):
                 "patient",
                 ["today", "pain", "trends", "messages", "reminders", "account"],
             ),
-            ("therapist", ["patients", "library", "alerts", "messages", "invite"]),
+            (
+                "therapist",
+                ["patients", "library", "alerts", "messages", "invite", "clinic"],
+            ),
         ):
             page = context.new_page()
             page.goto("/")

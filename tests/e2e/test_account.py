@@ -120,7 +120,7 @@ def test_a_patient_edits_the_profile_downloads_the_data_and_deletes_the_account(
 
     # The reminder link leads to Reminders.
     page.get_by_role("link", name="Set reminders").click()
-    expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reminders", exact=True)).to_be_visible()
     open_account(page)
 
     # Download my data: a dated JSON file of the patient's own data.

@@ -48,7 +48,7 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     patient = new_patient("Casey Careteam")
     admin_token = therapist_token(live_server)
     admin = call(live_server, "GET", "/me", token=admin_token)
-    name = f"Robin Newcomer {uuid.uuid4().hex[:4]}"
+    name = "Robin Newcomer"
     email = f"robin-{uuid.uuid4().hex[:8]}@example.org"
 
     # 1. The admin invites a therapist from the Clinic screen (in the menu).
@@ -137,6 +137,14 @@ def test_a_clinic_grows_shares_a_patient_and_hands_patients_over(
     expect(team.get_by_role("button")).to_have_count(0)
     show(team)
     screenshot(mobile, "care-team-member-390")
+    # Robin writes to Casey; the lead reads it under Robin's name.
+    mobile.goto(f"/#/patients/{patient['id']}/messages")
+    mobile.get_by_role("textbox", name="Message").fill("Robin here, from the clinic.")
+    mobile.get_by_role("button", name="Send").click()
+    expect(mobile.locator(".msg").last).to_contain_text("You")
+    page.goto(f"/#/patients/{patient['id']}/messages")
+    robin_says = page.locator(".msg").filter(has_text="Robin here")
+    expect(robin_says.locator(".msg-who")).to_have_text(name)
 
     # The patient's Account screen lists the team and who opened the record.
     wide = browser.new_context(viewport=WIDE, base_url=live_server)
@@ -213,3 +221,53 @@ def test_a_member_who_is_not_an_admin_sees_the_clinic_read_only(phone, live_serv
     expect(members.get_by_role("button")).to_have_count(0)
     expect(page.get_by_role("form", name="Invite a therapist")).to_have_count(0)
     screenshot(page, "clinic-member-390")
+
+
+def test_an_admin_who_does_not_treat_lands_on_the_clinic_and_its_access_log(
+    desktop, live_server
+):
+    page = desktop.new_page()
+    sign_in(page, "manager@demo.kinetic", "demo-manager")
+    expect(page.get_by_role("heading", name="Clinic", exact=True)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_text(["Clinic", "Library"])
+    expect(page.get_by_role("form", name="Invite a therapist")).to_be_visible()
+    log = page.get_by_role("form", name="Who opened which record")
+    expect(log.get_by_role("list", name="Latest record openings")).to_be_visible()
+    expect(log.get_by_role("button", name="Download CSV")).to_be_visible()
+    # No patient invites for someone who treats no patients.
+    page.goto("/#/patients")
+    expect(page.get_by_role("link", name="Invite patient")).to_have_count(0)
+    manages = page.get_by_text("You manage the clinic without treating patients")
+    expect(manages).to_be_visible()
+
+
+def test_a_team_member_leaves_a_care_team(phone, live_server, new_patient):
+    patient = new_patient("Lee Leaving")
+    admin = therapist_token(live_server)
+    colleague = next(
+        m
+        for m in call(live_server, "GET", "/clinic/members", token=admin)
+        if m["email"] == "colleague@demo.kinetic"
+    )
+    path = f"/patients/{patient['id']}/care-team"
+    call(live_server, "POST", path, {"therapist_id": colleague["id"]}, admin)
+
+    page = phone.new_page()
+    sign_in(page, "colleague@demo.kinetic", "demo-colleague")
+    expect(page.get_by_role("link", name="Lee Leaving")).to_be_visible()
+    page.goto(f"/#/patients/{patient['id']}/team")
+    page.get_by_role("button", name="Leave this care team").click()
+    # Keyboard: the question comes with its Yes focused, and Cancel goes back.
+    expect(page.get_by_role("button", name="Yes, leave the team")).to_be_focused()
+    expect(
+        page.get_by_role("group", name=re.compile("Leave Lee's care team"))
+    ).to_be_visible()
+    page.get_by_role("button", name="Yes, leave the team").click()
+    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.locator("main > p.status.info")).to_contain_text(
+        "You left Lee Leaving's care team."
+    )
+    expect(page.get_by_role("link", name="Lee Leaving")).to_have_count(0)
+    team = call(live_server, "GET", path, token=admin)
+    assert colleague["id"] not in [m["id"] for m in team["members"]]

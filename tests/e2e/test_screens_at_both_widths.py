@@ -24,6 +24,7 @@ SCREENS = {
         ("library/programs/new", "New program"),
         ("alerts", "Alerts"),
         ("invite", "Invite a patient"),
+        ("clinic", "Clinic"),
     ],
 }
 
