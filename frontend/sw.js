@@ -1,7 +1,7 @@
 // The app shell comes from the cache first; /api/ goes to the network first and
 // falls back to the last answer cached for the same URL. Bump VERSION whenever a
 // shell file changes: the new worker then fetches them all again.
-const VERSION = '2026-12-05.clinic4';
+const VERSION = '2026-12-05.clinic5';
 const SHELL_CACHE = `shell-${VERSION}`;
 const API_CACHE = `api-${VERSION}`;
 

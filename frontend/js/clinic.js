@@ -291,8 +291,10 @@ function inviteForm(ctx) {
   return h('div', {}, form, result);
 }
 
-/** The join screen's link, with the name and email typed to fill its form in. */
+/** The join screen's link, with the name and email typed to fill its form in:
+ * the server's (under its public address) when it sent one. */
 function joinLink(invite) {
+  if (invite.url) return invite.url;
   const query = new URLSearchParams();
   if (invite.name) query.set('name', invite.name);
   if (invite.email) query.set('email', invite.email);

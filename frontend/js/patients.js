@@ -37,9 +37,11 @@ export async function render(screen, params, { user }) {
       return;
     }
     say(status, '');
-    // The filter is offered once the answers say whose patient each is.
-    if (patients.some((p) => p.my_part) || scope !== 'all') filter.hidden = false;
-    list.replaceChildren(...table(patients, scope, user));
+    // Whose patient each is, and the filter, matter only where colleagues share
+    // care: a therapist alone in a clinic of one sees the list as before.
+    const shared = await colleagues();
+    if (shared || scope !== 'all') filter.hidden = false;
+    list.replaceChildren(...table(patients, scope, user, shared));
     list.removeAttribute('aria-busy');
   };
   for (const chip of chips) {
@@ -53,14 +55,25 @@ export async function render(screen, params, { user }) {
   await load();
 }
 
-/** "You lead" or "Lead: Dr X" under the patient's name. */
-function whose(p, user) {
-  if (!p.lead) return null;
+/** Whether the caller's clinic has other members (if the answer cannot be had,
+ * as if it had). */
+async function colleagues() {
+  try {
+    return (await api('/clinic')).member_count > 1;
+  } catch {
+    return true;
+  }
+}
+
+/** "You lead" or "Lead: Dr X" under the patient's name, where colleagues
+ * share care. */
+function whose(p, user, shared) {
+  if (!p.lead || !shared) return null;
   const text = p.lead.id === user.id || p.my_part === 'lead' ? 'You lead' : `Lead: ${p.lead.name}`;
   return h('span', { class: `sub whose${p.my_part === 'lead' ? ' mine' : ''}` }, text);
 }
 
-function table(patients, scope, user) {
+function table(patients, scope, user, shared) {
   if (!patients.length) {
     return [h('div', { class: 'card' }, h('p', {}, EMPTY[scope]
       || (user.clinic?.treats_patients === false
@@ -69,7 +82,7 @@ function table(patients, scope, user) {
   }
   patients.sort((a, b) => b.open_alerts - a.open_alerts || a.name.localeCompare(b.name));
   const row = (p) => h('tr', { class: p.open_alerts ? 'alerting' : null },
-    h('th', { scope: 'row' }, h('a', { href: `#/patients/${p.id}` }, p.name), h('span', { class: 'sub' }, p.email), whose(p, user)),
+    h('th', { scope: 'row' }, h('a', { href: `#/patients/${p.id}` }, p.name), h('span', { class: 'sub' }, p.email), whose(p, user, shared)),
     h('td', { 'data-label': 'Low back' }, score(p.latest?.low_back)),
     h('td', { 'data-label': 'Neck' }, score(p.latest?.neck)),
     h('td', { 'data-label': 'Headache' }, score(p.latest?.headache)),

@@ -253,10 +253,9 @@ def test_an_admin_invites_a_therapist_with_a_join_link(client, clock, admin):
     }
     code = body["code"]
     assert len(code) >= 12
-    # The link the patient invite's card shows: the PWA's enrol screen, filled in.
+    # The PWA's "Join your clinic" screen, filled in.
     assert body["url"] == (
-        f"http://127.0.0.1:8000/#/enrol?code={code}"
-        "&name=Nina+Nurse&email=nina%40example.org"
+        f"http://127.0.0.1:8000/#/join/{code}?name=Nina+Nurse&email=nina%40example.org"
     )
 
 
@@ -266,7 +265,7 @@ def test_an_invite_with_no_details_joins_as_a_therapist(client, admin):
     assert body.status_code == 201, body.json
     assert body.json["role"] == "therapist"
     assert (body.json["name"], body.json["email"]) == (None, None)
-    assert body.json["url"].endswith(f"/#/enrol?code={body.json['code']}")
+    assert body.json["url"].endswith(f"/#/join/{body.json['code']}")
 
 
 @pytest.mark.parametrize(

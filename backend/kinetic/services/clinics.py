@@ -1,7 +1,7 @@
 """Clinics: who belongs to which practice, in which role; the admins' invites,
 role changes and the removal of a member with the hand-over of their patients."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import delete, func, select
 
@@ -342,14 +342,11 @@ def invite_therapist(admin_user: User, admin: ClinicMember, data: dict) -> dict:
 
 
 def join_url(code: str, invite: Invite) -> str:
-    """The link a patient invite's card shows (the PWA's #/enrol screen, which
-    fills in the code, name and email), under PUBLIC_URL."""
-    query = {"code": code}
-    if invite.name:
-        query["name"] = invite.name
-    if invite.email:
-        query["email"] = invite.email
-    return public_url(f"/#/enrol?{urlencode(query)}")
+    """The PWA's "Join your clinic" screen with the code, and the name and email
+    given, filled in (#/join/<code>), under PUBLIC_URL."""
+    query = {key: value for key in ("name", "email") if (value := getattr(invite, key))}
+    tail = f"?{urlencode(query)}" if query else ""
+    return public_url(f"/#/join/{quote(code, safe='')}{tail}")
 
 
 def _open_invites(clinic_id: int):
