@@ -814,6 +814,39 @@ def test_invites_and_patients_hold_after_a_removal(app, client, admin, make_pati
     assert lead_of(app, patient.id) == admin.id
 
 
+def patient_code(client, therapist) -> str:
+    response = client.post(f"{API}/invites", json={}, headers=therapist.headers)
+    assert response.status_code == 201, response.json
+    return response.json["code"]
+
+
+def test_a_leaving_members_patient_codes_pass_to_whoever_takes_over(app, client, admin):
+    colleague = join(client, admin)
+    code = patient_code(client, colleague)
+    assert (
+        remove(client, admin, colleague.id, {"hand_over_to": admin.id}).status_code
+        == 204
+    )
+
+    joined = register(client, code, "late-patient@example.org", "Late Patient")
+
+    assert joined.status_code == 201, joined.json
+    assert lead_of(app, joined.json["user"]["id"]) == admin.id
+
+
+def test_a_leaving_members_patient_codes_are_withdrawn_when_nobody_takes_over(
+    client, admin
+):
+    colleague = join(client, admin)
+    code = patient_code(client, colleague)
+    assert remove(client, admin, colleague.id).status_code == 204
+
+    joined = register(client, code, "late-patient@example.org", "Late Patient")
+
+    body = assert_error(joined, 422, "invite_code")
+    assert "unknown, used or expired" in body["errors"]["invite_code"][0]
+
+
 def test_an_admin_who_does_not_treat_sees_the_members_never_a_record(
     client, admin, make_patient
 ):

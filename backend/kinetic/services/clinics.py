@@ -3,7 +3,7 @@ role changes and the removal of a member with the hand-over of their patients.""
 
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from kinetic.extensions import db
 from kinetic.models import CareTeamMember, Clinic, ClinicMember, Invite, User
@@ -279,12 +279,33 @@ def remove_member(admin: ClinicMember, user_id: int, hand_over_to: int | None) -
     db.session.execute(
         delete(CareTeamMember).where(CareTeamMember.therapist_id == user_id)
     )
+    _pass_on_patient_invites(user_id, successor)
     leaving = member.user
     db.session.delete(member)
     db.session.flush()
     start_clinic(leaving)
     if led:
         _tell_new_lead(led, successor)
+
+
+def _pass_on_patient_invites(user_id: int, successor: User | None) -> None:
+    """A patient who enrols with a code the leaving member gave joins the clinic's
+    care, not a clinic of one: the open codes pass to whoever takes over the
+    patients, or are withdrawn when nobody does."""
+    still_open = (
+        update(Invite)
+        .where(
+            Invite.therapist_id == user_id,
+            Invite.role == "patient",
+            Invite.used_at.is_(None),
+            Invite.expires_at > now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if successor is not None:
+        db.session.execute(still_open.values(therapist_id=successor.id))
+    else:
+        db.session.execute(still_open.values(expires_at=now()))
 
 
 def _successor(member: ClinicMember, user_id: int) -> User:
