@@ -53,6 +53,21 @@ def fresh_database(db_kind, tmp_path):
         yield url
 
 
+@pytest.fixture
+def empty_app(tmp_path, fresh_database):
+    """An app on an empty database of the suite's kind (SQLite or PostgreSQL), for
+    migrations: each test upgrades it as far as it needs."""
+    config = type(
+        "Fresh",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
+    )
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     config = type(

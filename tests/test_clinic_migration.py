@@ -4,12 +4,9 @@ therapist as the lead of a care team of one, and own library items stay own."""
 
 from datetime import UTC, datetime
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from kinetic import create_app
-from kinetic.config import TestConfig
 from kinetic.extensions import db
 from kinetic.models import User
 from kinetic.services.patients import patient_of
@@ -34,27 +31,14 @@ LIBRARY = (
 )
 
 
-@pytest.fixture
-def old_app(tmp_path, fresh_database):
-    config = type(
-        "Fresh",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
-    )
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
 def rows(sql: str) -> list[tuple]:
     return [tuple(r) for r in db.session.execute(text(sql)).all()]
 
 
-def test_each_therapist_gets_a_clinic_of_one_and_keeps_their_patients(old_app):
+def test_each_therapist_gets_a_clinic_of_one_and_keeps_their_patients(empty_app):
     at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC).replace(tzinfo=None)
     values = {"at": at, "later": datetime(2026, 4, 1, 9, 0)}
-    with old_app.app_context():
+    with empty_app.app_context():
         upgrade(revision=BEFORE)
         for sql in (USERS, *LIBRARY):
             db.session.execute(text(sql), values)

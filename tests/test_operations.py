@@ -59,20 +59,6 @@ def test_wrong_method_is_a_json_405(client):
     assert response.json["code"] == 405
 
 
-@pytest.fixture
-def empty_app(tmp_path, fresh_database):
-    """An app on an empty database of the suite's kind (SQLite or PostgreSQL)."""
-    config = type(
-        "Fresh",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
-    )
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
 def test_migrations_build_exactly_the_models_and_come_down_again(empty_app):
     with empty_app.app_context():
         upgrade()

@@ -3,34 +3,18 @@ cut-points gave them; other instruments' answers keep theirs."""
 
 from datetime import UTC, date, datetime
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from kinetic import create_app
-from kinetic.config import TestConfig
 from kinetic.extensions import db
 
 BEFORE = "17a0c1d2e3f4"
 
 
-@pytest.fixture
-def old_app(tmp_path, fresh_database):
-    config = type(
-        "Fresh",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
-    )
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-def test_peg3_answers_lose_their_band_and_others_keep_theirs(old_app):
+def test_peg3_answers_lose_their_band_and_others_keep_theirs(empty_app):
     at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC).replace(tzinfo=None)
     values = {"at": at, "day": date(2026, 3, 1)}
-    with old_app.app_context():
+    with empty_app.app_context():
         upgrade(revision=BEFORE)
         for sql in (
             "INSERT INTO users (id, email, name, role, timezone, password_hash, "

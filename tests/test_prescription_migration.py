@@ -3,12 +3,9 @@
 import json
 from datetime import UTC, date, datetime
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from kinetic import create_app
-from kinetic.config import TestConfig
 from kinetic.extensions import db
 from kinetic.models import Prescription, ScheduledSession
 
@@ -19,28 +16,15 @@ PHASES = [
 ]
 
 
-@pytest.fixture
-def old_app(tmp_path, fresh_database):
-    config = type(
-        "Fresh",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": fresh_database, "INSTANCE_PATH": str(tmp_path)},
-    )
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
 def _rows(statements: list[tuple[str, dict]]) -> None:
     for sql, values in statements:
         db.session.execute(text(sql), values)
     db.session.commit()
 
 
-def test_existing_plans_get_version_one_and_their_sessions_are_pinned(old_app):
+def test_existing_plans_get_version_one_and_their_sessions_are_pinned(empty_app):
     created = datetime(2026, 3, 1, 9, 0, tzinfo=UTC).replace(tzinfo=None)
-    with old_app.app_context():
+    with empty_app.app_context():
         upgrade(revision=BEFORE)
         _rows(
             [
