@@ -4,18 +4,15 @@ changes or deletes a row."""
 
 from flask import Response
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
 from kinetic.api.auth import current_user, login_required
-from kinetic.extensions import db
-from kinetic.models import ClinicMember
 from kinetic.schemas.access_log import (
     AccessLogArgsSchema,
     AccessLogRowSchema,
     MyAccessLogArgsSchema,
     MyAccessLogRowSchema,
 )
-from kinetic.services import access_log
+from kinetic.services import access_log, clinics
 from kinetic.services.clock import now
 
 blp = Blueprint("access_log", __name__, url_prefix="/api/v1", description="Access log")
@@ -43,17 +40,6 @@ CSV_ANSWER = {
 }
 
 
-def _admin_clinic_id() -> int:
-    clinic_id = db.session.scalar(
-        select(ClinicMember.clinic_id).where(
-            ClinicMember.user_id == current_user().id, ClinicMember.role == "admin"
-        )
-    )
-    if clinic_id is None:
-        abort(403, message="Only the clinic's admins may see its access log.")
-    return clinic_id
-
-
 @blp.route("/clinic/access-log")
 @blp.doc(operationId="clinic_access_log_list")
 @login_required(blp, role="therapist")
@@ -69,7 +55,7 @@ def clinic_access_log(args):
     before `from`. format=csv answers a text/csv attachment with the same
     columns and every matching row; JSON answers the newest `limit` rows.
     """
-    clinic_id = _admin_clinic_id()
+    clinic_id = clinics.admin_or_403(current_user(), "see its access log").clinic_id
     if args.get("from_") and args.get("to") and args["to"] < args["from_"]:
         abort(422, messages={"query": {"to": ["Must not be before from."]}})
     if args["format"] == "csv":

@@ -83,10 +83,10 @@ def member_or_404(user: User) -> ClinicMember:
     return member
 
 
-def admin_or_403(user: User) -> ClinicMember:
+def admin_or_403(user: User, what: str = "do this") -> ClinicMember:
     member = member_or_404(user)
     if member.role != "admin":
-        raise AccountError(403, "Only the clinic's admins may do this.")
+        raise AccountError(403, f"Only the clinic's admins may {what}.")
     return member
 
 
